@@ -1,0 +1,63 @@
+"""Device choice and seeding: the two things every notebook does first."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+_announced: set[str] = set()
+
+
+def get_device(*, verbose: bool = True) -> torch.device:
+    """Pick the fastest available device: CUDA, else Apple MPS, else CPU.
+
+    The environment variable ``NBHELPERS_DEVICE`` (e.g. ``cpu``, ``cuda:1``) overrides the
+    choice. With ``verbose`` the choice is printed once per process.
+    """
+    forced = os.environ.get("NBHELPERS_DEVICE", "").strip()
+    if forced:
+        try:
+            device = torch.device(forced)
+        except RuntimeError as err:
+            raise ValueError(
+                f"NBHELPERS_DEVICE={forced!r} is not a torch device; use e.g. 'cpu' or 'cuda:0'."
+            ) from err
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"NBHELPERS_DEVICE={forced!r} asks for CUDA but torch sees no CUDA GPU; "
+                "unset NBHELPERS_DEVICE or set it to 'cpu'."
+            )
+        why = "set by NBHELPERS_DEVICE"
+    elif torch.cuda.is_available():
+        device, why = torch.device("cuda"), torch.cuda.get_device_name(0)
+    elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        device, why = torch.device("mps"), "Apple GPU"
+    else:
+        device, why = torch.device("cpu"), f"{torch.get_num_threads()} threads"
+    if verbose and str(device) not in _announced:
+        _announced.add(str(device))
+        print(f"Using device: {device} ({why})")
+    return device
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python's ``random``, NumPy and torch (CPU and all GPUs) with ``seed``."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def setup(*, seed: int = 0, slides: bool = True) -> torch.device:
+    """The standard first cell of every lecture: seed everything, set the slide figure style
+    (when ``slides``), pick and announce the device, and return it."""
+    seed_everything(seed)
+    if slides:
+        from nbhelpers.plotting import use_slide_style
+
+        use_slide_style()
+    return get_device()

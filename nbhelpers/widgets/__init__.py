@@ -1,0 +1,71 @@
+"""Interactive demos (ipywidgets), each with a static fallback.
+
+Convention used by every lecture:
+
+* each demo has a pure function that draws one state, ``<demo>_figure(**params) -> Figure``;
+  the notebook shows a static figure built from it first (so the slide teaches on GitHub,
+  under nbval and wherever widgets do not render);
+* ``<demo>_widget()`` wraps the same function in controls with :func:`live`; the notebook cell
+  that displays it carries the cell tag ``widget`` (the browser test runs it in RISE).
+
+Topic modules live beside this file (``nbhelpers.widgets.<topic>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+from IPython.display import display
+from matplotlib.figure import Figure
+
+
+def live(
+    draw: Callable[..., Figure | str | None],
+    controls: dict[str, w.ValueWidget],
+    *,
+    columns: int = 3,
+) -> w.VBox:
+    """Controls above an output area that redraws ``draw(**values)`` whenever one changes.
+
+    ``draw`` returns a matplotlib figure (shown, then closed), a string (printed) or None
+    (it displayed what it wanted itself). Returns the widget; display it as the last line of
+    a cell. The first state is drawn at once.
+    """
+    if not controls:
+        raise ValueError("live() needs at least one control, e.g. {'w': FloatSlider()}")
+    out = w.Output(layout=w.Layout(min_height="120px"))
+
+    def redraw(_change=None) -> None:
+        values = {name: c.value for name, c in controls.items()}
+        with out:
+            out.clear_output(wait=True)
+            result = draw(**values)
+            if isinstance(result, Figure):
+                display(result)
+                plt.close(result)
+            elif isinstance(result, str):
+                print(result)
+
+    for c in controls.values():
+        c.observe(redraw, names="value")
+    rows = [
+        w.HBox(list(controls.values())[i : i + columns])
+        for i in range(0, len(controls), columns)
+    ]
+    redraw()
+    return w.VBox([*rows, out])
+
+
+def slider(
+    description: str, value: float, lo: float, hi: float, step: float = 0.1, *, fmt: str = ".2f"
+) -> w.FloatSlider:
+    """A float slider wide enough to drag on a projector."""
+    if not lo <= value <= hi:
+        raise ValueError(f"slider {description!r}: value {value} is outside [{lo}, {hi}]")
+    return w.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description,
+        readout_format=fmt, continuous_update=True,
+        style={"description_width": "initial"}, layout=w.Layout(width="300px"),
+    )

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+import nbhelpers
+from nbhelpers import device as dev
+
+
+def test_get_device_prefers_cuda_else_cpu(monkeypatch):
+    monkeypatch.delenv("NBHELPERS_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else None
+    got = dev.get_device(verbose=False)
+    if expected:
+        assert got.type == "cuda"
+    else:
+        assert got.type in {"cpu", "mps"}
+
+
+def test_get_device_env_override(monkeypatch, capsys):
+    monkeypatch.setenv("NBHELPERS_DEVICE", "cpu")
+    dev._announced.clear()
+    assert dev.get_device() == torch.device("cpu")
+    assert "Using device: cpu (set by NBHELPERS_DEVICE)" in capsys.readouterr().out
+    dev.get_device()  # says it once only
+    assert capsys.readouterr().out == ""
+
+
+def test_get_device_bad_override(monkeypatch):
+    monkeypatch.setenv("NBHELPERS_DEVICE", "banana")
+    with pytest.raises(ValueError, match="NBHELPERS_DEVICE"):
+        dev.get_device()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_get_device_cuda_override_without_cuda(monkeypatch):
+    monkeypatch.setenv("NBHELPERS_DEVICE", "cuda")
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        dev.get_device()
+
+
+def test_seed_everything_repeats_all_generators():
+    dev.seed_everything(7)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    dev.seed_everything(7)
+    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    assert a == b
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
+def test_seed_everything_rejects_bad_seed(bad):
+    with pytest.raises(ValueError, match="seed"):
+        dev.seed_everything(bad)
+
+
+def test_setup_returns_device(monkeypatch):
+    monkeypatch.setenv("NBHELPERS_DEVICE", "cpu")
+    assert nbhelpers.setup(seed=0) == torch.device("cpu")

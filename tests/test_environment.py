@@ -1,0 +1,58 @@
+"""requirements.txt and environment.yml must name the same packages at the same versions."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PIN = re.compile(r"^\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s#]+)")
+
+
+def _pins(lines) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        m = PIN.match(line)
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def requirements() -> dict[str, str]:
+    return _pins((ROOT / "requirements.txt").read_text().splitlines())
+
+
+def environment() -> dict[str, str]:
+    text = (ROOT / "environment.yml").read_text()
+    pip_block = text.split("- pip:", 1)[1]
+    return _pins(pip_block.splitlines())
+
+
+def test_every_requirement_is_pinned_exactly():
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            assert PIN.match(line), f"requirements.txt: {line!r} is not pinned with =="
+
+
+def test_requirements_and_environment_agree():
+    req, env = requirements(), environment()
+    assert req, "no pins found in requirements.txt"
+    assert req == env, (
+        f"only in requirements.txt: {sorted(set(req.items()) - set(env.items()))}; "
+        f"only in environment.yml: {sorted(set(env.items()) - set(req.items()))}"
+    )
+
+
+def test_torch_pins_are_the_local_builds():
+    req = requirements()
+    assert req["torch"] == "2.14.1" and req["torchvision"] == "0.29.1"
+
+
+@pytest.mark.parametrize("name,version", sorted(requirements().items()))
+def test_installed_versions_match_the_pins(name, version):
+    installed = metadata.version(name)
+    assert installed.split("+")[0] == version, f"{name}: installed {installed}, pinned {version}"
