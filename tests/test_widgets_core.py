@@ -20,6 +20,7 @@ def test_live_redraws_on_change():
     assert isinstance(box, w.VBox) and calls == [(0.0, 0.5)]
     box.children[0].children[0].value = 0.3
     assert calls[-1] == (0.3, 0.5)
+    assert repr(box).startswith("LiveDemo(controls: a, b)")
 
 
 def test_live_needs_controls():

@@ -21,12 +21,21 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 
+class LiveDemo(w.VBox):
+    """A VBox of controls plus an output area. Its text form is short and stable (what a
+    notebook stores and nbval compares where the widget itself cannot render)."""
+
+    def __repr__(self) -> str:
+        names = ", ".join(getattr(self, "_control_names", ()))
+        return f"LiveDemo(controls: {names}) - run the cell in Jupyter to use the widget"
+
+
 def live(
     draw: Callable[..., Figure | str | None],
     controls: dict[str, w.ValueWidget],
     *,
     columns: int = 3,
-) -> w.VBox:
+) -> LiveDemo:
     """Controls above an output area that redraws ``draw(**values)`` whenever one changes.
 
     ``draw`` returns a matplotlib figure (shown, then closed), a string (printed) or None
@@ -55,7 +64,9 @@ def live(
         for i in range(0, len(controls), columns)
     ]
     redraw()
-    return w.VBox([*rows, out])
+    demo = LiveDemo([*rows, out])
+    demo._control_names = tuple(controls)
+    return demo
 
 
 def slider(
