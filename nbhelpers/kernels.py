@@ -1,0 +1,536 @@
+"""Convolution and pooling written to be read, and the arithmetic of their output sizes.
+
+Everything here computes exactly what PyTorch computes (the tests compare with
+``torch.nn.functional``), but in a few lines of plain tensor code that you can follow:
+
+- :data:`KERNELS` and :func:`get_kernel`: classic image kernels (blur, sharpen, edges, ...).
+- :func:`conv2d`: the cross-correlation that ``F.conv2d`` (and ``nn.Conv2d``) computes, as a
+  sum over the kernel's taps; :func:`conv2d_loops` is the same thing with plain loops.
+- :func:`pool2d`: max and average pooling like ``F.max_pool2d`` / ``F.avg_pool2d``.
+- :func:`conv_output_size`, :func:`conv_transpose_output_size`: the output-size formulas of
+  Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016);
+  :func:`conv_arithmetic_cases` lists the paper's relationships with their examples.
+- :func:`trace_shapes`, :func:`print_shapes`: the output shape after every layer of a model.
+- :func:`receptive_field`: how many input pixels one output unit of a stack of layers sees.
+
+Shapes are written ``N×C×H×W``: batch, channels, height, width.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import torch
+from torch import Tensor, nn
+
+__all__ = [
+    "KERNELS", "ArithmeticCase", "ShapeRow", "conv2d", "conv2d_loops", "conv_arithmetic_cases",
+    "conv_output_size", "conv_transpose_output_size", "get_kernel", "pool2d", "print_shapes",
+    "receptive_field", "trace_shapes",
+]
+
+Pair = int | tuple[int, int]
+
+# --------------------------------------------------------------------------- named kernels
+
+
+def _k(rows: list[list[float]], scale: float = 1.0) -> Tensor:
+    return torch.tensor(rows, dtype=torch.float32) * scale
+
+
+#: Classic 3×3 image kernels (float32). Use :func:`get_kernel` to get a copy you may change.
+KERNELS: dict[str, Tensor] = {
+    "identity": _k([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+    "box_blur": _k([[1, 1, 1], [1, 1, 1], [1, 1, 1]], 1 / 9),
+    "gaussian_blur": _k([[1, 2, 1], [2, 4, 2], [1, 2, 1]], 1 / 16),  # outer product of (1, 2, 1)
+    "sharpen": _k([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),  # identity minus the Laplacian
+    "edge": _k([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),  # the (4-neighbour) Laplacian
+    "sobel_x": _k([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),  # > 0 where brightness grows to the right
+    "sobel_y": _k([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),  # > 0 where brightness grows downwards
+    "emboss": _k([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+}
+
+_BLURS = ("box_blur", "gaussian_blur")
+
+
+def get_kernel(name: str, *, size: int = 3) -> Tensor:
+    """A copy of the named kernel, ``size×size`` float32.
+
+    ``name`` is one of :data:`KERNELS` (``"box blur"`` and ``"Box-Blur"`` work too). The blurs
+    also come in any odd ``size`` (e.g. 5): the box blur is ``1/size²`` everywhere, the Gaussian
+    blur is the outer product of the binomial coefficients ``C(size-1, j)`` (``1 4 6 4 1`` for
+    size 5), normalised to sum to 1. The other kernels exist in size 3 only.
+    """
+    key = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in KERNELS:
+        raise ValueError(f"unknown kernel {name!r}; choose one of: {', '.join(KERNELS)}")
+    if not isinstance(size, int) or size < 1 or size % 2 == 0:
+        raise ValueError(f"size must be an odd positive int (3, 5, 7, ...), got {size!r}")
+    if size == 3:
+        return KERNELS[key].clone()
+    if key not in _BLURS:
+        raise ValueError(f"{key!r} exists in size 3 only; only {' and '.join(_BLURS)} take size")
+    if key == "box_blur":
+        return torch.full((size, size), 1 / size**2)
+    row = torch.tensor([math.comb(size - 1, j) for j in range(size)], dtype=torch.float32)
+    return torch.outer(row, row) / row.sum() ** 2
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+def _int(value: object, name: str) -> int:
+    try:
+        return operator.index(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"{name} must be an int, got {value!r}") from None
+
+
+def _pair(value: Pair, name: str) -> tuple[int, int]:
+    """``3 -> (3, 3)``; ``(2, 1)`` stays. Anything else is a TypeError."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return _int(value[0], name), _int(value[1], name)
+    if isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be an int or an (h, w) pair, got {value!r}")
+    v = _int(value, name)
+    return v, v
+
+
+def _at_least(value: int, low: int, name: str) -> None:
+    if value < low:
+        rule = "must be positive" if low == 1 else "must not be negative"
+        raise ValueError(f"{name} {rule}, got {value}")
+
+
+def _float(t: object, name: str) -> None:
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if not t.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}; use {name}.float()")
+
+
+# --------------------------------------------------------------------------- output sizes
+
+
+def conv_output_size(
+    size: int, kernel_size: int, *, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> int:
+    """Output length of a convolution (or pooling) along one axis: ``o = ⌊(i + 2p - k̂)/s⌋ + 1``.
+
+    With ``i = size``, ``k = kernel_size``, ``p = padding``, ``s = stride``, ``d = dilation`` and
+    the dilated ("effective") kernel size ``k̂ = k + (k-1)(d-1) = d(k-1) + 1``. This is torch's
+    ``floor((i + 2p - d(k-1) - 1)/s) + 1``. Dumoulin & Visin's relationships are special cases:
+
+    - no padding, unit stride (rel. 1):  ``o = i - k + 1``
+    - padding p, unit stride (rel. 2):   ``o = i - k + 2p + 1``
+    - half ("same") padding, odd k, ``p = ⌊k/2⌋`` (rel. 3): ``o = i``
+    - full padding ``p = k - 1`` (rel. 4): ``o = i + k - 1``
+    - strides (rel. 5, 6; pooling rel. 7): ``o = ⌊(i + 2p - k)/s⌋ + 1``
+    - dilation (rel. 15): ``k`` replaced by ``k̂``.
+
+    Raises ValueError when the dilated kernel does not fit into the padded input
+    (``k̂ > i + 2p``), or for a non-positive size/kernel/stride/dilation or negative padding.
+    """
+    i, k = _int(size, "size"), _int(kernel_size, "kernel_size")
+    p, s, d = _int(padding, "padding"), _int(stride, "stride"), _int(dilation, "dilation")
+    for value, name in ((i, "size"), (k, "kernel_size"), (s, "stride"), (d, "dilation")):
+        _at_least(value, 1, name)
+    _at_least(p, 0, "padding")
+    k_hat = d * (k - 1) + 1
+    if k_hat > i + 2 * p:
+        dilated = f" (dilated by {d}: {k_hat})" if d > 1 else ""
+        raise ValueError(
+            f"kernel size {k}{dilated} is larger than the padded input "
+            f"{i} + 2·{p} = {i + 2 * p}; use a smaller kernel or dilation, or more padding"
+        )
+    return (i + 2 * p - k_hat) // s + 1
+
+
+def conv_transpose_output_size(
+    size: int,
+    kernel_size: int,
+    *,
+    padding: int = 0,
+    stride: int = 1,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int:
+    """Output length of a transposed convolution (``nn.ConvTranspose2d``) along one axis.
+
+    torch: ``o' = (i' - 1)s - 2p + d(k - 1) + a + 1`` with ``a = output_padding``. For ``d = 1``
+    this is Dumoulin & Visin's relationship 14, ``o' = s(i' - 1) + a + k - 2p``: the transposed
+    convolution maps the *output* size of ``conv_output_size(i, k, padding=p, stride=s)`` back to
+    ``i``, where ``a = (i + 2p - k) mod s`` says which of the ``s`` input sizes with that output
+    size is meant (the "odd size" term). Special cases: rel. 8 ``o' = i' + k - 1`` (p=0, s=1),
+    rel. 9 ``o' = i' + k - 1 - 2p``, rel. 10 half padding ``o' = i'``, rel. 11 full padding
+    ``o' = i' - (k - 1)``, rel. 12 ``o' = s(i' - 1) + k``, rel. 13 ``o' = s(i' - 1) + k - 2p``.
+
+    Raises ValueError when ``a`` is not smaller than the stride or the dilation (torch's rule:
+    ``a < max(s, d)``), when the padding leaves no output (``o' < 1``), or for a non-positive
+    size/kernel/stride/dilation or negative padding/output_padding.
+    """
+    i, k = _int(size, "size"), _int(kernel_size, "kernel_size")
+    p, s, d = _int(padding, "padding"), _int(stride, "stride"), _int(dilation, "dilation")
+    a = _int(output_padding, "output_padding")
+    for value, name in ((i, "size"), (k, "kernel_size"), (s, "stride"), (d, "dilation")):
+        _at_least(value, 1, name)
+    _at_least(p, 0, "padding")
+    _at_least(a, 0, "output_padding")
+    if a >= s and a >= d:
+        raise ValueError(
+            f"output_padding must be smaller than the stride or the dilation, "
+            f"got output_padding={a}, stride={s}, dilation={d}"
+        )
+    out = (i - 1) * s - 2 * p + d * (k - 1) + a + 1
+    if out < 1:
+        raise ValueError(f"padding {p} is too large: the output size would be {out}")
+    return out
+
+
+class ArithmeticCase(NamedTuple):
+    """One of Dumoulin & Visin's relationships with the paper's example numbers."""
+
+    relation: int  # the relationship's number in the paper
+    name: str
+    kind: str  # "conv", "pool" or "transposed"
+    formula: str
+    i: int  # input size of this operation (i' for the transposed ones)
+    k: int
+    p: int
+    s: int
+    d: int
+    a: int  # output_padding (transposed only)
+    by_relation: int  # the relationship's own formula
+    output: int  # conv_output_size / conv_transpose_output_size
+
+
+def conv_arithmetic_cases() -> list[ArithmeticCase]:
+    """Dumoulin & Visin's relationships 1-15, each with the paper's example, computed twice:
+    with the relationship's own formula (``by_relation``) and with the general functions of this
+    module (``output``). The two agree, and the tests check them against torch."""
+    rows = []
+
+    def add(rel: int, name: str, kind: str, formula: str, f: Callable[..., int], *,
+            i: int, k: int, p: int = 0, s: int = 1, d: int = 1, a: int = 0) -> None:
+        if kind == "transposed":
+            out = conv_transpose_output_size(i, k, padding=p, stride=s, output_padding=a)
+        else:
+            out = conv_output_size(i, k, padding=p, stride=s, dilation=d)
+        rows.append(ArithmeticCase(rel, name, kind, formula, i, k, p, s, d, a,
+                                   f(i=i, k=k, p=p, s=s, d=d, a=a), out))
+
+    add(1, "no padding, unit strides", "conv", "o = (i - k) + 1",
+        lambda i, k, **_: (i - k) + 1, i=4, k=3)
+    add(2, "padding, unit strides", "conv", "o = (i - k) + 2p + 1",
+        lambda i, k, p, **_: (i - k) + 2 * p + 1, i=5, k=4, p=2)
+    add(3, "half (same) padding, p = ⌊k/2⌋", "conv", "o = i",
+        lambda i, **_: i, i=5, k=3, p=1)
+    add(4, "full padding, p = k - 1", "conv", "o = i + (k - 1)",
+        lambda i, k, **_: i + (k - 1), i=5, k=3, p=2)
+    add(5, "no padding, strides", "conv", "o = ⌊(i - k)/s⌋ + 1",
+        lambda i, k, s, **_: (i - k) // s + 1, i=5, k=3, s=2)
+    add(6, "padding, strides", "conv", "o = ⌊(i + 2p - k)/s⌋ + 1",
+        lambda i, k, p, s, **_: (i + 2 * p - k) // s + 1, i=5, k=3, p=1, s=2)
+    add(6, "padding, strides (odd input)", "conv", "o = ⌊(i + 2p - k)/s⌋ + 1",
+        lambda i, k, p, s, **_: (i + 2 * p - k) // s + 1, i=6, k=3, p=1, s=2)
+    add(7, "pooling", "pool", "o = ⌊(i - k)/s⌋ + 1",
+        lambda i, k, s, **_: (i - k) // s + 1, i=5, k=3, s=1)
+    add(8, "transposed: no padding, unit strides", "transposed", "o' = i' + (k - 1)",
+        lambda i, k, **_: i + (k - 1), i=2, k=3)
+    add(9, "transposed: padding, unit strides", "transposed", "o' = i' + (k - 1) - 2p",
+        lambda i, k, p, **_: i + (k - 1) - 2 * p, i=6, k=4, p=2)
+    add(10, "transposed: half padding", "transposed", "o' = i'",
+        lambda i, **_: i, i=5, k=3, p=1)
+    add(11, "transposed: full padding", "transposed", "o' = i' - (k - 1)",
+        lambda i, k, **_: i - (k - 1), i=7, k=3, p=2)
+    add(12, "transposed: no padding, strides", "transposed", "o' = s(i' - 1) + k",
+        lambda i, k, s, **_: s * (i - 1) + k, i=2, k=3, s=2)
+    add(13, "transposed: padding, strides", "transposed", "o' = s(i' - 1) + k - 2p",
+        lambda i, k, p, s, **_: s * (i - 1) + k - 2 * p, i=3, k=3, p=1, s=2)
+    add(14, "transposed: padding, strides, odd", "transposed", "o' = s(i' - 1) + a + k - 2p",
+        lambda i, k, p, s, a, **_: s * (i - 1) + a + k - 2 * p, i=3, k=3, p=1, s=2, a=1)
+    add(15, "dilated, k̂ = k + (k-1)(d-1)", "conv", "o = ⌊(i + 2p - k - (k-1)(d-1))/s⌋ + 1",
+        lambda i, k, p, s, d, **_: (i + 2 * p - k - (k - 1) * (d - 1)) // s + 1, i=7, k=3, d=2)
+    return rows
+
+
+# --------------------------------------------------------------------------- convolution
+
+
+def conv2d(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    *,
+    padding: Pair = 0,
+    stride: Pair = 1,
+    dilation: Pair = 1,
+) -> Tensor:
+    """Cross-correlation exactly as ``F.conv2d`` computes it (groups=1, zero padding).
+
+    Shapes (the output has the input's rank):
+
+    - ``x`` H×W with ``weight`` kh×kw (one image, one kernel) -> H_out×W_out
+    - ``x`` C_in×H×W with ``weight`` C_out×C_in×kh×kw -> C_out×H_out×W_out
+    - ``x`` N×C_in×H×W with ``weight`` C_out×C_in×kh×kw -> N×C_out×H_out×W_out
+
+    ``bias``: shape (C_out,), added to every pixel of output channel o (shape (1,) for a kh×kw
+    kernel). ``padding``, ``stride``, ``dilation``: an int or an (h, w) pair. H_out and W_out
+    come from :func:`conv_output_size`.
+
+    The definition, for every output pixel (r, c)::
+
+        out[n, o, r, c] = bias[o] + Σ_c_in Σ_i Σ_j  x_padded[n, c_in, r·s + i·d, c·s + j·d]
+                                                    · weight[o, c_in, i, j]
+
+    The code below swaps the order of the sums: for each kernel tap (i, j) it takes, at once,
+    the input pixel that this tap sees for *every* output position (a strided slice of the
+    padded input), multiplies by the tap's weights and adds it up.
+    """
+    x4, w4, unbatch = _batched(x, weight)
+    n, c_in, h, w = x4.shape
+    c_out, _, kh, kw = w4.shape
+    (ph, pw), (sh, sw) = _pair(padding, "padding"), _pair(stride, "stride")
+    dh, dw = _pair(dilation, "dilation")
+    try:
+        h_out = conv_output_size(h, kh, padding=ph, stride=sh, dilation=dh)
+        w_out = conv_output_size(w, kw, padding=pw, stride=sw, dilation=dw)
+    except ValueError as err:
+        raise ValueError(f"conv2d of x {tuple(x.shape)} with weight "
+                         f"{tuple(weight.shape)}: {err}") from None
+
+    padded = x4.new_zeros(n, c_in, h + 2 * ph, w + 2 * pw)  # a frame of zeros ...
+    padded[:, :, ph : ph + h, pw : pw + w] = x4  # ... around the input
+
+    out = x4.new_zeros(n, c_out, h_out, w_out)
+    for i in range(kh):
+        for j in range(kw):
+            top, left = i * dh, j * dw  # where tap (i, j) sits for output pixel (0, 0)
+            seen = padded[:, :, top : top + sh * (h_out - 1) + 1 : sh,
+                          left : left + sw * (w_out - 1) + 1 : sw]  # N×C_in×H_out×W_out
+            # out[n, o] += Σ_c weight[o, c, i, j] · seen[n, c]  (c: the input channels)
+            out = out + torch.einsum("nchw,oc->nohw", seen, w4[:, :, i, j])
+    if bias is not None:
+        out = out + _bias(bias, c_out, x4.dtype).view(1, c_out, 1, 1)
+    return unbatch(out)
+
+
+def _batched(x: Tensor, weight: Tensor) -> tuple[Tensor, Tensor, Callable[[Tensor], Tensor]]:
+    """Check the inputs of conv2d and bring them to N×C×H×W and C_out×C_in×kh×kw."""
+    _float(x, "x")
+    _float(weight, "weight")
+    if x.dtype != weight.dtype:
+        raise TypeError(f"x is {x.dtype} but weight is {weight.dtype}; convert one with .to()")
+    shapes = f"x {tuple(x.shape)}, weight {tuple(weight.shape)}"
+    if x.dim() == 2:
+        if weight.dim() != 2:
+            raise ValueError(f"an H×W image needs a kh×kw kernel; got {shapes}")
+        return x[None, None], weight[None, None], lambda out: out[0, 0]
+    if x.dim() not in (3, 4):
+        raise ValueError(f"x must be H×W, C×H×W or N×C×H×W; got shape {tuple(x.shape)}")
+    if weight.dim() != 4:
+        raise ValueError(f"a {x.dim()}-D input needs a C_out×C_in×kh×kw weight; got {shapes}")
+    if weight.shape[1] != x.shape[-3]:
+        raise ValueError(f"weight expects C_in={weight.shape[1]} input channels but x has "
+                         f"{x.shape[-3]}: {shapes}")
+    if x.dim() == 3:
+        return x[None], weight, lambda out: out[0]
+    return x, weight, lambda out: out
+
+
+def _bias(bias: Tensor, c_out: int, dtype: torch.dtype) -> Tensor:
+    _float(bias, "bias")
+    if bias.dim() > 1 or bias.numel() != c_out:
+        raise ValueError(f"bias must have shape ({c_out},), one value per output channel; "
+                         f"got {tuple(bias.shape)}")
+    return bias.to(dtype).reshape(c_out)
+
+
+def conv2d_loops(image: Tensor, kernel: Tensor, *, padding: Pair = 0, stride: Pair = 1) -> Tensor:
+    """:func:`conv2d` of one H×W image with one kh×kw kernel, written as plain loops.
+
+    Slow, but it is the definition: ``out[r, c] = Σ_i Σ_j padded[r·s + i, c·s + j] · kernel[i, j]``.
+    Returns H_out×W_out (see :func:`conv_output_size`).
+    """
+    _float(image, "image")
+    _float(kernel, "kernel")
+    if image.dim() != 2 or kernel.dim() != 2:
+        raise ValueError(f"conv2d_loops takes an H×W image and a kh×kw kernel; got image "
+                         f"{tuple(image.shape)}, kernel {tuple(kernel.shape)} (use conv2d)")
+    (h, w), (kh, kw) = image.shape, kernel.shape
+    (ph, pw), (sh, sw) = _pair(padding, "padding"), _pair(stride, "stride")
+    h_out = conv_output_size(h, kh, padding=ph, stride=sh)
+    w_out = conv_output_size(w, kw, padding=pw, stride=sw)
+
+    padded = image.new_zeros(h + 2 * ph, w + 2 * pw)
+    padded[ph : ph + h, pw : pw + w] = image
+    out = image.new_zeros(h_out, w_out)
+    for r in range(h_out):
+        for c in range(w_out):
+            total = 0.0
+            for i in range(kh):
+                for j in range(kw):
+                    total = total + padded[r * sh + i, c * sw + j] * kernel[i, j]
+            out[r, c] = total
+    return out
+
+
+# --------------------------------------------------------------------------- pooling
+
+
+def pool2d(
+    x: Tensor,
+    kernel_size: Pair,
+    *,
+    stride: Pair | None = None,
+    padding: Pair = 0,
+    mode: str = "max",
+) -> Tensor:
+    """Max or average pooling over the last two axes, like ``F.max_pool2d`` / ``F.avg_pool2d``.
+
+    ``x``: ...×H×W (H×W, C×H×W or N×C×H×W) -> ...×H_out×W_out, sizes from
+    :func:`conv_output_size`. ``stride`` defaults to ``kernel_size`` (windows side by side).
+    ``mode="max"`` takes each window's maximum (padding never wins: it counts as -inf);
+    ``mode="avg"`` takes its mean, padding counted as zeros (torch's default
+    ``count_include_pad=True``). Like torch, ``padding`` may be at most half the kernel size.
+    """
+    _float(x, "x")
+    if x.dim() < 2:
+        raise ValueError(f"x must be H×W, C×H×W or N×C×H×W; got shape {tuple(x.shape)}")
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    kh, kw = _pair(kernel_size, "kernel_size")
+    sh, sw = _pair(kernel_size if stride is None else stride, "stride")
+    ph, pw = _pair(padding, "padding")
+    for k, p in ((kh, ph), (kw, pw)):
+        _at_least(k, 1, "kernel_size")
+        if p > k // 2:
+            raise ValueError(f"padding {p} is more than half the kernel size {k}: "
+                             f"pooling allows padding <= kernel_size // 2 = {k // 2}")
+    h, w = x.shape[-2:]
+    try:
+        h_out = conv_output_size(h, kh, padding=ph, stride=sh)
+        w_out = conv_output_size(w, kw, padding=pw, stride=sw)
+    except ValueError as err:
+        raise ValueError(f"pool2d of x {tuple(x.shape)}: {err}") from None
+
+    fill = -math.inf if mode == "max" else 0.0
+    padded = x.new_full((*x.shape[:-2], h + 2 * ph, w + 2 * pw), fill)
+    padded[..., ph : ph + h, pw : pw + w] = x
+    out = x.new_full((*x.shape[:-2], h_out, w_out), fill)
+    for i in range(kh):
+        for j in range(kw):  # element (i, j) of every window, for all windows at once
+            seen = padded[..., i : i + sh * (h_out - 1) + 1 : sh, j : j + sw * (w_out - 1) + 1 : sw]
+            out = torch.maximum(out, seen) if mode == "max" else out + seen
+    return out if mode == "max" else out / (kh * kw)
+
+
+# --------------------------------------------------------------------------- models
+
+
+class ShapeRow(NamedTuple):
+    """One row of :func:`trace_shapes`."""
+
+    name: str  # the layer's name in the model, e.g. "features.0"
+    layer: str  # short description, e.g. "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))"
+    shape: tuple  # output shape, batch first
+    params: int  # number of parameters of this layer
+
+
+def _shape(out: object) -> tuple:
+    if isinstance(out, Tensor):
+        return tuple(out.shape)
+    if isinstance(out, (tuple, list)):
+        return tuple(_shape(o) for o in out)
+    return ()
+
+
+def _describe(module: nn.Module, width: int = 40) -> str:
+    text = f"{type(module).__name__}({module.extra_repr()})"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def trace_shapes(model: nn.Module, input_shape: Sequence[int]) -> list[ShapeRow]:
+    """Run ``model`` on zeros of ``input_shape`` (batch first, e.g. ``(1, 1, 28, 28)``) and
+    record, for every leaf layer in the order it runs: its name, a short description, its
+    output shape and its number of parameters.
+
+    Uses forward hooks, so it works for ``nn.Sequential`` and for any ``nn.Module`` with its
+    own ``forward``. The model runs once in eval mode without gradients; its mode is restored.
+    When the model fails (the usual "shapes cannot be multiplied"), the ValueError names the
+    layer that failed and the shapes so far.
+    """
+    shape = tuple(_int(v, "input_shape") for v in input_shape)
+    if not shape or min(shape) < 1:
+        raise ValueError(f"input_shape must be positive sizes, batch first; got {input_shape!r}")
+    leaves = [(n, m) for n, m in model.named_modules() if next(m.children(), None) is None]
+    rows: list[ShapeRow] = []
+    running: list[str] = []
+
+    def before(name: str, module: nn.Module) -> Callable:
+        return lambda *_: running.append(f"{name or type(module).__name__} ({_describe(module)})")
+
+    def after(name: str, module: nn.Module) -> Callable:
+        params = sum(p.numel() for p in module.parameters())
+        return lambda _m, _inp, out: rows.append(
+            ShapeRow(name or type(module).__name__, _describe(module), _shape(out), params))
+
+    hooks = [h for name, m in leaves for h in (m.register_forward_pre_hook(before(name, m)),
+                                                m.register_forward_hook(after(name, m)))]
+    first = next(model.parameters(), None)
+    like = first if first is not None and first.is_floating_point() else torch.zeros(())
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(torch.zeros(shape, dtype=like.dtype, device=like.device))
+    except (RuntimeError, ValueError, TypeError) as err:
+        so_far = ", ".join(f"{r.name} -> {r.shape}" for r in rows) or "none"
+        inside = len(running) > len(rows)  # a layer started and did not finish
+        where = f"layer {running[-1]}" if inside else f"{type(model).__name__}.forward (between layers)"
+        raise ValueError(f"{where} fails on input {shape} (output shapes so far: {so_far}): "
+                         f"{err}") from err
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was_training)
+    return rows
+
+
+def print_shapes(model: nn.Module, input_shape: Sequence[int]) -> None:
+    """Print :func:`trace_shapes` as an aligned table and the model's total parameter count."""
+    rows = trace_shapes(model, input_shape)
+    table = [("layer", "type", "output shape", "params"), ("input", "", str(tuple(input_shape)), "")]
+    table += [(r.name, r.layer, str(r.shape), f"{r.params:,}") for r in rows]
+    widths = [max(len(row[col]) for row in table) for col in range(4)]
+    for row in table:
+        print("  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1]),
+                         row[2].ljust(widths[2]), row[3].rjust(widths[3])]).rstrip())
+    print(f"total parameters: {sum(p.numel() for p in model.parameters()):,}")
+
+
+def receptive_field(layers: Sequence[tuple[int, ...]]) -> int:
+    """Receptive field (in input pixels, along one axis) of one output unit of a layer stack.
+
+    ``layers``: ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per conv or
+    pooling layer, first layer first. The recurrence: start with ``r = 1`` and ``jump = 1``
+    (distance in input pixels between neighbouring units); each layer adds
+    ``(k - 1)·d·jump`` to ``r``, then multiplies ``jump`` by its stride. So
+    ``r = 1 + Σ_l (k_l - 1)·d_l·(s_1·…·s_(l-1))``. Padding does not change ``r``.
+    """
+    r, jump = 1, 1
+    for layer in layers:
+        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
+            raise ValueError(f"each layer must be (kernel_size, stride) or "
+                             f"(kernel_size, stride, dilation); got {layer!r}")
+        k, s, d = _int(layer[0], "kernel_size"), _int(layer[1], "stride"), 1
+        if len(layer) == 3:
+            d = _int(layer[2], "dilation")
+        for value, name in ((k, "kernel_size"), (s, "stride"), (d, "dilation")):
+            _at_least(value, 1, name)
+        r += (k - 1) * d * jump
+        jump *= s
+    return r

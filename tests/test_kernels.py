@@ -1,0 +1,490 @@
+"""nbhelpers.kernels against torch: property-based (hypothesis) over many random shapes, plus
+named-kernel sanity checks and the error messages for impossible settings."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from nbhelpers import kernels as K
+
+FAST = settings(max_examples=60, deadline=None, database=None)
+seeds = st.integers(0, 2**31 - 1)
+
+
+def randn(seed: int, *shape: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+
+
+def int_or_pair(lo: int, hi: int) -> st.SearchStrategy:
+    return st.one_of(st.integers(lo, hi), st.tuples(st.integers(lo, hi), st.integers(lo, hi)))
+
+
+def as_pair(v: int | tuple[int, int]) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else v
+
+
+@st.composite
+def conv_settings(draw, *, max_size: int = 9, dilation: bool = True) -> dict:
+    """Valid conv2d settings: kernel (kh, kw), padding/stride/dilation as int or pair, and an
+    input size (h, w) into which the dilated kernel fits once padded."""
+    kernel = draw(st.tuples(st.integers(1, 4), st.integers(1, 4)))
+    padding, stride = draw(int_or_pair(0, 2)), draw(int_or_pair(1, 3))
+    dil = draw(int_or_pair(1, 3)) if dilation else 1
+    size = tuple(
+        draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), max_size + d * (k - 1)))
+        for k, p, d in zip(kernel, as_pair(padding), as_pair(dil), strict=True)
+    )
+    return {"size": size, "kernel": kernel, "padding": padding, "stride": stride, "dilation": dil}
+
+
+@st.composite
+def pool_settings(draw) -> dict:
+    kernel = draw(int_or_pair(1, 4))
+    kh, kw = as_pair(kernel)
+    padding = draw(st.one_of(st.just(0), st.tuples(st.integers(0, kh // 2),
+                                                   st.integers(0, kw // 2))))
+    stride = draw(st.one_of(st.none(), int_or_pair(1, 3)))
+    size = tuple(draw(st.integers(max(1, k - 2 * p), 10))
+                 for k, p in zip((kh, kw), as_pair(padding), strict=True))
+    return {"size": size, "kernel": kernel, "padding": padding, "stride": stride}
+
+
+# --------------------------------------------------------------------------- named kernels
+
+
+def test_named_kernels_are_3x3_float32():
+    assert set(K.KERNELS) == {"identity", "box_blur", "gaussian_blur", "sharpen", "edge",
+                              "sobel_x", "sobel_y", "emboss"}
+    for name, kernel in K.KERNELS.items():
+        assert kernel.shape == (3, 3) and kernel.dtype == torch.float32, name
+
+
+@pytest.mark.parametrize("size", [3, 5, 7])
+@pytest.mark.parametrize("name", ["box_blur", "gaussian_blur"])
+def test_blurs_sum_to_one_and_are_symmetric(name, size):
+    kernel = K.get_kernel(name, size=size)
+    assert kernel.shape == (size, size) and kernel.dtype == torch.float32
+    assert kernel.sum().item() == pytest.approx(1.0)
+    assert torch.equal(kernel, kernel.T) and torch.equal(kernel, kernel.flip(0))
+    assert (kernel > 0).all()
+
+
+def test_gaussian_blur_is_binomial():
+    row5 = torch.tensor([1.0, 4, 6, 4, 1])
+    assert torch.allclose(K.get_kernel("gaussian_blur", size=5), torch.outer(row5, row5) / 256)
+    row3 = torch.tensor([1.0, 2, 1])
+    assert torch.equal(K.KERNELS["gaussian_blur"], torch.outer(row3, row3) / 16)
+    assert torch.allclose(K.get_kernel("box_blur", size=5), torch.full((5, 5), 1 / 25))
+
+
+@pytest.mark.parametrize(("name", "total"), [("edge", 0), ("sobel_x", 0), ("sobel_y", 0),
+                                             ("identity", 1), ("sharpen", 1), ("emboss", 1)])
+def test_kernel_sums(name, total):
+    assert K.KERNELS[name].sum().item() == pytest.approx(total)
+
+
+def test_sharpen_is_identity_minus_laplacian():
+    assert torch.equal(K.KERNELS["sharpen"], K.KERNELS["identity"] - K.KERNELS["edge"])
+
+
+def test_identity_leaves_an_image_unchanged_and_blur_keeps_a_constant():
+    image = randn(0, 9, 11, dtype=torch.float32)
+    assert torch.equal(K.conv2d(image, K.get_kernel("identity"), padding=1), image)
+    flat = torch.full((8, 8), 0.7)
+    for name in ("box_blur", "gaussian_blur"):
+        assert torch.allclose(K.conv2d(flat, K.get_kernel(name)), torch.full((6, 6), 0.7))
+        assert torch.allclose(K.conv2d(flat, K.get_kernel(name, size=5)), torch.full((4, 4), 0.7))
+
+
+def test_sobel_and_edge_respond_to_ramps_as_documented():
+    right = torch.arange(6.0).repeat(6, 1)  # brightness grows to the right
+    down = right.T.contiguous()  # ... and downwards
+    assert torch.allclose(K.conv2d(right, K.KERNELS["sobel_x"]), torch.full((4, 4), 8.0))
+    assert torch.allclose(K.conv2d(right, K.KERNELS["sobel_y"]), torch.zeros(4, 4))
+    assert torch.allclose(K.conv2d(down, K.KERNELS["sobel_y"]), torch.full((4, 4), 8.0))
+    assert torch.allclose(K.conv2d(right + down, K.KERNELS["edge"]), torch.zeros(4, 4))
+
+
+def test_get_kernel_returns_a_copy_and_normalises_names():
+    kernel = K.get_kernel("Gaussian Blur")
+    kernel[1, 1] = 100.0
+    assert K.KERNELS["gaussian_blur"][1, 1] == 0.25
+    assert torch.equal(K.get_kernel("sobel-x"), K.KERNELS["sobel_x"])
+
+
+def test_get_kernel_bad_input():
+    with pytest.raises(ValueError, match="unknown kernel 'blurry'.*box_blur.*sobel_y.*emboss"):
+        K.get_kernel("blurry")
+    with pytest.raises(ValueError, match="size 3 only"):
+        K.get_kernel("sobel_x", size=5)
+    with pytest.raises(ValueError, match="odd positive int"):
+        K.get_kernel("box_blur", size=4)
+
+
+# --------------------------------------------------------------------------- conv2d vs torch
+
+
+@FAST
+@given(case=conv_settings(), rank=st.sampled_from([2, 3, 4]), n=st.integers(1, 3),
+       c_in=st.integers(1, 3), c_out=st.integers(1, 4), use_bias=st.booleans(), seed=seeds)
+def test_conv2d_matches_torch(case, rank, n, c_in, c_out, use_bias, seed):
+    (h, w), (kh, kw) = case["size"], case["kernel"]
+    opts = {key: case[key] for key in ("padding", "stride", "dilation")}
+    if rank == 2:
+        x, weight = randn(seed, h, w), randn(seed + 1, kh, kw)
+        bias = randn(seed + 2, 1) if use_bias else None
+        expected = F.conv2d(x[None, None], weight[None, None], bias, **opts)[0, 0]
+    else:
+        x = randn(seed, *((n,) if rank == 4 else ()), c_in, h, w)
+        weight = randn(seed + 1, c_out, c_in, kh, kw)
+        bias = randn(seed + 2, c_out) if use_bias else None
+        expected = F.conv2d(x, weight, bias, **opts)
+    got = K.conv2d(x, weight, bias, **opts)
+    assert got.dim() == x.dim() and got.shape == expected.shape
+    torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-10)
+
+
+@FAST
+@given(case=conv_settings(), seed=seeds)
+def test_conv2d_float32_matches_torch(case, seed):
+    (h, w), (kh, kw) = case["size"], case["kernel"]
+    opts = {key: case[key] for key in ("padding", "stride", "dilation")}
+    x, weight = randn(seed, 2, 3, h, w, dtype=torch.float32), randn(seed, 4, 3, kh, kw,
+                                                                   dtype=torch.float32)
+    got = K.conv2d(x, weight, **opts)
+    assert got.dtype == torch.float32
+    torch.testing.assert_close(got, F.conv2d(x, weight, **opts), rtol=1e-5, atol=1e-5)
+
+
+def test_conv2d_gradients_match_torch():
+    x = randn(1, 2, 3, 8, 7).requires_grad_()
+    weight, bias = randn(2, 4, 3, 3, 2).requires_grad_(), randn(3, 4).requires_grad_()
+    opts = {"padding": (1, 0), "stride": 2, "dilation": (1, 2)}
+    ours = torch.autograd.grad(K.conv2d(x, weight, bias, **opts).square().sum(), (x, weight, bias))
+    torch_ = torch.autograd.grad(F.conv2d(x, weight, bias, **opts).square().sum(),
+                                 (x, weight, bias))
+    for a, b in zip(ours, torch_, strict=True):
+        torch.testing.assert_close(a, b)
+
+
+@FAST
+@given(case=conv_settings(max_size=7, dilation=False), seed=seeds)
+def test_conv2d_loops_matches_conv2d(case, seed):
+    (h, w), (kh, kw) = case["size"], case["kernel"]
+    image, kernel = randn(seed, h, w), randn(seed + 1, kh, kw)
+    opts = {"padding": case["padding"], "stride": case["stride"]}
+    torch.testing.assert_close(K.conv2d_loops(image, kernel, **opts),
+                               K.conv2d(image, kernel, **opts), rtol=1e-10, atol=1e-10)
+
+
+# --------------------------------------------------------------------------- pooling vs torch
+
+
+@FAST
+@given(case=pool_settings(), mode=st.sampled_from(["max", "avg"]),
+       rank=st.sampled_from([2, 3, 4]), seed=seeds)
+def test_pool2d_matches_torch(case, mode, rank, seed):
+    opts = {"stride": case["stride"], "padding": case["padding"]}
+    x = randn(seed, *[(), (3,), (2, 3)][rank - 2], *case["size"])
+    torch_pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    expected = torch_pool(x[None] if rank == 2 else x, case["kernel"], **opts)
+    got = K.pool2d(x, case["kernel"], mode=mode, **opts)
+    assert got.dim() == x.dim()
+    torch.testing.assert_close(got, expected[0] if rank == 2 else expected,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_max_pool_padding_never_wins():
+    x = -torch.rand(1, 1, 5, 5) - 1  # all values below -1: a zero from the padding would win
+    got = K.pool2d(x, 3, stride=2, padding=1)
+    assert (got < -1).all()
+    assert torch.equal(got, F.max_pool2d(x, 3, stride=2, padding=1))
+    # avg counts the padding as zeros (count_include_pad=True): a corner sees 4 of 9 values
+    ones = torch.ones(1, 1, 4, 4)
+    assert K.pool2d(ones, 3, stride=1, padding=1, mode="avg")[0, 0, 0, 0] == pytest.approx(4 / 9)
+
+
+@FAST
+@given(i=st.integers(1, 8), k=st.integers(1, 5), s=st.integers(1, 4), p=st.integers(0, 3),
+       mode=st.sampled_from(["max", "avg"]))
+def test_pool2d_refuses_exactly_what_torch_refuses(i, k, s, p, mode):
+    x = torch.zeros(1, 1, i, i)
+    torch_pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    try:
+        expected = torch_pool(x, k, stride=s, padding=p).shape
+    except RuntimeError:
+        with pytest.raises(ValueError, match="half the kernel|larger than the padded input"):
+            K.pool2d(x, k, stride=s, padding=p, mode=mode)
+    else:
+        assert K.pool2d(x, k, stride=s, padding=p, mode=mode).shape == expected
+
+
+# --------------------------------------------------------------------------- output sizes
+
+
+@FAST
+@given(i=st.integers(1, 12), k=st.integers(1, 6), p=st.integers(-1, 4), s=st.integers(0, 4),
+       d=st.integers(0, 3))
+def test_conv_output_size_matches_nn_conv2d(i, k, p, s, d):
+    try:
+        conv = nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d)
+        expected = conv(torch.zeros(1, 1, i, i)).shape[-1]
+    except (RuntimeError, ValueError):
+        with pytest.raises(ValueError, match="larger than the padded input|positive|negative"):
+            K.conv_output_size(i, k, padding=p, stride=s, dilation=d)
+    else:
+        assert K.conv_output_size(i, k, padding=p, stride=s, dilation=d) == expected
+
+
+@FAST
+@given(i=st.integers(1, 8), k=st.integers(1, 5), p=st.integers(0, 4), s=st.integers(1, 4),
+       a=st.integers(0, 3), d=st.integers(1, 3))
+def test_conv_transpose_output_size_matches_nn_conv_transpose2d(i, k, p, s, a, d):
+    try:
+        conv = nn.ConvTranspose2d(1, 1, k, stride=s, padding=p, output_padding=a, dilation=d)
+        expected = conv(torch.zeros(1, 1, i, i)).shape[-1]
+    except (RuntimeError, ValueError):
+        with pytest.raises(ValueError, match="output_padding must be smaller|too large"):
+            K.conv_transpose_output_size(i, k, padding=p, stride=s, output_padding=a, dilation=d)
+    else:
+        got = K.conv_transpose_output_size(i, k, padding=p, stride=s, output_padding=a,
+                                           dilation=d)
+        assert got == expected
+
+
+@FAST
+@given(i=st.integers(1, 20), k=st.integers(1, 5), p=st.integers(0, 3), s=st.integers(1, 4),
+       d=st.integers(1, 3))
+def test_transposed_size_undoes_the_convolution_with_the_odd_size_term(i, k, p, s, d):
+    k_hat = d * (k - 1) + 1
+    if k_hat > i + 2 * p:
+        return
+    o = K.conv_output_size(i, k, padding=p, stride=s, dilation=d)
+    a = (i + 2 * p - k_hat) % s  # Dumoulin & Visin's a (for d = 1: (i + 2p - k) mod s)
+    assert K.conv_transpose_output_size(o, k, padding=p, stride=s, output_padding=a,
+                                        dilation=d) == i
+
+
+def test_conv_arithmetic_cases_agree_with_their_relation_and_torch():
+    cases = K.conv_arithmetic_cases()
+    assert sorted({c.relation for c in cases}) == list(range(1, 16))
+    for c in cases:
+        assert c.by_relation == c.output, c
+        x = torch.zeros(1, 1, c.i, c.i)
+        if c.kind == "transposed":
+            layer = nn.ConvTranspose2d(1, 1, c.k, stride=c.s, padding=c.p, output_padding=c.a)
+        elif c.kind == "pool":
+            layer = nn.MaxPool2d(c.k, stride=c.s, padding=c.p)
+        else:
+            layer = nn.Conv2d(1, 1, c.k, stride=c.s, padding=c.p, dilation=c.d)
+        assert layer(x).shape[-1] == c.output, c
+    a14 = next(c for c in cases if c.relation == 14)
+    assert a14.a == (6 + 2 * a14.p - a14.k) % a14.s  # the paper's i = 6 example
+
+
+def test_same_and_full_padding_relations():
+    for i in range(1, 12):
+        for k in (1, 3, 5, 7):
+            if k <= i + 2 * (k // 2):
+                assert K.conv_output_size(i, k, padding=k // 2) == i  # half padding
+        for k in range(1, 6):
+            assert K.conv_output_size(i, k, padding=k - 1) == i + k - 1  # full padding
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: K.conv2d(torch.ones(5, 5, dtype=torch.long), torch.ones(3, 3)), TypeError,
+         "floating-point.*int64.*float"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3, dtype=torch.float64)), TypeError,
+         "float32 but weight is torch.float64"),
+        (lambda: K.conv2d([[1.0]], torch.ones(1, 1)), TypeError, "torch.Tensor"),
+        (lambda: K.conv2d(torch.ones(1, 1, 1, 5, 5), torch.ones(1, 1, 3, 3)), ValueError,
+         r"H×W, C×H×W or N×C×H×W; got shape \(1, 1, 1, 5, 5\)"),
+        (lambda: K.conv2d(torch.ones(2, 3, 5, 5), torch.ones(4, 2, 3, 3)), ValueError,
+         r"C_in=2 input channels but x has 3: x \(2, 3, 5, 5\), weight \(4, 2, 3, 3\)"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(1, 1, 3, 3)), ValueError,
+         "H×W image needs a kh×kw kernel"),
+        (lambda: K.conv2d(torch.ones(3, 5, 5), torch.ones(3, 3)), ValueError,
+         "needs a C_out×C_in×kh×kw weight"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(6, 6)), ValueError,
+         r"kernel size 6 is larger than the padded input 5 \+ 2·0 = 5"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3), dilation=3), ValueError,
+         r"dilated by 3: 7\) is larger than the padded input"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3), stride=0), ValueError,
+         "stride must be positive, got 0"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3), padding=(1, -1)), ValueError,
+         "padding must not be negative, got -1"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3), dilation=0), ValueError,
+         "dilation must be positive"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3), padding=(1, 1, 1)), TypeError,
+         r"padding must be an int or an \(h, w\) pair"),
+        (lambda: K.conv2d(torch.ones(5, 5), torch.ones(3, 3), stride=1.5), TypeError,
+         "stride must be an int"),
+        (lambda: K.conv2d(torch.ones(2, 5, 5), torch.ones(3, 2, 3, 3), torch.ones(2)),
+         ValueError, r"bias must have shape \(3,\)"),
+        (lambda: K.conv2d_loops(torch.ones(1, 5, 5), torch.ones(3, 3)), ValueError,
+         "H×W image and a kh×kw kernel"),
+        (lambda: K.conv2d_loops(torch.ones(5, 5, dtype=torch.int32), torch.ones(3, 3)),
+         TypeError, "floating-point"),
+        (lambda: K.pool2d(torch.ones(1, 5, 5), 3, padding=2), ValueError,
+         r"padding 2 is more than half the kernel size 3.*<= kernel_size // 2 = 1"),
+        (lambda: K.pool2d(torch.ones(1, 5, 5), 6), ValueError,
+         "larger than the padded input"),
+        (lambda: K.pool2d(torch.ones(1, 5, 5), 2, mode="min"), ValueError,
+         "mode must be 'max' or 'avg'"),
+        (lambda: K.pool2d(torch.ones(1, 5, 5, dtype=torch.uint8), 2), TypeError,
+         "floating-point"),
+        (lambda: K.pool2d(torch.ones(5), 2), ValueError, "H×W, C×H×W or N×C×H×W"),
+        (lambda: K.pool2d(torch.ones(5, 5), 0), ValueError, "kernel_size must be positive"),
+        (lambda: K.pool2d(torch.ones(5, 5), 2, stride=0), ValueError, "stride must be positive"),
+        (lambda: K.conv_output_size(0, 3), ValueError, "size must be positive"),
+        (lambda: K.conv_output_size(5, 3, padding=-1), ValueError, "padding must not be neg"),
+        (lambda: K.conv_transpose_output_size(5, 3, stride=2, output_padding=2), ValueError,
+         "output_padding must be smaller than the stride or the dilation"),
+        (lambda: K.conv_transpose_output_size(1, 2, padding=1), ValueError,
+         "padding 1 is too large: the output size would be 0"),
+        (lambda: K.receptive_field([(3, 1), (2,)]), ValueError, r"\(kernel_size, stride\)"),
+        (lambda: K.receptive_field([(3, 0)]), ValueError, "stride must be positive"),
+    ],
+)
+def test_bad_input_gives_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+# --------------------------------------------------------------------------- shape traces
+
+
+def small_cnn() -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3), nn.ReLU(), nn.Flatten(), nn.Linear(16 * 12 * 12, 10),
+    )
+
+
+def test_trace_shapes_matches_running_the_layers():
+    model = small_cnn()
+    rows = K.trace_shapes(model, (2, 1, 28, 28))
+    assert [r.name for r in rows] == [str(i) for i in range(len(model))]
+    x = torch.zeros(2, 1, 28, 28)
+    model.eval()
+    for row, layer in zip(rows, model, strict=True):
+        x = layer(x)
+        assert row.shape == tuple(x.shape)
+        assert row.params == sum(p.numel() for p in layer.parameters())
+        assert row.layer.startswith(type(layer).__name__) and len(row.layer) <= 40
+    assert rows[-1].shape == (2, 10)
+
+
+def test_trace_shapes_on_a_custom_module_restores_training_mode():
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.features = nn.Sequential(nn.Conv2d(1, 4, 5), nn.BatchNorm2d(4), nn.ReLU())
+            self.head = nn.Linear(4 * 24 * 24, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.head(self.features(x).flatten(1))
+
+    model = Net().train()
+    rows = K.trace_shapes(model, (1, 1, 28, 28))  # batch 1 with BatchNorm: needs eval mode
+    assert [(r.name, r.shape) for r in rows] == [
+        ("features.0", (1, 4, 24, 24)), ("features.1", (1, 4, 24, 24)),
+        ("features.2", (1, 4, 24, 24)), ("head", (1, 3))]
+    assert model.training and all(m.training for m in model.modules())
+    assert not any(m._forward_hooks or m._forward_pre_hooks for m in model.modules())
+    (row,) = K.trace_shapes(nn.Linear(3, 2), [5, 3])  # a model that is itself a leaf
+    assert (row.name, row.shape, row.params) == ("Linear", (5, 2), 8)
+    assert row.layer.startswith("Linear(in_features=3, out_features=2") and row.layer[-1] == "…"
+
+
+def test_trace_shapes_names_the_failing_layer():
+    model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.Flatten(), nn.Linear(100, 10))
+    with pytest.raises(ValueError, match=r"layer 2 \(Linear.*0 -> \(1, 8, 26, 26\).*"
+                                         r"mat1 and mat2 shapes cannot be multiplied"):
+        K.trace_shapes(model, (1, 1, 28, 28))
+    assert not any(m._forward_hooks for m in model.modules())
+    with pytest.raises(ValueError, match="input_shape must be positive"):
+        K.trace_shapes(model, (0, 1, 28, 28))
+
+
+def test_print_shapes_prints_an_aligned_table_with_the_total(capsys):
+    model = small_cnn()
+    K.print_shapes(model, (1, 1, 28, 28))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["layer", "type", "output", "shape", "params"]
+    assert lines[1].split() == ["input", "(1,", "1,", "28,", "28)"]
+    assert len(lines) == len(model) + 3
+    total = sum(p.numel() for p in model.parameters())
+    assert lines[-1] == f"total parameters: {total:,}"
+    assert lines[-2].endswith(f"{16 * 144 * 10 + 10:,}") and "(1, 10)" in lines[-2]
+    shape_col = lines[0].index("output shape")
+    assert all(line[shape_col - 2 : shape_col] == "  " for line in lines[1:-1])
+
+
+# --------------------------------------------------------------------------- receptive field
+
+
+def test_receptive_field_closed_forms():
+    assert K.receptive_field([]) == 1
+    for n in range(1, 6):
+        assert K.receptive_field([(3, 1)] * n) == 2 * n + 1  # stacked 3×3 convs
+        assert K.receptive_field([(2, 2)] * n) == 2**n  # stacked 2×2 pools
+    assert K.receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)]) == 15  # dilations 1, 2, 4
+    assert K.receptive_field([(5, 1), (2, 2), (5, 1), (2, 2)]) == 16  # LeNet-5
+
+
+layer_specs = st.lists(
+    st.tuples(st.sampled_from(["conv", "pool"]), st.integers(1, 3), st.integers(1, 2),
+              st.integers(1, 2)),
+    min_size=1, max_size=4,
+)
+
+
+@FAST
+@given(specs=layer_specs, extra=st.integers(0, 3))
+def test_receptive_field_matches_the_gradient(specs, extra):
+    """Brute force: the input pixels that one output pixel depends on (non-zero gradient).
+    All weights are positive (ones, average pooling), so nothing cancels."""
+    layers, modules = [], []
+    for kind, k, s, d in specs:
+        if kind == "pool":
+            layers.append((k, s))
+            modules.append(nn.AvgPool2d(k, stride=s))
+        else:
+            layers.append((k, s, d))
+            conv = nn.Conv2d(1, 1, k, stride=s, dilation=d, bias=False)
+            nn.init.ones_(conv.weight)
+            modules.append(conv)
+    r = K.receptive_field(layers)
+    x = torch.ones(1, 1, r + extra, r + extra, dtype=torch.float64, requires_grad=True)
+    out = nn.Sequential(*modules).double()(x)
+    out[0, 0, 0, 0].backward()
+    rows, cols = (x.grad[0, 0] != 0).nonzero(as_tuple=True)
+    assert rows.min() == 0 and cols.min() == 0
+    assert rows.max() + 1 == r and cols.max() + 1 == r
+
+
+@FAST
+@given(layers=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)),
+                       min_size=1, max_size=4))
+def test_receptive_field_is_the_smallest_input_with_an_output(layers):
+    def final_size(i: int) -> int:
+        for k, s, d in layers:
+            i = K.conv_output_size(i, k, stride=s, dilation=d)
+        return i
+
+    r = K.receptive_field(layers)
+    assert final_size(r) == 1
+    if r > 1:
+        with pytest.raises(ValueError, match="larger than the padded input"):
+            final_size(r - 1)
