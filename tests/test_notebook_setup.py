@@ -1,0 +1,37 @@
+"""Every notebook starts the same way: title + Colab badge, then the standard setup cell,
+which installs nbhelpers on Colab only, seeds everything and picks the device."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import nbhelpers
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools import nbbuild  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_repo_url_is_defined_once_consistently():
+    assert nbbuild.REPO_URL == nbhelpers.REPO_URL
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_cell_is_the_standard_one(path):
+    nb = nbformat.read(path, as_version=4)
+    setup = nb.cells[1]
+    assert setup.cell_type == "code" and setup.source == nbbuild.SETUP, (
+        f"{path.name}: cell 1 must be the standard setup cell from tools/nbbuild.py"
+    )
+    assert f"notebooks/{path.name}" in nb.cells[0].source, "Colab badge must link this notebook"
+    assert 'if "google.colab" in sys.modules:' in setup.source  # installs only on Colab

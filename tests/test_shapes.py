@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from nbhelpers import shapes
+
+
+def test_images_and_params_shapes_and_ranges():
+    x, p = shapes.make_ellipses(64, size=32, seed=1)
+    assert x.shape == (64, 1, 32, 32) and p.shape == (64, 4)
+    assert (p[:, :2] >= 9.6).all() and (p[:, :2] <= 22.4).all()
+    assert (p[:, 3] >= 0).all() and (p[:, 3] < math.pi).all()
+
+
+def test_brightest_region_is_at_the_centre_parameter():
+    x, p = shapes.make_ellipses(32, size=48, noise=0.0, seed=2)
+    rows, cols = torch.meshgrid(torch.arange(48) + 0.5, torch.arange(48) + 0.5, indexing="ij")
+    w = x[:, 0]
+    cx = (w * cols).sum((1, 2)) / w.sum((1, 2))
+    cy = (w * rows).sum((1, 2)) / w.sum((1, 2))
+    assert torch.allclose(cx, p[:, 0], atol=0.3) and torch.allclose(cy, p[:, 1], atol=0.3)
+
+
+def test_orientation_is_visible_in_second_moments():
+    x, p = shapes.make_ellipses(32, size=48, noise=0.0, seed=3)
+    rows, cols = torch.meshgrid(torch.arange(48) + 0.5, torch.arange(48) + 0.5, indexing="ij")
+    w = x[:, 0] / x[:, 0].sum((1, 2), keepdim=True)
+    dx, dy = cols - p[:, 0, None, None], rows - p[:, 1, None, None]
+    sxx, syy, sxy = (w * dx * dx).sum((1, 2)), (w * dy * dy).sum((1, 2)), (w * dx * dy).sum((1, 2))
+    est = 0.5 * torch.atan2(2 * sxy, sxx - syy)
+    assert (shapes.angle_error(est, p[:, 3]) < 0.05).all()
+
+
+def test_same_seed_same_data():
+    a, pa = shapes.make_ellipses(5, seed=7)
+    b, pb = shapes.make_ellipses(5, seed=7)
+    assert torch.equal(a, b) and torch.equal(pa, pb)
+
+
+def test_encode_decode_round_trip_and_periodicity():
+    _, p = shapes.make_ellipses(50, seed=4)
+    assert torch.allclose(shapes.decode(shapes.encode(p)), p, atol=1e-5)
+    turned = p.clone()
+    turned[:, 3] += math.pi  # the same ellipse
+    assert torch.allclose(shapes.encode(turned), shapes.encode(p), atol=1e-5)
+
+
+def test_angle_error_wraps():
+    assert shapes.angle_error(torch.tensor(0.05), torch.tensor(math.pi - 0.05)).item() == pytest.approx(0.1, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: shapes.make_ellipses(0), "n >= 1"),
+        (lambda: shapes.make_ellipses(3, aspect=1.0), "aspect"),
+        (lambda: shapes.encode(torch.zeros(3, 5)), r"\(n, 4\)"),
+        (lambda: shapes.decode(torch.zeros(3, 4)), r"\(n, 5\)"),
+    ],
+)
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
