@@ -1,0 +1,584 @@
+"""nbhelpers.plotting: each function draws what it was given (checked on the artists, not by
+eye), fits a 1280x720 slide at dpi 100, and rejects bad input with a clear error."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.colors import same_color, to_rgba
+from matplotlib.figure import Figure
+
+from nbhelpers import plotting as P
+
+plt.switch_backend("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _fits_slide(fig: Figure) -> bool:
+    w, h = fig.get_size_inches()
+    return fig.dpi == 100 and w <= P.MAX_WIDTH + 1e-9 and h <= P.MAX_HEIGHT + 1e-9
+
+
+def _curves(ax) -> list:
+    """The labelled lines of an axis (not the x=0 / y=0 guide lines)."""
+    return [line for line in ax.lines if not line.get_label().startswith("_")]
+
+
+def _no_new_figure(func, *args, error=ValueError, match=None, **kwargs):
+    before = plt.get_fignums()
+    with pytest.raises(error, match=match):
+        func(*args, **kwargs)
+    assert plt.get_fignums() == before, "a failed call must not leave a figure behind"
+
+
+# ----------------------------------------------------------------------------- style
+
+
+def test_use_slide_style_sets_large_fonts_and_palette():
+    with mpl.rc_context():
+        P.use_slide_style()
+        assert mpl.rcParams["font.size"] == 14
+        assert tuple(mpl.rcParams["figure.figsize"]) == P.SLIDE_FIGSIZE
+        colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+        assert [c.upper() for c in colors] == [c.upper() for c in P.PALETTE]
+
+
+def test_functions_draw_in_slide_style_whatever_the_global_settings():
+    with mpl.rc_context({"font.size": 8, "xtick.labelsize": 6, "lines.linewidth": 1}):
+        fig = P.plot_functions({"relu": torch.relu})
+    fig.canvas.draw()  # ticks are made at draw time, outside the style context
+    ax = fig.axes[0]
+    assert {t.get_fontsize() for t in ax.get_xticklabels()} == {12}
+    assert _curves(ax)[0].get_linewidth() == 2.5
+    assert fig.dpi == 100
+
+
+# ----------------------------------------------------------------------------- plot_functions
+
+
+def test_plot_functions_draws_each_function_on_one_axis():
+    fig = P.plot_functions(
+        {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.nn.ReLU()},
+        xlim=(-3, 3),
+        points=101,
+        title="activations",
+    )
+    assert isinstance(fig, Figure) and len(fig.axes) == 1 and _fits_slide(fig)
+    ax = fig.axes[0]
+    lines = _curves(ax)
+    assert [line.get_label() for line in lines] == ["sigmoid", "tanh", "relu"]
+    x = torch.tensor(lines[0].get_xdata())
+    assert len(x) == 101 and x[0] == -3 and x[-1] == 3
+    assert np.allclose(lines[0].get_ydata(), torch.sigmoid(x))
+    assert np.allclose(lines[2].get_ydata(), torch.relu(x))
+    assert ax.get_title() == "activations" and ax.get_xlim() == (-3, 3)
+
+
+def test_plot_functions_derivative_panel_matches_closed_forms():
+    step = lambda x: (x > 0).float()  # noqa: E731  (no graph: derivative 0 almost everywhere)
+    fig = P.plot_functions(
+        {"sigmoid": torch.sigmoid, "sin (NumPy)": np.sin, "step": step},
+        derivative=True,
+        points=2001,
+        ylim=(-2, 2),
+        title="f and f′",
+    )
+    assert len(fig.axes) == 2 and _fits_slide(fig)
+    assert fig.get_suptitle() == "f and f′" and fig.axes[0].get_ylim() == (-2, 2)
+    d_sigmoid, d_sin, d_step = _curves(fig.axes[1])
+    x = torch.tensor(d_sigmoid.get_xdata())
+    s = torch.sigmoid(x)
+    assert np.allclose(d_sigmoid.get_ydata(), s * (1 - s), atol=1e-6)  # autograd
+    assert np.allclose(d_sin.get_ydata(), np.cos(x.numpy()), atol=1e-4)  # finite differences
+    assert np.all(d_step.get_ydata() == 0)
+    assert d_sigmoid.get_label() == "sigmoid′"
+
+
+def test_plot_functions_accepts_a_single_callable_and_an_axis():
+    fig, ax = plt.subplots()
+    assert P.plot_functions(torch.tanh, ax=ax) is fig
+    assert [line.get_label() for line in _curves(ax)] == ["tanh"]
+
+
+@pytest.mark.parametrize(
+    ("funcs", "kwargs", "error", "match"),
+    [
+        ({}, {}, ValueError, "non-empty dict"),
+        ({"sum": torch.sum}, {}, ValueError, "element-wise"),
+        ({"f": torch.relu}, {"xlim": (2, 1)}, ValueError, "low < high"),
+        ({"f": torch.relu}, {"ylim": (1, 1)}, ValueError, "ylim"),
+        ({"f": torch.relu}, {"points": 1}, ValueError, "points"),
+        ({"f": 3.0}, {}, TypeError, "not callable"),
+    ],
+)
+def test_plot_functions_rejects_bad_input(funcs, kwargs, error, match):
+    if "ylim" in kwargs:  # checked after drawing: only the error matters here
+        with pytest.raises(error, match=match):
+            P.plot_functions(funcs, **kwargs)
+    else:
+        _no_new_figure(P.plot_functions, funcs, error=error, match=match, **kwargs)
+
+
+def test_plot_functions_needs_two_panels_for_derivatives():
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="derivative"):
+        P.plot_functions({"f": torch.relu}, ax=ax, derivative=True)
+
+
+# ----------------------------------------------------------------------------- show_images
+
+
+@pytest.mark.parametrize(
+    "shape", [(5, 28, 28), (5, 1, 28, 28), (5, 3, 16, 16), (5, 16, 16, 3)], ids=str
+)
+def test_show_images_accepts_gray_and_colour_layouts(shape):
+    images = torch.rand(shape)
+    fig = P.show_images(images if len(shape) == 3 or shape[1] != 16 else images.numpy())
+    assert len(fig.axes) == 5 and all(len(ax.images) == 1 for ax in fig.axes)
+    shown = fig.axes[0].images[0].get_array()
+    assert shown.shape[:2] == ((28, 28) if shape[-1] == 28 else (16, 16))
+    assert _fits_slide(fig)
+
+
+def test_show_images_marks_exactly_the_wrong_predictions_red():
+    classes = ["cat", "dog", "bird"]
+    true = torch.tensor([0, 1, 2, 0, 1, 2])
+    pred = torch.tensor([0, 2, 2, 1, 1, 0])
+    fig = P.show_images(torch.rand(6, 1, 8, 8), true=true, pred=pred, classes=classes, ncols=3)
+    assert len(fig.axes) == 6
+    for ax, t, p in zip(fig.axes, true.tolist(), pred.tolist(), strict=True):
+        title = ax.title
+        assert title.get_text() == f"{classes[t]}→{classes[p]}"
+        red = same_color(title.get_color(), P.WRONG)
+        frame = [
+            s.get_visible() and same_color(s.get_edgecolor(), P.WRONG) for s in ax.spines.values()
+        ]
+        assert red == (t != p) and all(frame) == (t != p) and any(frame) == (t != p)
+
+
+def test_show_images_long_class_names_break_at_the_arrow():
+    classes = ["T-shirt/top", "Ankle boot"]
+    fig = P.show_images(torch.rand(16, 28, 28), true=[0] * 16, pred=[1] * 16, classes=classes)
+    assert fig.axes[0].get_title() == "T-shirt/top\n→Ankle boot"
+    assert _fits_slide(fig)
+
+
+def test_show_images_titles_and_labels_without_names():
+    fig = P.show_images(torch.rand(3, 8, 8), titles=["a", "b", "c"], true=[1, 2, 3])
+    assert [ax.get_title() for ax in fig.axes] == ["a\n1", "b\n2", "c\n3"]
+    assert not any(same_color(ax.title.get_color(), P.WRONG) for ax in fig.axes)
+
+
+def test_show_images_scales_normalised_images_per_image():
+    x = torch.randn(4, 1, 8, 8) * torch.arange(1, 5).view(4, 1, 1, 1)  # like normalised MNIST
+    fig = P.show_images(x)
+    for ax, img in zip(fig.axes, x, strict=True):
+        assert np.allclose(ax.images[0].get_clim(), (img.min(), img.max()))
+    fig = P.show_images(torch.rand(2, 8, 8) * 0.5)  # pixels in [0, 1]: a dim image stays dim
+    assert all(ax.images[0].get_clim() == (0, 1) for ax in fig.axes)
+    fig = P.show_images(torch.randint(0, 100, (2, 8, 8), dtype=torch.uint8))
+    assert all(ax.images[0].get_clim() == (0, 255) for ax in fig.axes)
+
+
+def test_show_images_accepts_a_list_of_tensors():
+    fig = P.show_images([torch.rand(1, 8, 8) for _ in range(4)], pred=[1, 2, 3, 4])
+    assert [ax.get_title() for ax in fig.axes] == ["1", "2", "3", "4"]
+
+
+def test_show_images_colour_images_are_rescaled_into_0_1():
+    x = torch.randn(2, 3, 8, 8) * 3
+    fig = P.show_images(x)
+    rgb = np.asarray(fig.axes[0].images[0].get_array())
+    assert rgb.shape == (8, 8, 3) and rgb.min() == 0 and np.isclose(rgb.max(), 1)
+
+
+def test_show_images_many_images_still_fit_a_slide():
+    fig = P.show_images(torch.rand(40, 8, 8), true=list(range(40)), pred=list(range(40)))
+    assert len(fig.axes) == 40 and _fits_slide(fig)
+    fig = P.show_images(torch.rand(3, 28, 28))  # fewer images than columns: no empty cells
+    assert len(fig.axes) == 3
+
+
+@pytest.mark.parametrize(
+    ("images", "kwargs", "error", "match"),
+    [
+        (torch.rand(28, 28), {}, ValueError, r"N×H×W, N×1×H×W or N×3×H×W.*image\[None\]"),
+        (torch.rand(2, 2, 8, 8), {}, ValueError, "N×1×H×W"),
+        (torch.rand(1, 2, 1, 8, 8), {}, ValueError, "N×3×H×W"),
+        (torch.rand(0, 8, 8), {}, ValueError, "empty"),
+        (torch.rand(3, 8, 8), {"true": [0, 1]}, ValueError, "true has 2 entries"),
+        (torch.rand(3, 8, 8), {"titles": ["a"]}, ValueError, "titles has 1"),
+        (torch.rand(3, 8, 8), {"pred": torch.rand(3, 10)}, ValueError, r"argmax\(1\)"),
+        (torch.rand(3, 8, 8), {"true": [0, 1, 5], "classes": ["a", "b"]}, ValueError, "label 5"),
+        (torch.rand(3, 8, 8), {"true": [0, -1, 1]}, ValueError, "negative"),
+        (torch.rand(3, 8, 8), {"true": [0.5, 1, 2]}, TypeError, "integer"),
+        (torch.rand(3, 8, 8), {"ncols": 0}, ValueError, "ncols"),
+        ("not images", {}, TypeError, "tensor"),
+        (object(), {}, TypeError, "tensor"),
+    ],
+)
+def test_show_images_rejects_bad_input(images, kwargs, error, match):
+    _no_new_figure(P.show_images, images, error=error, match=match, **kwargs)
+
+
+# ----------------------------------------------------------------------------- feature maps
+
+
+def test_feature_maps_shared_scale_uses_one_vmin_vmax():
+    maps = torch.randn(1, 6, 10, 10)
+    fig = P.plot_feature_maps(maps, ncols=3)
+    assert len(fig.axes) == 6 and _fits_slide(fig)
+    assert {ax.images[0].get_clim() for ax in fig.axes} == {(maps.min().item(), maps.max().item())}
+
+
+def test_feature_maps_per_map_scale_and_titles():
+    maps = torch.randn(4, 5, 5) * torch.arange(1, 5).view(4, 1, 1)
+    fig = P.plot_feature_maps(maps, shared_scale=False, titles=list("abcd"))
+    for ax, m, name in zip(fig.axes, maps, "abcd", strict=True):
+        assert np.allclose(ax.images[0].get_clim(), (m.min(), m.max()))
+        assert np.array_equal(ax.images[0].get_array(), m.numpy())
+        assert ax.get_title() == name
+
+
+def test_feature_maps_of_a_conv_layer_with_grad():
+    maps = torch.nn.Conv2d(1, 16, 3)(torch.rand(1, 1, 12, 12))  # requires grad
+    fig = P.plot_feature_maps(maps)
+    assert len(fig.axes) == 16 and _fits_slide(fig)
+
+
+@pytest.mark.parametrize(
+    ("maps", "kwargs", "match"),
+    [
+        (torch.rand(8, 8), {}, "C×H×W or 1×C×H×W"),
+        (torch.rand(2, 3, 8, 8), {}, r"maps\[0\]"),
+        (torch.rand(0, 8, 8), {}, "empty"),
+        (torch.rand(3, 8, 8), {"titles": ["a"]}, "titles has 1"),
+    ],
+)
+def test_feature_maps_reject_bad_input(maps, kwargs, match):
+    _no_new_figure(P.plot_feature_maps, maps, match=match, **kwargs)
+
+
+# ----------------------------------------------------------------------------- history
+
+HISTORY = {
+    "epoch": [1, 2, 3],
+    "train_loss": [1.0, 0.5, 0.3],
+    "test_loss": [0.8, 0.6, 0.5],
+    "train_acc": [0.6, 0.8, 0.9],
+    "test_acc": [0.7, 0.75, 0.8],
+    "seconds": [1.0, 1.0, 1.0],
+}
+
+
+def test_plot_history_train_vs_test_per_metric():
+    fig = P.plot_history(HISTORY)
+    assert len(fig.axes) == 2 and _fits_slide(fig)
+    loss, acc = fig.axes
+    assert (loss.get_title(), acc.get_title()) == ("loss", "accuracy")
+    train, test = _curves(loss)
+    assert (train.get_label(), test.get_label()) == ("train", "test")
+    assert list(train.get_xdata()) == [1, 2, 3] and list(test.get_ydata()) == [0.8, 0.6, 0.5]
+    assert list(_curves(acc)[1].get_ydata()) == [0.7, 0.75, 0.8]
+
+
+def test_plot_history_reads_attributes_and_skips_empty_series():
+    history = SimpleNamespace(
+        epoch=[1, 2],
+        train_loss=[torch.tensor(0.9), 0.4],
+        train_acc=[0.5, 0.7],
+        test_loss=[],
+        test_acc=[],
+    )
+    fig = P.plot_history(history)
+    assert len(fig.axes) == 2
+    assert [[line.get_label() for line in _curves(ax)] for ax in fig.axes] == [["train"]] * 2
+    assert np.allclose(_curves(fig.axes[0])[0].get_ydata(), [0.9, 0.4])
+
+
+def test_plot_history_one_metric_and_no_epoch_list():
+    fig = P.plot_history({"train_loss": [3.0, 2.0, 1.0]}, metrics=("loss", "accuracy"))
+    assert len(fig.axes) == 1
+    assert list(_curves(fig.axes[0])[0].get_xdata()) == [1, 2, 3]
+    assert len(P.plot_history(HISTORY, metrics="loss").axes) == 1
+
+
+def test_plot_history_of_a_training_history_without_test_data():
+    training = pytest.importorskip("nbhelpers.training")
+    history = training.History()
+    for epoch, loss, acc in [(1, 0.9, 0.6), (2, 0.5, 0.8)]:
+        history.epoch.append(epoch)
+        history.train_loss.append(loss)
+        history.train_acc.append(acc)
+        history.test_loss.append(None)  # what fit() stores without test data
+        history.test_acc.append(None)
+    fig = P.plot_history(history)
+    assert [[line.get_label() for line in _curves(ax)] for ax in fig.axes] == [["train"]] * 2
+    assert list(_curves(fig.axes[1])[0].get_ydata()) == [0.6, 0.8]
+
+
+def test_plot_history_missing_values_become_gaps():
+    fig = P.plot_history({"train_loss": [1.0, None, 0.5], "train_acc": [None, None, None]})
+    assert len(fig.axes) == 1  # accuracy was never measured
+    assert np.isnan(_curves(fig.axes[0])[0].get_ydata()[1])
+
+
+@pytest.mark.parametrize(
+    ("history", "error", "match"),
+    [
+        ({"train_loss": []}, ValueError, "no values"),
+        ({"epoch": [1, 2], "train_loss": [1.0]}, ValueError, "1 values but epoch has 2"),
+        ([1.0, 0.5], TypeError, "History or a dict"),
+    ],
+)
+def test_plot_history_rejects_bad_input(history, error, match):
+    _no_new_figure(P.plot_history, history, error=error, match=match)
+
+
+# ----------------------------------------------------------------------------- confusion
+
+
+def test_confusion_matrix_equals_a_brute_force_count():
+    gen = torch.Generator().manual_seed(0)
+    y_true = torch.randint(0, 7, (500,), generator=gen)
+    y_pred = torch.randint(0, 7, (500,), generator=gen)
+    cm = P.confusion_matrix(y_true, y_pred)
+    brute = torch.zeros(7, 7, dtype=torch.int64)
+    for t, p in zip(y_true.tolist(), y_pred.tolist(), strict=True):
+        brute[t, p] += 1
+    assert cm.dtype == torch.int64 and torch.equal(cm, brute) and cm.sum() == 500
+
+
+def test_confusion_matrix_rows_are_true_labels_and_num_classes_pads():
+    cm = P.confusion_matrix(np.array([0, 0, 1]), [1, 1, 1], num_classes=3)
+    assert cm.tolist() == [[0, 2, 0], [0, 1, 0], [0, 0, 0]]
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "kwargs", "error", "match"),
+    [
+        ([0, 1, 2], [0, 1], {}, ValueError, "y_pred has 2 entries"),
+        ([0, 1], torch.rand(2, 3), {}, ValueError, r"y_pred.argmax\(1\)"),
+        ([0, 3], [0, 1], {"num_classes": 3}, ValueError, "num_classes is 3"),
+        ([], [], {}, ValueError, "empty"),
+        ([0, -1], [0, 1], {}, ValueError, "negative"),
+        ([0.0, 1.5], [0, 1], {}, TypeError, "integer"),
+        (torch.zeros(2, 2, 2), [0, 1], {}, ValueError, r"shape \(N,\)"),
+    ],
+)
+def test_confusion_matrix_rejects_bad_input(y_true, y_pred, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        P.confusion_matrix(y_true, y_pred, **kwargs)
+
+
+def test_most_confused_largest_off_diagonal_first():
+    cm = torch.tensor([[50, 3, 7], [7, 40, 0], [1, 9, 60]])
+    assert P.most_confused(cm) == [(2, 1, 9), (0, 2, 7), (1, 0, 7), (0, 1, 3), (2, 0, 1)]
+    assert P.most_confused(cm, k=2) == [(2, 1, 9), (0, 2, 7)]
+    assert P.most_confused(torch.eye(3, dtype=torch.int64) * 5) == []  # no mistakes
+    with pytest.raises(ValueError, match="square"):
+        P.most_confused(torch.zeros(2, 3))
+
+
+def test_plot_confusion_annotates_the_counts():
+    y_true = torch.tensor([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    y_pred = torch.tensor([0, 0, 1, 1, 1, 2, 2, 0, 2])
+    fig = P.plot_confusion(y_true, y_pred, classes=["a", "b", "c"])
+    ax = fig.axes[0]
+    assert len(fig.axes) == 1 and len(ax.images) == 1 and _fits_slide(fig)
+    cm = P.confusion_matrix(y_true, y_pred)
+    cells = {
+        (round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts
+    }
+    assert cells == {(i, j): str(int(cm[i, j])) for i in range(3) for j in range(3) if cm[i, j]}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert ax.get_xlabel() == "predicted" and ax.get_ylabel() == "true"
+    assert "77.8%" in ax.get_title()  # 7 of 9 correct
+    assert np.array_equal(ax.images[0].get_array(), cm.numpy())
+
+
+def test_plot_confusion_normalised_rows_sum_to_one():
+    fig = P.plot_confusion([0, 0, 0, 1], [0, 1, 1, 1], normalize=True)
+    texts = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert texts == ["0.33", "0.67", "1.00"]
+    assert np.allclose(np.asarray(fig.axes[0].images[0].get_array()).sum(1), 1)
+
+
+def test_plot_confusion_ten_classes_fit_a_slide():
+    gen = torch.Generator().manual_seed(1)
+    labels = torch.randint(0, 10, (2000,), generator=gen)
+    fig = P.plot_confusion(labels, labels.roll(1), classes=[f"class {i}" for i in range(10)])
+    assert _fits_slide(fig) and len(fig.axes[0].texts) == int(
+        (P.confusion_matrix(labels, labels.roll(1)) > 0).sum()
+    )
+
+
+def test_plot_confusion_class_names_must_cover_the_labels():
+    with pytest.raises(ValueError, match="num_classes is 2"):
+        P.plot_confusion([0, 2], [0, 1], classes=["a", "b"])
+
+
+# ----------------------------------------------------------------------------- decision regions
+
+
+def _region_at(fig: Figure, x: float, y: float) -> tuple[int, tuple]:
+    """Class value and RGBA colour of the region image at the point (x, y)."""
+    image = fig.axes[0].images[0]
+    arr = np.asarray(image.get_array())
+    x0, x1, y0, y1 = image.get_extent()  # origin "lower": row 0 at the bottom
+    col = int((x - x0) / (x1 - x0) * arr.shape[1])
+    row = int((y - y0) / (y1 - y0) * arr.shape[0])
+    value = arr[row, col]
+    return int(value), image.cmap(image.norm(value))
+
+
+# Probe points at least 0.1 away (in score) from every boundary: pixels are 0.02 apart.
+PROBES = [(0.0, 0.0), (1.0, 1.0), (0.2, 0.9), (0.9, 0.2), (1.4, -0.25), (-0.4, 1.2), (0.7, 0.45)]
+
+
+@pytest.mark.parametrize(
+    ("name", "f"),
+    [
+        ("logits (M,)", lambda p: p[:, 0] + p[:, 1] - 1),
+        ("probabilities (M, 1)", lambda p: torch.sigmoid(5 * (p[:, :1] + p[:, 1:] - 1))),
+        ("labels (M,)", lambda p: (p.sum(1) >= 1).long()),
+    ],
+)
+def test_decision_regions_binary_colours_agree_with_f(name, f):
+    fig = P.plot_decision_regions(f, resolution=101)
+    assert _fits_slide(fig)
+    for x, y in PROBES:
+        expected = int(x + y >= 1)
+        value, colour = _region_at(fig, x, y)
+        assert value == expected, (name, x, y)
+        assert same_color(colour[:3], to_rgba(P.PALETTE[expected])[:3])
+
+
+def test_decision_regions_multiclass_uses_argmax_and_draws_the_data():
+    def f(p):  # class 0 left, class 1 right, class 2 on top
+        return torch.stack([-p[:, 0], p[:, 0] - 0.5, 2 * (p[:, 1] - 1)], dim=1)
+
+    X = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.5, 1.4], [0.1, 0.2]])
+    y = torch.tensor([0, 1, 2, 0])
+    fig = P.plot_decision_regions(f, X=X, y=y, resolution=120, title="three classes")
+    ax = fig.axes[0]
+    probes = [(0.0, 0.0), (1.0, 0.0), (0.5, 1.4), (-0.3, 0.5), (1.2, 1.2), (0.3, 1.45)]
+    classes = f(torch.tensor(probes)).argmax(1).tolist()
+    assert classes == [0, 1, 2, 0, 1, 2]
+    for (px, py), cls in zip(probes, classes, strict=True):
+        value, colour = _region_at(fig, px, py)
+        assert value == cls and same_color(colour[:3], to_rgba(P.PALETTE[cls])[:3])
+    assert len(ax.collections) == 3  # one scatter per class (no boundary line for argmax)
+    assert [c.get_offsets().shape[0] for c in ax.collections] == [2, 1, 1]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
+    assert ax.get_title() == "three classes"
+
+
+def test_decision_regions_of_a_module_in_eval_mode():
+    class Probe(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(2, 1)
+            self.modes = []
+
+        def forward(self, x):
+            self.modes.append((self.training, torch.is_grad_enabled()))
+            return self.linear(x)
+
+    model = Probe().train()
+    with torch.no_grad():  # boundary x1 + x2 = 1 crosses the window
+        model.linear.weight.copy_(torch.tensor([[1.0, 1.0]]))
+        model.linear.bias.fill_(-1.0)
+    fig = P.plot_decision_regions(model, resolution=20)
+    assert model.modes == [(False, False)] and model.training
+    assert len(fig.axes[0].collections) == 1  # the boundary line of the logit
+
+
+def test_decision_regions_threshold_and_unlabelled_points():
+    f = lambda p: torch.sigmoid(4 * (p[:, 0] - 0.5))  # noqa: E731
+    fig = P.plot_decision_regions(f, X=torch.rand(6, 2), threshold=0.8, resolution=101)
+    ax = fig.axes[0]
+    boundary = 0.5 + torch.logit(torch.tensor(0.8)).item() / 4  # f(x) = 0.8 at x1 ≈ 0.85
+    assert _region_at(fig, boundary - 0.1, 0.5)[0] == 0
+    assert _region_at(fig, boundary + 0.1, 0.5)[0] == 1
+    assert ax.get_legend() is None
+    points = [c for c in ax.collections if c.get_offsets().shape[0] == 6]
+    assert len(points) == 1 and same_color(points[0].get_facecolor()[0], "white")
+
+
+def test_decision_regions_draw_into_a_given_axis():
+    fig, (left, right) = plt.subplots(1, 2)
+    assert P.plot_decision_regions(lambda p: p[:, 0], ax=right, resolution=10) is fig
+    assert len(right.images) == 1 and len(left.images) == 0
+
+
+@pytest.mark.parametrize(
+    ("f", "kwargs", "match"),
+    [
+        (lambda p: p[:, 0], {"X": torch.rand(5, 3)}, r"X must have shape \(N, 2\)"),
+        (lambda p: p[:, 0], {"X": torch.rand(5, 2), "y": [0, 1]}, "y has 2 entries"),
+        (lambda p: p[:, 0], {"y": [0, 1]}, "without X"),
+        (lambda p: p.sum(), {}, r"\(M,\), \(M, 1\) or \(M, C\)"),
+        (lambda p: p[:10, 0], {}, r"\(M,\), \(M, 1\) or \(M, C\)"),
+        (lambda p: p[:, 0], {"xlim": (1, 0)}, "xlim"),
+        (lambda p: p[:, 0], {"resolution": 1}, "resolution"),
+    ],
+)
+def test_decision_regions_reject_bad_input(f, kwargs, match):
+    _no_new_figure(P.plot_decision_regions, f, match=match, **kwargs)
+
+
+# ----------------------------------------------------------------------------- kernel
+
+
+def test_plot_kernel_writes_every_value_in_its_cell():
+    kernel = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    fig = P.plot_kernel(kernel, title="Sobel x")
+    ax = fig.axes[0]
+    assert len(fig.axes) == 1 and _fits_slide(fig) and ax.get_title() == "Sobel x"
+    assert len(ax.texts) == 9
+    for text in ax.texts:
+        col, row = (round(v) for v in text.get_position())
+        assert float(text.get_text()) == kernel[row, col]
+    assert "-0" not in [t.get_text() for t in ax.texts]
+    assert ax.images[0].get_clim() == (-2.0, 2.0)  # symmetric around 0
+    white = {t.get_text() for t in ax.texts if same_color(t.get_color(), "white")}
+    assert white == {"-2", "2"}  # the saturated cells
+
+
+def test_plot_kernel_5x5_numbers_match_the_format():
+    kernel = torch.randn(5, 5, generator=torch.Generator().manual_seed(0))
+    fig = P.plot_kernel(kernel.view(1, 1, 5, 5), fmt=".3f")
+    texts = sorted(fig.axes[0].texts, key=lambda t: (t.get_position()[1], t.get_position()[0]))
+    assert [t.get_text() for t in texts] == [format(v, ".3f") for v in kernel.flatten().tolist()]
+    assert min(t.get_fontsize() for t in texts) >= 10  # readable from the back of the room
+    assert _fits_slide(fig)
+
+
+def test_plot_kernel_draws_into_a_given_axis():
+    fig, axes = plt.subplots(1, 3)
+    for ax, name in zip(axes, ["a", "b", "c"], strict=True):
+        assert P.plot_kernel(torch.eye(3), ax=ax, title=name) is fig
+    assert [len(ax.texts) for ax in axes] == [9, 9, 9]
+
+
+@pytest.mark.parametrize(
+    ("kernel", "match"),
+    [
+        (torch.rand(2, 3, 3), r"k×k .*weight\[0, 0\].*\(2, 3, 3\)"),
+        (torch.rand(3), "k×k"),
+        (torch.rand(0, 0), "k×k"),
+    ],
+)
+def test_plot_kernel_rejects_bad_input(kernel, match):
+    _no_new_figure(P.plot_kernel, kernel, match=match)
