@@ -1,0 +1,562 @@
+"""nbhelpers.training: fit / evaluate / predict / History, checked against plain torch."""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
+
+from nbhelpers import training  # noqa: E402
+from nbhelpers.data import TensorBatches  # noqa: E402
+from nbhelpers.training import (  # noqa: E402
+    Evaluation,
+    History,
+    NonFiniteLossError,
+    evaluate,
+    fit,
+    predict,
+)
+
+
+@pytest.fixture(autouse=True)
+def _cpu(monkeypatch):
+    """CPU, one thread: these tiny models gain nothing from threads, and on a busy machine
+    idle-spinning worker threads can make each step many times slower."""
+    monkeypatch.setenv("NBHELPERS_DEVICE", "cpu")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+    plt.close("all")
+
+
+def blobs(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Three Gaussian blobs in 2-D: an easy 3-class problem."""
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, 3, (n,), generator=g)
+    centres = torch.tensor([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    return centres[y] + 0.6 * torch.randn(n, 2, generator=g), y
+
+
+def mlp(seed: int = 0, dropout: float = 0.0) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Dropout(dropout), nn.Linear(16, 3))
+
+
+def sgd(model: nn.Module, lr: float = 0.1) -> torch.optim.Optimizer:
+    return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+
+def quiet(**kw):
+    return {"live": False, "progress": False, **kw}
+
+
+# --------------------------------------------------------------------------- fit learns
+
+
+def test_fit_learns_with_tensor_batches():
+    x, y = blobs()
+    model = mlp()
+    before = evaluate(model, TensorBatches(x, y, shuffle=False))
+    h = fit(model, TensorBatches(x, y, batch_size=32), epochs=4, optimizer=sgd(model),
+            test=TensorBatches(x, y, batch_size=100, shuffle=False), **quiet())
+    assert isinstance(h, History) and h.epoch == [1, 2, 3, 4] and len(h) == 4
+    assert h.train_loss[-1] < 0.5 * h.train_loss[0]
+    assert h.train_loss[-1] < before.loss
+    assert h.test_acc[-1] > 0.9 > before.accuracy
+    assert all(s > 0 for s in h.seconds) and h.lr == [0.1] * 4
+    # the recorded test numbers are exactly what evaluate() says afterwards
+    after = evaluate(model, TensorBatches(x, y, batch_size=100, shuffle=False))
+    assert after.loss == pytest.approx(h.test_loss[-1], rel=1e-6)
+    assert after.accuracy == h.test_acc[-1]
+
+
+def test_fit_learns_with_dataloader_and_train_numbers_are_exact():
+    x, y = blobs()
+    model = mlp()
+    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
+    h = fit(model, loader, epochs=3, optimizer=sgd(model), **quiet())
+    assert h.train_loss[-1] < h.train_loss[0] and h.train_acc[-1] > 0.9
+    assert h.test_loss == [None] * 3 and h.test_acc == [None] * 3
+    # train loss/acc of an epoch = per-example mean over the batches as they were trained:
+    # re-run one epoch by hand from the same state and compare
+    model2 = mlp()
+    opt2 = sgd(model2)
+    torch.manual_seed(1)
+    h2 = fit(model2, DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True), epochs=1,
+             optimizer=opt2, **quiet())
+    model3 = mlp()
+    opt3 = sgd(model3)
+    torch.manual_seed(1)
+    total, correct = 0.0, 0
+    for xb, yb in DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True):
+        out = model3(xb)
+        loss = F.cross_entropy(out, yb)
+        opt3.zero_grad()
+        loss.backward()
+        opt3.step()
+        total += loss.item() * len(yb)
+        correct += (out.argmax(1) == yb).sum().item()
+    assert h2.train_loss[0] == pytest.approx(total / len(x), rel=1e-5)
+    assert h2.train_acc[0] == correct / len(x)
+    for p2, p3 in zip(model2.parameters(), model3.parameters(), strict=True):
+        torch.testing.assert_close(p2, p3)
+
+
+def test_regression_with_mse_and_no_accuracy():
+    torch.manual_seed(0)
+    x = torch.rand(256, 1) * 4 - 2
+    y = 3 * x - 1
+    model = nn.Linear(1, 1)
+    h = fit(model, TensorBatches(x, y, batch_size=32), epochs=20, loss_fn=nn.MSELoss(),
+            optimizer=torch.optim.SGD(model.parameters(), lr=0.1), accuracy=False,
+            test=TensorBatches(x, y, batch_size=64, shuffle=False), **quiet())
+    assert h.train_acc == [None] * 20 and h.test_acc == [None] * 20
+    assert h.test_loss[-1] < 1e-3 < h.train_loss[0]
+    assert model.weight.item() == pytest.approx(3, abs=0.05)
+    assert "acc" not in h.table()
+    ev = evaluate(model, TensorBatches(x, y, batch_size=50), loss_fn=nn.MSELoss(), accuracy=False)
+    assert ev.accuracy is None
+    assert ev.loss == pytest.approx(F.mse_loss(model(x), y).item(), rel=1e-5)
+
+
+def test_soft_label_targets_for_cross_entropy():
+    x, y = blobs(120)
+    soft = F.one_hot(y, 3).float() * 0.9 + 0.1 / 3  # label smoothing by hand
+    model = mlp()
+    h = fit(model, TensorBatches(x, soft, batch_size=30), epochs=3, optimizer=sgd(model),
+            accuracy=False, **quiet())
+    assert h.train_loss[-1] < h.train_loss[0]
+    ev = evaluate(model, TensorBatches(x, soft, shuffle=False), accuracy=False)
+    assert ev.loss == pytest.approx(F.cross_entropy(model(x), soft).item(), rel=1e-5)
+
+
+def test_channels_last_and_bf16_autocast_on_cpu():
+    torch.manual_seed(0)
+    x = torch.randn(64, 2, 8, 8)
+    y = (x[:, 0].mean((1, 2)) > x[:, 1].mean((1, 2))).long()
+    model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(4 * 64, 2))
+    h = fit(model, TensorBatches(x, y, batch_size=16), epochs=3, optimizer=sgd(model, 0.05),
+            channels_last=True, amp=torch.bfloat16, test=TensorBatches(x, y, shuffle=False),
+            **quiet())
+    assert all(math.isfinite(v) for v in h.train_loss + h.test_loss)
+    # afterwards the weights are ordinary contiguous tensors again
+    assert model[0].weight.is_contiguous()
+    model[0].weight.view(4, -1)
+
+
+def test_float16_with_grad_scaler_and_checkpoint(tmp_path):
+    """amp=torch.float16 takes the GradScaler path (on CUDA the default before bfloat16 GPUs)."""
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 2, 8, 8), torch.randint(0, 2, (64,))
+    model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(4 * 64, 2))
+    opt = sgd(model, 0.05)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=8)
+    h = fit(model, TensorBatches(x, y, batch_size=16), epochs=2, optimizer=opt, scheduler=sched,
+            amp=torch.float16, checkpoint_dir=tmp_path, **quiet())
+    assert all(math.isfinite(v) for v in h.train_loss)
+    state = torch.load(tmp_path / training.CHECKPOINT_NAME, weights_only=True)
+    assert state["scaler"]["scale"] > 0
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_defaults_mixed_precision_and_channels_last(monkeypatch):
+    monkeypatch.delenv("NBHELPERS_DEVICE")
+    torch.manual_seed(0)
+    x, y = torch.randn(256, 3, 16, 16), torch.randint(0, 4, (256,))
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4))
+    dtypes = []
+    model[0].register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+    h = fit(model, TensorBatches(x, y, batch_size=64), epochs=2, optimizer=sgd(model),
+            test=TensorBatches(x, y, shuffle=False), **quiet())
+    assert next(model.parameters()).device.type == "cuda"
+    assert dtypes[-1] in (torch.bfloat16, torch.float16)
+    assert all(math.isfinite(v) for v in h.train_loss + h.test_loss)
+    assert predict(model, x).device.type == "cpu"
+    ev = evaluate(model, TensorBatches(x, y, shuffle=False))
+    assert ev.loss == pytest.approx(h.test_loss[-1], rel=0.05)  # float32 vs mixed precision
+
+
+class ViewNet(nn.Module):
+    """Flattens with ``.view()``, which fails on channels_last activations."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3, padding=1)
+        self.fc = nn.Linear(3 * 8 * 8, 2)
+
+    def forward(self, x):
+        return self.fc(self.conv(x).view(len(x), -1))
+
+
+def test_channels_last_by_default_falls_back_for_view_models(monkeypatch):
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 2, 8, 8), torch.randint(0, 2, (32,))
+    seen = []
+    model = ViewNet()
+    model.conv.register_forward_hook(lambda m, i, o: seen.append(i[0].is_contiguous()))
+    fit(model, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(model), **quiet())
+    assert seen[-2:] == [True, True]  # trained in the ordinary layout
+    with pytest.raises(RuntimeError, match="view"):
+        fit(model, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(model),
+            channels_last=True, **quiet())
+    # a model that can, trains channels_last by default, and gets contiguous weights back
+    seen.clear()
+    net = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Flatten(), nn.Linear(3 * 64, 2))
+    net[0].register_forward_hook(
+        lambda m, i, o: seen.append(i[0].is_contiguous(memory_format=torch.channels_last)))
+    fit(net, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(net), **quiet())
+    assert seen and all(seen)
+    assert net[0].weight.is_contiguous()
+
+
+# --------------------------------------------------------------------------- schedulers
+
+
+def test_scheduler_steps_per_batch_onecycle():
+    x, y = blobs(200)
+    train = TensorBatches(x, y, batch_size=50)  # 4 batches per epoch
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.5, total_steps=3 * len(train))
+    h = fit(model, train, epochs=3, optimizer=opt, scheduler=sched, **quiet())
+    # replay the same schedule on a dummy optimizer
+    dummy = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    ref = torch.optim.lr_scheduler.OneCycleLR(dummy, max_lr=0.5, total_steps=3 * len(train))
+    expected = []
+    for _ in range(3):
+        expected.append(dummy.param_groups[0]["lr"])
+        for _ in range(len(train)):
+            dummy.step()
+            ref.step()
+    assert h.lr == pytest.approx(expected)
+    assert h.lr[0] == pytest.approx(0.5 / 25)  # OneCycleLR starts at max_lr / div_factor
+    assert sched.last_epoch == 3 * len(train)
+    assert opt.param_groups[0]["lr"] == pytest.approx(dummy.param_groups[0]["lr"])
+
+
+def test_scheduler_steps_per_epoch_steplr():
+    x, y = blobs(200)
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    h = fit(model, TensorBatches(x, y, batch_size=50), epochs=3, optimizer=opt, scheduler=sched,
+            scheduler_step="epoch", **quiet())
+    assert h.lr == pytest.approx([0.1, 0.05, 0.025])
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.0125)
+
+
+def test_reduce_on_plateau_steps_per_epoch_on_the_loss():
+    x, y = blobs(200)
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=1e-12)  # too small: the loss never improves
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0, threshold=0.1)
+    h = fit(model, TensorBatches(x, y, batch_size=50), epochs=3, optimizer=opt, scheduler=sched,
+            test=TensorBatches(x, y, shuffle=False), **quiet())
+    assert h.lr == pytest.approx([1e-12, 5e-13, 2.5e-13])
+
+
+# --------------------------------------------------------------------------- NaN / inf
+
+
+class NanOnPass:
+    """Unshuffled batches whose inputs in batch ``batch`` (1-based) of pass ``epoch`` are NaN."""
+
+    def __init__(self, x, y, *, batch_size, epoch, batch):
+        self.inner = TensorBatches(x, y, batch_size=batch_size, shuffle=False)
+        self.epoch, self.batch, self.passes = epoch, batch, 0
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __iter__(self):
+        self.passes += 1
+        for i, (xb, yb) in enumerate(self.inner, start=1):
+            if self.passes == self.epoch and i == self.batch:
+                xb = torch.full_like(xb, float("nan"))
+            yield xb, yb
+
+
+@pytest.mark.parametrize(("epoch", "batch"), [(1, 3), (2, 23), (2, 30)])
+def test_nan_loss_names_epoch_and_batch(epoch, batch):
+    x, y = blobs(300)
+    data = NanOnPass(x, y, batch_size=10, epoch=epoch, batch=batch)  # 30 batches
+    model = mlp()
+    with pytest.raises(NonFiniteLossError, match=rf"epoch {epoch}, batch {batch}\b") as info:
+        fit(model, data, epochs=3, optimizer=sgd(model), **quiet())
+    assert isinstance(info.value, FloatingPointError)
+    assert (info.value.epoch, info.value.batch) == (epoch, batch)
+    assert "lower learning rate" in str(info.value)
+
+
+def test_huge_learning_rate_diverges_with_clear_error():
+    x, y = blobs()
+    model = mlp()
+    with pytest.raises(NonFiniteLossError, match="learning rate"):
+        fit(model, TensorBatches(x, y, batch_size=20), epochs=5,
+            optimizer=torch.optim.SGD(model.parameters(), lr=1e10), **quiet())
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+def _run(tmp_path, epochs, *, resume=False, model_seed=0, loader=False):
+    x, y = blobs(240)
+    torch.manual_seed(123)
+    model = mlp(model_seed, dropout=0.2)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
+    train = (DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True) if loader
+             else TensorBatches(x, y, batch_size=32, seed=5))
+    torch.manual_seed(7)  # the global RNG drives dropout (and DataLoader shuffling)
+    h = fit(model, train, epochs=epochs, optimizer=opt, scheduler=sched, scheduler_step="epoch",
+            checkpoint_dir=tmp_path, resume=resume, test=TensorBatches(x, y, shuffle=False),
+            **quiet())
+    return model, opt, h
+
+
+@pytest.mark.parametrize("loader", [False, True])
+def test_resume_equals_uninterrupted_run(tmp_path, loader):
+    full, full_opt, h_full = _run(tmp_path / "a", 3, loader=loader)
+    _run(tmp_path / "b", 1, loader=loader)  # "interrupted" after epoch 1
+    # a fresh process would build a different model; resume restores everything
+    resumed, res_opt, h_res = _run(tmp_path / "b", 3, resume=True, model_seed=99, loader=loader)
+    assert h_res.epoch == [1, 2, 3]
+    assert h_res.train_loss == pytest.approx(h_full.train_loss, rel=1e-5)
+    assert h_res.test_acc == h_full.test_acc
+    assert h_res.lr == pytest.approx(h_full.lr)
+    for p, q in zip(full.parameters(), resumed.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
+    assert res_opt.param_groups[0]["lr"] == pytest.approx(full_opt.param_groups[0]["lr"])
+
+
+def test_checkpoint_contents_load_with_weights_only(tmp_path):
+    model, _, h = _run(tmp_path, 2)
+    state = torch.load(tmp_path / training.CHECKPOINT_NAME, weights_only=True)
+    assert state["epoch"] == 2
+    assert History.from_dict(state["history"]) == h
+    for k, v in model.state_dict().items():
+        torch.testing.assert_close(state["model"][k], v)
+    assert {"optimizer", "scheduler", "rng"} <= set(state)
+
+
+def test_resume_when_finished_or_without_checkpoint(tmp_path):
+    _, _, h2 = _run(tmp_path, 2)
+    model, _, again = _run(tmp_path, 2, resume=True, model_seed=5)
+    assert again == h2  # nothing left to train: the stored history comes back
+    torch.testing.assert_close(
+        model[0].weight, torch.load(tmp_path / "checkpoint.pt", weights_only=True)["model"]
+        ["0.weight"])
+    _, _, fresh = _run(tmp_path / "empty", 1, resume=True)  # no checkpoint yet: starts at 1
+    assert fresh.epoch == [1]
+
+
+def test_resume_with_a_checkpoint_of_another_model(tmp_path):
+    _run(tmp_path, 1)
+    x, y = blobs(40)
+    other = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 3))
+    with pytest.raises(ValueError, match="does not fit this model.*delete it"):
+        fit(other, TensorBatches(x, y), epochs=2, optimizer=sgd(other), checkpoint_dir=tmp_path,
+            resume=True, **quiet())
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+@pytest.mark.parametrize("batch_size", [10, 64, 1000])
+def test_evaluate_matches_cross_entropy_over_all_data(batch_size):
+    x, y = blobs(103)  # the last batch is short
+    model = mlp()
+    ev = evaluate(model, TensorBatches(x, y, batch_size=batch_size, shuffle=False))
+    assert isinstance(ev, Evaluation)
+    with torch.no_grad():
+        out = model(x)
+    assert ev.loss == pytest.approx(F.cross_entropy(out, y).item(), rel=1e-6)
+    assert ev.accuracy == pytest.approx((out.argmax(1) == y).float().mean().item())
+    loader = DataLoader(TensorDataset(x, y), batch_size=batch_size)
+    assert evaluate(model, loader).loss == pytest.approx(ev.loss, rel=1e-6)
+
+
+@pytest.mark.parametrize("mode", [True, False])
+def test_evaluate_and_predict_restore_training_mode(mode):
+    x, y = blobs(50)
+    model = mlp(dropout=0.5).train(mode)
+    ev1 = evaluate(model, TensorBatches(x, y, shuffle=False))
+    assert model.training is mode
+    assert evaluate(model, TensorBatches(x, y, shuffle=False)) == ev1  # dropout is off
+    predict(model, x)
+    assert model.training is mode
+
+
+# --------------------------------------------------------------------------- predict
+
+
+def test_predict_labels_and_probabilities():
+    x, y = blobs(50)
+    model = mlp()
+    with torch.no_grad():
+        logits = model(x)
+    labels = predict(model, x, batch_size=7)
+    assert labels.shape == (50,) and labels.dtype == torch.int64 and labels.device.type == "cpu"
+    assert torch.equal(labels, logits.argmax(1))
+    p = predict(model, x, probs=True, batch_size=16)
+    assert p.shape == (50, 3) and p.dtype == torch.float32
+    torch.testing.assert_close(p.sum(1), torch.ones(50))
+    torch.testing.assert_close(p, logits.softmax(1))
+    assert torch.equal(predict(model, TensorBatches(x, y, batch_size=8, shuffle=False)), labels)
+    assert not p.requires_grad
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _good():
+    x, y = blobs(40)
+    model = mlp()
+    return model, TensorBatches(x, y, batch_size=10), sgd(model)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"epochs": 0}, ValueError, "epochs must be an int >= 1"),
+        ({"epochs": 2.5}, ValueError, "epochs must be an int >= 1"),
+        ({"optimizer": "sgd"}, TypeError, "optimizer must be a torch.optim.Optimizer"),
+        ({"model": lambda x: x}, TypeError, "model must be a torch.nn.Module"),
+        ({"train": DataLoader(TensorDataset(torch.zeros(0, 2), torch.zeros(0).long()))},
+         ValueError, "empty"),
+        ({"train": torch.zeros(4, 2)}, TypeError, "TensorBatches"),
+        ({"train": (b for b in [])}, TypeError, "DataLoader or nbhelpers.data.TensorBatches"),
+        ({"scheduler_step": "step"}, ValueError, "scheduler_step must be 'batch' or 'epoch'"),
+        ({"scheduler": 0.5}, TypeError, "scheduler must be"),
+        ({"resume": True}, ValueError, "resume=True needs checkpoint_dir"),
+        ({"amp": torch.float64}, ValueError, "amp must be"),
+        ({"optimizer": torch.optim.SGD(nn.Linear(2, 3).parameters(), lr=0.1)},
+         ValueError, "does not hold this model's parameters"),
+        ({"train": TensorBatches(torch.randn(8, 2), torch.randint(0, 3, (8,)).int())},
+         TypeError, "labels must be int64 class indices"),
+        ({"train": TensorBatches(torch.randn(8, 2), torch.rand(8)), "loss_fn": nn.MSELoss()},
+         TypeError, "for regression pass accuracy=False"),
+        ({"train": TensorBatches(torch.randn(8, 2), torch.tensor([0, 1, 2, 3] * 2))},
+         ValueError, r"labels must lie in 0\.\.2"),
+        ({"train": [(torch.randn(4, 2), torch.zeros(4).long(), 0)]}, TypeError,
+         "pair"),
+        ({"test": TensorBatches(torch.randn(8, 2), torch.zeros(8))}, TypeError,
+         "labels must be int64 class indices"),
+        ({"train": TensorBatches(torch.randn(8, 2), torch.zeros(8, dtype=torch.uint8)),
+          "loss_fn": nn.CrossEntropyLoss()}, TypeError, "labels must be int64 class indices"),
+    ],
+)
+def test_fit_bad_input(change, error, message):
+    model, train, opt = _good()
+    kwargs = {"model": model, "train": train, "epochs": 1, "optimizer": opt, **quiet()}
+    kwargs.update(change)
+    with pytest.raises(error, match=message):
+        fit(kwargs.pop("model"), kwargs.pop("train"), **kwargs)
+
+
+def test_evaluate_and_predict_bad_input():
+    model, train, _ = _good()
+    with pytest.raises(TypeError, match="nn.Module"):
+        evaluate("model", train)
+    with pytest.raises(ValueError, match="empty"):
+        evaluate(model, DataLoader(TensorDataset(torch.zeros(0, 2), torch.zeros(0).long())))
+    with pytest.raises(TypeError, match="int64"):
+        evaluate(model, TensorBatches(torch.randn(4, 2), torch.zeros(4)))
+    with pytest.raises(ValueError, match="batch_size"):
+        predict(model, torch.randn(4, 2), batch_size=0)
+    with pytest.raises(ValueError, match="N >= 1"):
+        predict(model, torch.zeros(0, 2))
+    with pytest.raises(ValueError, match=r"outputs of shape \(N, classes\)"):
+        predict(nn.Flatten(0), torch.zeros(3, 2))
+
+
+# --------------------------------------------------------------------------- History
+
+
+def _history() -> History:
+    h = History()
+    h.append(epoch=1, train_loss=0.5, train_acc=0.8, test_loss=0.25, test_acc=0.9125,
+             seconds=1.25, lr=0.1)
+    h.append(epoch=2, train_loss=0.125, train_acc=0.95, test_loss=0.2, test_acc=0.93,
+             seconds=12.0, lr=0.05)
+    return h
+
+
+def test_history_table_and_repr():
+    h = _history()
+    assert h.table().splitlines() == [
+        "epoch  train loss  train acc  test loss  test acc    lr  seconds",
+        "    1      0.5000     80.00%     0.2500    91.25%   0.1      1.2",
+        "    2      0.1250     95.00%     0.2000    93.00%  0.05     12.0",
+    ]
+    assert "seconds" not in h.table(seconds=False)
+    h.lr[1] = 0.1
+    assert "lr" not in h.table()
+    assert repr(h) == ("History(2 epochs; epoch 2: train loss 0.1250, train acc 95.00%, "
+                       "test loss 0.2000, test acc 93.00%)")
+    assert h._repr_html_().startswith("<pre>History(2 epochs")
+    assert len(h._repr_html_()) < 200
+    assert repr(History()) == "History(0 epochs; no epochs yet)"
+    with pytest.raises(ValueError, match="exactly these keys"):
+        h.append(epoch=3)
+
+
+def test_history_dict_round_trip_and_plot():
+    h = _history()
+    d = h.to_dict()
+    assert d["test_acc"] == [0.9125, 0.93] and set(d) >= {"epoch", "lr", "seconds"}
+    assert History.from_dict(d) == h
+    fig = h.plot()
+    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) >= 2
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_script_mode_prints_one_line_per_epoch(capsys):
+    model, train, opt = _good()
+    fit(model, train, epochs=2, optimizer=opt, progress=False)  # live=True, but no notebook
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch 1: train loss")
+    fit(model, train, epochs=2, optimizer=opt, **quiet())
+    assert capsys.readouterr().out == ""
+
+
+def test_live_figure_updates_one_display_handle(monkeypatch):
+    import IPython.display
+
+    calls = []
+
+    class Handle:
+        def update(self, obj, raw=False):
+            calls.append(("update", obj))
+
+    def fake_display(obj, raw=False, display_id=False):
+        calls.append(("display", obj, display_id))
+        return Handle()
+
+    monkeypatch.setattr(training, "_in_notebook", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    model, train, opt = _good()
+    fit(model, train, epochs=3, optimizer=opt, progress=False)
+    assert [c[0] for c in calls] == ["display", "update", "update", "update"]
+    assert calls[0][2] is True
+    frames = [c[1] for c in calls]
+    assert all(base64.b64decode(f["image/png"])[:8] == b"\x89PNG\r\n\x1a\n" for f in frames)
+    assert frames[0]["text/plain"] == "training the first epoch ..."
+    assert frames[-1]["text/plain"].startswith("epoch 3: train loss")
+    assert plt.get_fignums() == []  # shown only through the handle, not again by the backend
