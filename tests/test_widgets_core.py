@@ -21,6 +21,14 @@ def test_live_redraws_on_change():
     box.children[0].children[0].value = 0.3
     assert calls[-1] == (0.3, 0.5)
     assert repr(box).startswith("LiveDemo(controls: a, b)")
+    out = box.children[-1]
+    assert len(out.outputs) == 1 and "image/png" in out.outputs[0]["data"]
+    assert not plt.get_fignums(), "figures must be closed after drawing"
+
+
+def test_live_prints_strings():
+    box = live(lambda n: f"n = {n}", {"n": slider("n", 1.0, 0, 2)})
+    assert box.children[-1].outputs[0]["text"] == "n = 1.0\n"
 
 
 def test_live_needs_controls():

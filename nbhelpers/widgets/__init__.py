@@ -13,11 +13,12 @@ Topic modules live beside this file (``nbhelpers.widgets.<topic>``).
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Callable
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
-from IPython.display import display
 from matplotlib.figure import Figure
 
 
@@ -30,16 +31,25 @@ class LiveDemo(w.VBox):
         return f"LiveDemo(controls: {names}) - run the cell in Jupyter to use the widget"
 
 
+def _png_output(fig: Figure) -> dict:
+    """A Jupyter display_data output holding ``fig`` as PNG."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": png, "text/plain": f"<Figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>"}}
+
+
 def live(
-    draw: Callable[..., Figure | str | None],
+    draw: Callable[..., Figure | str],
     controls: dict[str, w.ValueWidget],
     *,
     columns: int = 3,
 ) -> LiveDemo:
     """Controls above an output area that redraws ``draw(**values)`` whenever one changes.
 
-    ``draw`` returns a matplotlib figure (shown, then closed), a string (printed) or None
-    (it displayed what it wanted itself). Returns the widget; display it as the last line of
+    ``draw`` returns a matplotlib figure (shown as PNG, then closed) or a string (printed).
+    The output is replaced in one step (no flicker). Returns the widget; display it as the last line of
     a cell. The first state is drawn at once.
     """
     if not controls:
@@ -48,14 +58,12 @@ def live(
 
     def redraw(_change=None) -> None:
         values = {name: c.value for name, c in controls.items()}
-        with out:
-            out.clear_output(wait=True)
-            result = draw(**values)
-            if isinstance(result, Figure):
-                display(result)
-                plt.close(result)
-            elif isinstance(result, str):
-                print(result)
+        result = draw(**values)
+        if isinstance(result, Figure):  # replace the output in one step: no flicker, and
+            out.outputs = (_png_output(result),)  # nothing leaks into the cell (nbval)
+            plt.close(result)
+        elif isinstance(result, str):
+            out.outputs = ({"output_type": "stream", "name": "stdout", "text": result + "\n"},)
 
     for c in controls.values():
         c.observe(redraw, names="value")

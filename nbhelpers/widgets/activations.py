@@ -1,0 +1,203 @@
+"""Lecture 02 demos: activation functions, their slopes, saturation and vanishing gradients.
+
+Pure figure functions and two widgets:
+
+* ``sigmoid_beta_figure(beta)`` / ``sigmoid_betas_figure(betas)`` / ``sigmoid_beta_widget()``:
+  the logistic σ(βx) approaching the step as β grows;
+* ``activation_figure(name, x0)`` / ``saturation_figure(name, points)`` /
+  ``activation_widget()``: a function with its tangent at x0 and its derivative;
+* ``vanishing_figure(depth)``: the product of φ′ along a chain of neurons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from nbhelpers.plotting import PALETTE
+from nbhelpers.widgets import LiveDemo, live, slider
+
+#: The activation functions of the lecture, name -> element-wise torch function.
+ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "step": lambda x: (x > 0).to(x.dtype),
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "ReLU": torch.relu,
+    "LeakyReLU(0.1)": lambda x: F.leaky_relu(x, 0.1),
+    "GELU": F.gelu,
+    "SiLU": F.silu,
+}
+
+
+def _activation(name: str) -> Callable[[torch.Tensor], torch.Tensor]:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {list(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+def derivative(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """dy/dx of an element-wise function at every point of x (any shape), by autograd.
+
+    Where f's output does not depend on x through autograd (the step), the result is 0.
+    """
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise TypeError("derivative needs a floating-point tensor x, e.g. torch.linspace(-5, 5, 101)")
+    x = x.detach().clone().requires_grad_(True)
+    y = f(x)
+    if not y.requires_grad:  # e.g. (x > 0).float(): piecewise constant
+        return torch.zeros_like(x).detach()
+    (grad,) = torch.autograd.grad(y.sum(), x)
+    return grad
+
+
+def gap_to_step(beta: float, delta: float = 0.5) -> float:
+    """max over |x| ≥ delta of |σ(βx) − step(x)|; equals σ(−β·delta) (closed form)."""
+    if beta <= 0 or delta <= 0:
+        raise ValueError(f"beta and delta must be positive, got beta={beta}, delta={delta}")
+    return float(torch.sigmoid(torch.tensor(-beta * delta, dtype=torch.float64)))
+
+
+def _draw_sigmoid(ax: Axes, beta: float, colour: str, *, label: bool = True) -> None:
+    x = torch.linspace(-4, 4, 801)
+    ax.plot(x, torch.sigmoid(beta * x), color=colour, label=f"β = {beta:g}" if label else None)
+
+
+def _step_axes(ax: Axes, delta: float) -> None:
+    ax.plot([-4, 0, 0, 4], [0, 0, 1, 1], color="k", ls="--", lw=1.5, label="step")
+    ax.axvspan(-delta, delta, color="0.85", zorder=0)
+    ax.set_xlim(-4, 4)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("x")
+
+
+def sigmoid_beta_figure(beta: float = 1.0, *, delta: float = 0.5) -> Figure:
+    """σ(βx) = 1 / (1 + e^(−βx)) against the step, with the largest gap outside |x| < delta."""
+    gap = gap_to_step(beta, delta)
+    fig, ax = plt.subplots(figsize=(8.0, 3.6))
+    _step_axes(ax, delta)
+    _draw_sigmoid(ax, beta, PALETTE[0])
+    ax.annotate("", (delta, gap), (delta, 0), arrowprops={"arrowstyle": "<->", "color": PALETTE[1]})
+    ax.set_title(f"σ(βx), β = {beta:.3g}: largest gap for |x| ≥ {delta:g} is σ(−βδ) = {gap:.3f}",
+                 fontsize=14)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def sigmoid_betas_figure(
+    betas: Sequence[float] = (0.5, 1, 2, 5, 20), *, delta: float = 0.5
+) -> Figure:
+    """Static fallback: σ(βx) for several β on one axis, with the step."""
+    fig, ax = plt.subplots(figsize=(8.0, 3.6))
+    _step_axes(ax, delta)
+    for i, beta in enumerate(betas):
+        _draw_sigmoid(ax, beta, PALETTE[i % len(PALETTE)])
+    ax.set_title("σ(βx) approaches the step as β grows (grey: |x| < 0.5)", fontsize=14)
+    ax.legend(loc="upper left", fontsize=11)
+    return fig
+
+
+def sigmoid_beta_widget(beta: float = 1.0) -> LiveDemo:
+    """A logarithmic β slider (0.1 to 100) over :func:`sigmoid_beta_figure`."""
+    control = w.FloatLogSlider(value=beta, base=10, min=-1, max=2, step=0.05, description="β",
+                               readout_format=".2f", layout=w.Layout(width="400px"))
+    return live(sigmoid_beta_figure, {"beta": control})
+
+
+def _draw_activation(ax: Axes, dax: Axes | None, name: str, x0: float, colour: str) -> float:
+    f = _activation(name)
+    x = torch.linspace(-5, 5, 1001)
+    y0 = float(f(torch.tensor([float(x0)]))[0])
+    slope = float(derivative(f, torch.tensor([float(x0)]))[0])
+    ax.plot(x, f(x), color=colour, label=name)
+    t = np.array([x0 - 1.5, x0 + 1.5])
+    ax.plot(t, y0 + slope * (t - x0), color="k", lw=1.5)
+    ax.scatter([x0], [y0], color="k", zorder=3)
+    ax.set_xlim(-5, 5)
+    ax.set_xlabel("x")
+    if dax is not None:
+        dax.plot(x, derivative(f, x), color=colour)
+        dax.scatter([x0], [slope], color="k", zorder=3)
+        dax.set_xlabel("x")
+    return slope
+
+
+def activation_figure(name: str = "sigmoid", x0: float = 0.0) -> Figure:
+    """Left: the activation ``name`` (a key of ACTIVATIONS) with its tangent at x0.
+    Right: its derivative (autograd) with the slope at x0 marked."""
+    fig, (ax, dax) = plt.subplots(1, 2, figsize=(9.0, 3.6))
+    slope = _draw_activation(ax, dax, name, x0, PALETTE[0])
+    ax.set_title(f"{name} and its tangent at x = {x0:.1f}", fontsize=14)
+    dax.set_title(f"derivative: slope at {x0:.1f} is {slope:.4f}", fontsize=14)
+    return fig
+
+
+def saturation_figure(name: str = "sigmoid", points: Sequence[float] = (0.0, 2.0, 4.5)) -> Figure:
+    """Static fallback of :func:`activation_widget`: one function, tangents at several points;
+    far from 0 a sigmoid or tanh is flat (saturated) and its slope is nearly 0."""
+    f = _activation(name)
+    fig, ax = plt.subplots(figsize=(8.0, 3.6))
+    x = torch.linspace(-5, 5, 1001)
+    ax.plot(x, f(x), color=PALETTE[0], label=name)
+    for i, x0 in enumerate(points):
+        y0 = float(f(torch.tensor([float(x0)]))[0])
+        slope = float(derivative(f, torch.tensor([float(x0)]))[0])
+        t = np.array([x0 - 1.2, x0 + 1.2])
+        colour = PALETTE[(i + 1) % len(PALETTE)]
+        ax.plot(t, y0 + slope * (t - x0), color=colour, lw=2,
+                label=f"slope at {x0:g}: {slope:.4f}")
+        ax.scatter([x0], [y0], color=colour, zorder=3, edgecolor="k")
+    ax.set_xlim(-5, 5)
+    ax.set_xlabel("x")
+    ax.set_title(f"{name}: the further from 0, the flatter", fontsize=14)
+    ax.legend(loc="upper left", fontsize=11)
+    return fig
+
+
+def activation_widget(name: str = "sigmoid", x0: float = 0.0) -> LiveDemo:
+    """Pick an activation and move x0: watch the tangent's slope (the local gradient)."""
+    choose = w.Dropdown(options=list(ACTIVATIONS), value=name, description="φ")
+    return live(activation_figure, {"name": choose, "x0": slider("x₀", x0, -5, 5, 0.1, fmt=".1f")})
+
+
+def chain_slopes(name: str, depth: int, *, x: float = 1.0) -> torch.Tensor:
+    """|dy/dx| after each of ``depth`` neurons y_k = φ(y_{k−1}) (weight 1, bias 0), y_0 = x.
+
+    Returns (depth,) float64: entry k−1 is the product φ′(y_0)·…·φ′(y_{k−1}), by autograd.
+    """
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, got {depth}")
+    f = _activation(name)
+    x0 = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+    y, out = x0, []
+    for _ in range(depth):
+        y = f(y)
+        if not y.requires_grad:
+            out.append(0.0)
+            continue
+        (g,) = torch.autograd.grad(y, x0, retain_graph=True)
+        out.append(abs(float(g)))
+    return torch.tensor(out, dtype=torch.float64)
+
+
+def vanishing_figure(
+    depth: int = 15, *, names: Sequence[str] = ("sigmoid", "tanh", "ReLU"), x: float = 1.0
+) -> Figure:
+    """|dy/dx| through a chain of ``depth`` neurons (log scale) for each activation, with the
+    bound (1/4)^n that holds for the sigmoid."""
+    fig, ax = plt.subplots(figsize=(8.0, 3.6))
+    n = np.arange(1, depth + 1)
+    for i, name in enumerate(names):
+        ax.semilogy(n, chain_slopes(name, depth, x=x), "o-", color=PALETTE[i], label=name, ms=5)
+    ax.semilogy(n, 0.25**n, "k--", lw=1.5, label="(1/4)ⁿ")
+    ax.set_xlabel("number of layers n")
+    ax.set_ylabel("|dy/dx|")
+    ax.set_title(f"gradient through a chain of neurons, input x = {x:g}", fontsize=14)
+    ax.legend(loc="lower left", fontsize=11, ncols=2)
+    return fig

@@ -1,0 +1,160 @@
+"""Lecture 01 demos: a perceptron's decision line over the unit square, with its truth table.
+
+Pure figure functions (``perceptron_figure``, ``gates_figure``, ``xor_figure``,
+``training_figure``) and one widget (``perceptron_widget``: sliders for w1, w2, b).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from nbhelpers.neuron import BINARY_INPUTS, gate_name, truth_table
+from nbhelpers.widgets import LiveDemo, live, slider
+
+ON, OFF = "#D55E00", "#0072B2"  # output 1 / output 0 (Okabe-Ito vermillion / blue)
+LIM = (-0.5, 1.5)
+
+
+def draw_line(
+    ax: Axes, w1: float, w2: float, b: float, *, lim: tuple[float, float] = LIM,
+    shade: bool = True, colour: str = "k", lw: float = 2.5, label: str | None = None,
+) -> None:
+    """Draw the line w1·x1 + w2·x2 + b = 0 on ``ax`` and (with ``shade``) tint the half-plane
+    where w1·x1 + w2·x2 + b > 0 (the perceptron outputs 1 there)."""
+    lo, hi = lim
+    if shade:
+        g = np.linspace(lo, hi, 301)
+        gx, gy = np.meshgrid(g, g)
+        ax.contourf(gx, gy, (w1 * gx + w2 * gy + b > 0).astype(float), levels=[-0.5, 0.5, 1.5],
+                    colors=[OFF, ON], alpha=0.15)
+    t = np.linspace(lo - 1, hi + 1, 2)
+    if abs(w2) > 1e-9:  # x2 = -(w1 x1 + b) / w2
+        ax.plot(t, -(w1 * t + b) / w2, color=colour, lw=lw, label=label)
+    elif abs(w1) > 1e-9:  # vertical line x1 = -b / w1
+        ax.plot([-b / w1] * 2, [lo - 1, hi + 1], color=colour, lw=lw, label=label)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    if lim == LIM:
+        ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
+        ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$", labelpad=-4)
+
+
+def draw_corners(ax: Axes, outputs: torch.Tensor, *, points: torch.Tensor = BINARY_INPUTS) -> None:
+    """The inputs as dots coloured by their output (0 blue, 1 orange), each labelled 0/1."""
+    for (x1, x2), y in zip(points.tolist(), torch.as_tensor(outputs).tolist(), strict=True):
+        ax.scatter([x1], [x2], s=260, color=ON if y else OFF, edgecolor="k", zorder=3)
+        ax.annotate(f"{int(y)}", (x1, x2), xytext=(9, 7), textcoords="offset points",
+                    fontsize=15, fontweight="bold")
+
+
+def perceptron_figure(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> Figure:
+    """One perceptron y = step(w1·x1 + w2·x2 + b): its decision line over the unit square
+    (left) and its truth table (right), titled with the gate it implements."""
+    outputs = truth_table(w1, w2, b)
+    fig, (ax, tab) = plt.subplots(1, 2, figsize=(8.5, 3.8), width_ratios=[1, 1.1])
+    draw_line(ax, w1, w2, b)
+    draw_corners(ax, outputs)
+    name = gate_name(outputs)
+    ax.set_title(f"w=({w1:.1f}, {w2:.1f}), b={b:.1f}", fontsize=14)
+    z = BINARY_INPUTS @ torch.tensor([float(w1), float(w2)]) + float(b)
+    rows = [[f"{int(a)}", f"{int(c)}", f"{v:+.1f}", f"{int(y)}"]
+            for (a, c), v, y in zip(BINARY_INPUTS.tolist(), z.tolist(), outputs.tolist(),
+                                    strict=True)]
+    table = tab.table(cellText=rows, colLabels=["$x_1$", "$x_2$", "$w\\cdot x+b$", "$y$"],
+                      loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(15)
+    table.scale(1, 2.2)
+    for i, y in enumerate(outputs.tolist(), start=1):
+        table[i, 3].set_facecolor("#f6d5c2" if y else "#c9dff0")
+    tab.axis("off")
+    tab.set_title(f"truth table: {name}", fontsize=15)
+    return fig
+
+
+#: Weights (w1, w2, b) of the three gates of the lecture.
+GATE_WEIGHTS = {"AND": (1.0, 1.0, -1.5), "OR": (1.0, 1.0, -0.5), "NAND": (-2.0, -2.0, 3.0)}
+
+
+def gates_figure(gates: dict[str, tuple[float, float, float]] | None = None) -> Figure:
+    """Static fallback of the widget: one decision panel per gate (default AND, OR, NAND)."""
+    gates = gates or GATE_WEIGHTS
+    fig, axes = plt.subplots(1, len(gates), figsize=(3.4 * len(gates), 3.8), squeeze=False)
+    for ax, (name, (w1, w2, b)) in zip(axes[0], gates.items(), strict=True):
+        draw_line(ax, w1, w2, b)
+        draw_corners(ax, truth_table(w1, w2, b))
+        ax.set_title(f"{name}: w=({w1:g}, {w2:g}), b={b:g}", fontsize=13)
+    return fig
+
+
+def perceptron_widget(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> LiveDemo:
+    """Sliders for w1, w2, b; redraws the decision line and the live truth table."""
+    return live(perceptron_figure, {
+        "w1": slider("w₁", w1, -3, 3, 0.1, fmt=".1f"),
+        "w2": slider("w₂", w2, -3, 3, 0.1, fmt=".1f"),
+        "b": slider("b", b, -3, 3, 0.1, fmt=".1f"),
+    })
+
+
+def xor_figure() -> Figure:
+    """XOR = AND(OR(x), NAND(x)). Left: input space with the OR and NAND lines; the band
+    between them is where the network outputs 1. Right: the hidden space (h1, h2) = (OR, NAND),
+    where the AND line separates the classes."""
+    xor = torch.tensor([0.0, 1.0, 1.0, 0.0])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.7))
+    (a1, a2, ab), (n1, n2, nb) = GATE_WEIGHTS["OR"], GATE_WEIGHTS["NAND"]
+    g = np.linspace(*LIM, 301)
+    gx, gy = np.meshgrid(g, g)
+    band = (a1 * gx + a2 * gy + ab > 0) & (n1 * gx + n2 * gy + nb > 0)
+    left.contourf(gx, gy, band.astype(float), levels=[-0.5, 0.5, 1.5], colors=[OFF, ON],
+                  alpha=0.15)
+    draw_line(left, a1, a2, ab, shade=False, colour="#009E73", label="OR line")
+    draw_line(left, n1, n2, nb, shade=False, colour="#CC79A7", label="NAND line")
+    draw_corners(left, xor)
+    left.set_title("input space: XOR")
+    left.legend(loc="lower right", fontsize=10, framealpha=0.9)
+    hidden = torch.stack([truth_table(a1, a2, ab), truth_table(n1, n2, nb)], dim=1)
+    draw_line(right, *GATE_WEIGHTS["AND"])
+    draw_corners(right, xor, points=hidden)
+    right.annotate("from 01 and 10", (1.0, 1.0), xytext=(0.35, 1.3), fontsize=11,
+                   arrowprops={"arrowstyle": "->"})
+    right.set_xlabel("$h_1$ = OR($x$)")
+    right.set_ylabel("$h_2$ = NAND($x$)", labelpad=-4)
+    right.set_title("hidden space: AND separates")
+    return fig
+
+
+def training_figure(
+    X: torch.Tensor, y: torch.Tensor, lines: list[tuple[torch.Tensor, float]], *,
+    true_line: tuple[float, float, float] | None = None, lim: tuple[float, float] = (0.0, 1.0),
+) -> Figure:
+    """Perceptron training: data X (N, 2) with labels y (N,) in {0, 1}, the decision line after
+    each epoch (faint to dark, ``lines`` = [(w (2,), b), ...]) and optionally the line the
+    data was generated from (dashed)."""
+    X, y = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"need X of shape (N, 2) and y of shape (N,); got {tuple(X.shape)}, "
+                         f"{tuple(y.shape)}")
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    n = len(lines)
+    for k, (w, b) in enumerate(lines):
+        last = k == n - 1
+        draw_line(ax, float(w[0]), float(w[1]), float(b), lim=lim, shade=last,
+                  colour="k" if last else "0.55", lw=2.5 if last else 1.0,
+                  label="learned" if last else ("after each epoch" if k == 0 else None))
+    if true_line is not None:
+        draw_line(ax, *true_line, lim=lim, shade=False, colour="#009E73", lw=2,
+                  label="generating line")
+        ax.get_lines()[-1].set_linestyle("--")
+    for label, colour in ((0, OFF), (1, ON)):
+        pts = X[y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], s=45, color=colour, edgecolor="k", zorder=3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
+    return fig
