@@ -13,6 +13,7 @@ execute it in a fresh kernel and store the outputs.
 
 from __future__ import annotations
 
+import html
 import textwrap
 from pathlib import Path
 
@@ -71,6 +72,28 @@ def setup_cells(name: str, title: str, subtitle: str = "") -> list[nbformat.Note
     return [md(head, "slide"), code(SETUP, "skip")]
 
 
+def rise_metadata(title: str) -> dict:
+    """Notebook-level RISE settings: open at the first slide, ready for a 1280×720 projector.
+
+    Slides are top-aligned (``center: False``) so that running a cell live does not make the
+    slide jump; ``scroll`` lets an over-long slide scroll instead of being cut off (the tests
+    still fail on it); the footer shows the lecture title. notebooks/rise.css styles them.
+    tests/test_slides_lint.py checks every notebook carries exactly this block.
+    """
+    return {
+        "theme": "simple",
+        "transition": "none",
+        "scroll": True,
+        "center": False,
+        "slideNumber": True,
+        "start_slideshow_at": "beginning",
+        "enable_chalkboard": False,
+        "footer": f"<p class='rise-footer'>{html.escape(title)}</p>",
+        "width": 1280,
+        "height": 720,
+    }
+
+
 def notebook(name: str, title: str, cells: list, *, folder: Path | None = None) -> Path:
     """Write ``notebooks/<name>.ipynb`` (unexecuted) with kernel and RISE metadata."""
     nb = new_notebook(cells=cells)
@@ -78,17 +101,7 @@ def notebook(name: str, title: str, cells: list, *, folder: Path | None = None) 
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
         "colab": {"provenance": [], "toc_visible": True},
-        "rise": {
-            "theme": "simple",
-            "transition": "none",
-            "scroll": True,
-            "slideNumber": True,
-            "start_slideshow_at": "beginning",
-            "enable_chalkboard": False,
-            "footer": f"<p class='rise-footer'>{title}</p>",
-            "width": 1280,
-            "height": 720,
-        },
+        "rise": rise_metadata(title),
     }
     path = (folder or ROOT / "notebooks") / f"{name}.ipynb"
     nbformat.validate(nb)
