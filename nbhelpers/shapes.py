@@ -48,7 +48,24 @@ def make_ellipses(
     length = size * (0.12 + 0.12 * u[:, 2])
     angle = math.pi * u[:, 3]
     params = torch.stack([x, y, length, angle], dim=1)
+    images = draw_ellipses(params, size=size, aspect=aspect)
+    images = images + noise * torch.randn(images.shape, generator=g)
+    return images, params
 
+
+def draw_ellipses(params: torch.Tensor, *, size: int = 32, aspect: float = 0.45) -> torch.Tensor:
+    """Noise-free images ``(n, 1, size, size)`` float32 in [0, 1] of the ellipses with raw
+    parameters ``params`` ``(n, 4)``: x, y, length (pixels), angle (radians); any values are
+    allowed (e.g. an angle beyond pi, to see that it draws the same ellipse as angle - pi).
+    """
+    if not isinstance(params, torch.Tensor) or params.ndim != 2 or params.shape[1] != 4:
+        shape = tuple(params.shape) if isinstance(params, torch.Tensor) else type(params).__name__
+        raise ValueError(f"expected raw parameters of shape (n, 4) (x, y, length, angle), got {shape}")
+    if size < 8:
+        raise ValueError(f"need size >= 8, got size={size}")
+    if not 0 < aspect < 1:
+        raise ValueError(f"aspect must be in (0, 1) so the orientation is visible, got {aspect}")
+    x, y, length, angle = params.float().unbind(1)
     rows, cols = torch.meshgrid(torch.arange(size) + 0.5, torch.arange(size) + 0.5, indexing="ij")
     dx = cols[None] - x[:, None, None]  # (n, size, size)
     dy = rows[None] - y[:, None, None]
@@ -56,9 +73,7 @@ def make_ellipses(
     along, across = dx * c + dy * s, -dx * s + dy * c
     a = length[:, None, None]
     r = torch.sqrt((along / a) ** 2 + (across / (aspect * a)) ** 2)
-    images = torch.sigmoid((1 - r) * 8)  # soft edge, about one pixel wide
-    images = images + noise * torch.randn(images.shape, generator=g)
-    return images.unsqueeze(1).float(), params
+    return torch.sigmoid((1 - r) * 8).unsqueeze(1)  # soft edge, about one pixel wide
 
 
 def encode(params: torch.Tensor) -> torch.Tensor:

@@ -64,3 +64,43 @@ def test_angle_error_wraps():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_draw_ellipses_is_make_ellipses_without_noise():
+    x, p = shapes.make_ellipses(20, size=40, noise=0.0, aspect=0.3, seed=5)
+    drawn = shapes.draw_ellipses(p, size=40, aspect=0.3)
+    assert drawn.shape == (20, 1, 40, 40) and drawn.dtype == torch.float32
+    assert torch.equal(drawn, x)
+
+
+def test_draw_ellipses_turned_by_pi_is_the_same_image_but_not_by_half_pi():
+    p = torch.tensor([[16.0, 15.0, 6.0, 0.4]])
+    turned, quarter = p.clone(), p.clone()
+    turned[:, 3] += math.pi
+    quarter[:, 3] += math.pi / 2
+    image = shapes.draw_ellipses(p)
+    assert torch.allclose(shapes.draw_ellipses(turned), image, atol=1e-5)
+    assert (shapes.draw_ellipses(quarter) - image).abs().max() > 0.5
+
+
+def test_draw_ellipses_area_matches_the_ellipse_formula():
+    # brightness sigmoid(8 (1 - r)) with r the elliptic radius: the summed brightness is
+    # pi a b * integral of 2 r sigmoid(8 (1 - r)) dr = pi a b (1 + pi^2 / (3 * 8^2)) (logistic moments)
+    p = torch.tensor([[20.0, 20.0, 8.0, 1.0], [20.0, 20.0, 12.0, 2.5]])
+    area = shapes.draw_ellipses(p, size=40, aspect=0.5).sum((1, 2, 3))
+    expected = math.pi * p[:, 2] * 0.5 * p[:, 2] * (1 + math.pi**2 / 192)
+    assert torch.allclose(area, expected, rtol=0.005)
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: shapes.draw_ellipses(torch.zeros(3, 5)), r"\(n, 4\)"),
+        (lambda: shapes.draw_ellipses([[1.0, 2.0, 3.0, 0.0]]), r"\(n, 4\)"),
+        (lambda: shapes.draw_ellipses(torch.ones(1, 4), size=4), "size >= 8"),
+        (lambda: shapes.draw_ellipses(torch.ones(1, 4), aspect=0.0), "aspect"),
+    ],
+)
+def test_draw_ellipses_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
