@@ -56,3 +56,24 @@ def test_torch_pins_are_the_local_builds():
 def test_installed_versions_match_the_pins(name, version):
     installed = metadata.version(name)
     assert installed.split("+")[0] == version, f"{name}: installed {installed}, pinned {version}"
+
+
+def _other_cpu_env() -> dict[str, str]:
+    line = next(x for x in (ROOT / "Makefile").read_text().splitlines()
+                if x.startswith("OTHER_CPU"))
+    return dict(pair.split("=", 1) for pair in line.split("=", 1)[1].split())
+
+
+def test_portable_pass_really_takes_another_code_path():
+    """`make portable` re-runs the notebooks with torch held to its scalar kernels: the
+    variable names must still mean something to this torch (else the pass tests nothing)."""
+    import os
+    import subprocess
+    import sys
+
+    env = _other_cpu_env()
+    assert set(env) == {"ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA"}
+    probe = "import torch; print(torch.backends.cpu.get_cpu_capability())"
+    held = subprocess.run([sys.executable, "-c", probe], env={**os.environ, **env},
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert held == "DEFAULT", f"ATEN_CPU_CAPABILITY=default ignored: torch runs {held}"

@@ -88,6 +88,9 @@ def test_kernel_editor_presets_edits_and_sizes(image):
     assert torch.allclose(demo.kernel(), get_kernel("gaussian_blur", size=5), atol=1e-4)
     demo.size.value = 3
     assert torch.allclose(demo.kernel(), KERNELS["gaussian_blur"], atol=1e-4)
+    # every redraw replaces the output area in one step: one PNG, no clear_output history
+    outputs = demo.children[-1].outputs
+    assert len(outputs) == 1 and "image/png" in outputs[0]["data"]
 
 
 # ----------------------------------------------------------------------------- sliding window

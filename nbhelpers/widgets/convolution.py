@@ -26,14 +26,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
-from IPython.display import display
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from nbhelpers.kernels import KERNELS, conv2d, conv_output_size, get_kernel
 from nbhelpers.plotting import PALETTE, SLIDE_RC, plot_kernel
-from nbhelpers.widgets import LiveDemo, live
+from nbhelpers.widgets import LiveDemo, _png_output, live
 
 __all__ = [
     "EXAMPLE_INPUT", "EXAMPLE_KERNEL", "KernelEditor", "apply_kernel", "kernel_editor_figure",
@@ -185,11 +184,9 @@ def kernel_editor_widget(*, image: torch.Tensor | None = None, size: int = 3) ->
 
     def redraw() -> None:
         demo.draws += 1
-        with out:
-            out.clear_output(wait=True)
-            fig = kernel_editor_figure(demo.kernel(), image=img)
-            display(fig)
-            plt.close(fig)
+        fig = kernel_editor_figure(demo.kernel(), image=img)
+        out.outputs = (_png_output(fig),)  # replaced in one step, as in live(): no
+        plt.close(fig)                     # clear_output, nothing leaks into the cell
 
     def edited(_change) -> None:
         if hold[0]:
