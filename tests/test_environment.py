@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -67,10 +70,6 @@ def _other_cpu_env() -> dict[str, str]:
 def test_portable_pass_really_takes_another_code_path():
     """`make portable` re-runs the notebooks with torch held to its scalar kernels: the
     variable names must still mean something to this torch (else the pass tests nothing)."""
-    import os
-    import subprocess
-    import sys
-
     env = _other_cpu_env()
     assert set(env) == {"ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA"}
     probe = "import torch; print(torch.backends.cpu.get_cpu_capability())"

@@ -4,7 +4,7 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import pytest
 
-from nbhelpers.widgets import live, slider
+from nbhelpers.widgets import live, show, slider
 
 
 def test_live_redraws_on_change():
@@ -39,3 +39,15 @@ def test_live_needs_controls():
 def test_slider_rejects_value_outside_range():
     with pytest.raises(ValueError, match="outside"):
         slider("x", 5, 0, 1)
+
+
+def test_show_replaces_the_output_in_one_step():
+    out = w.Output()
+    fig, ax = plt.subplots()
+    show(out, fig)
+    assert len(out.outputs) == 1 and "image/png" in out.outputs[0]["data"]
+    assert not plt.get_fignums(), "show() closes the figure"
+    show(out, "done")
+    assert out.outputs == ({"output_type": "stream", "name": "stdout", "text": "done\n"},)
+    with pytest.raises(TypeError, match="Figure or a str"):
+        show(out, 42)

@@ -40,6 +40,19 @@ def _png_output(fig: Figure) -> dict:
             "data": {"image/png": png, "text/plain": f"<Figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>"}}
 
 
+def show(out: w.Output, result: Figure | str) -> None:
+    """Replace everything in ``out`` with ``result`` in one step: a figure as PNG (the figure is
+    then closed) or a string as printed text. No ``clear_output``, so there is no flicker and
+    nothing leaks into the notebook cell (nbval replays ``clear_output`` unlike Jupyter)."""
+    if isinstance(result, Figure):
+        out.outputs = (_png_output(result),)
+        plt.close(result)
+    elif isinstance(result, str):
+        out.outputs = ({"output_type": "stream", "name": "stdout", "text": result + "\n"},)
+    else:
+        raise TypeError(f"show() takes a matplotlib Figure or a str, got {type(result).__name__}")
+
+
 def live(
     draw: Callable[..., Figure | str],
     controls: dict[str, w.ValueWidget],
@@ -59,11 +72,8 @@ def live(
     def redraw(_change=None) -> None:
         values = {name: c.value for name, c in controls.items()}
         result = draw(**values)
-        if isinstance(result, Figure):  # replace the output in one step: no flicker, and
-            out.outputs = (_png_output(result),)  # nothing leaks into the cell (nbval)
-            plt.close(result)
-        elif isinstance(result, str):
-            out.outputs = ({"output_type": "stream", "name": "stdout", "text": result + "\n"},)
+        if isinstance(result, Figure | str):
+            show(out, result)
 
     for c in controls.values():
         c.observe(redraw, names="value")

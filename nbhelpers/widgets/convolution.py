@@ -32,7 +32,7 @@ from matplotlib.patches import Rectangle
 
 from nbhelpers.kernels import KERNELS, conv2d, conv_output_size, get_kernel
 from nbhelpers.plotting import PALETTE, SLIDE_RC, plot_kernel
-from nbhelpers.widgets import LiveDemo, _png_output, live
+from nbhelpers.widgets import LiveDemo, live, show
 
 __all__ = [
     "EXAMPLE_INPUT", "EXAMPLE_KERNEL", "KernelEditor", "apply_kernel", "kernel_editor_figure",
@@ -184,9 +184,7 @@ def kernel_editor_widget(*, image: torch.Tensor | None = None, size: int = 3) ->
 
     def redraw() -> None:
         demo.draws += 1
-        fig = kernel_editor_figure(demo.kernel(), image=img)
-        out.outputs = (_png_output(fig),)  # replaced in one step, as in live(): no
-        plt.close(fig)                     # clear_output, nothing leaks into the cell
+        show(out, kernel_editor_figure(demo.kernel(), image=img))
 
     def edited(_change) -> None:
         if hold[0]:
