@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install lab test test-fast portable browser notebooks slides student lint bench clean
+.PHONY: install lab test test-fast portable browser notebooks slides student lint sync bench clean
 
 # The stored outputs must not depend on the CPU: machines differ (AVX2, AVX-512, Intel, AMD).
 # `make portable` runs every notebook under nbval again with torch, MKL and oneDNN held to
@@ -44,8 +44,13 @@ browser: install
 	$(BIN)/pytest -m browser tests
 
 # Re-execute every notebook in a fresh kernel and store the outputs (before committing).
-notebooks: install
+notebooks: sync
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+# Pair every notebook with its text form notebooks/text/NAME.py (notebooks/jupytext.toml):
+# whichever of the two was saved last gives the cells, the .ipynb keeps its outputs.
+sync: install
+	$(BIN)/jupytext --sync notebooks/*.ipynb $(wildcard notebooks/text/*.py)
 
 slides: install
 	$(BIN)/python tools/export_slides.py

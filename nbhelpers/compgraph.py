@@ -3,21 +3,20 @@
 You build the expression yourself from scalar tensors, call ``retain_grad()`` on the
 intermediate ones and ``backward()`` on the result; :func:`draw_graph` then lays the nodes
 out left to right (inputs first, the loss last) and writes, for every node, its value
-(black) and the gradient of the output with respect to it (red).
+(black) and the gradient of the output with respect to it (red, :data:`~nbhelpers.display.WRONG`,
+the course's gradient colour).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.plotting import SLIDE_RC
-
-GRAD_COLOUR = "#D00000"
+from nbhelpers.display import WRONG, slide_figure
 
 
 def layout(
@@ -54,6 +53,22 @@ def layout(
     return pos
 
 
+def _draw_node(ax: Axes, name: str, t: torch.Tensor, xy: tuple[float, float], *,
+               op: str | None, grad: float | None) -> None:
+    """One node at ``xy``: a box with its name and value, the operation above (computed nodes),
+    the gradient below in red (when there is one)."""
+    x, y = xy
+    ax.text(x, y, f"{name}\n{t.item():.3g}", ha="center", va="center", fontsize=13,
+            bbox=dict(boxstyle="round,pad=0.35", fc="white" if op is None else "#E8F1FA", ec="k", lw=1.2),
+            zorder=3)
+    if op is not None:
+        ax.text(x, y + 0.36, op, ha="center", va="bottom", fontsize=12, color="0.25")
+    if grad is not None:
+        ax.text(x, y - 0.36, f"{grad:.3g}", ha="center", va="top", fontsize=13, color=WRONG,
+                fontweight="bold")
+
+
+@slide_figure
 def draw_graph(
     nodes: Mapping[str, torch.Tensor],
     edges: Sequence[tuple[str, str]],
@@ -78,29 +93,18 @@ def draw_graph(
     pos = layout(names, edges)
     ncols = int(max(x for x, _ in pos.values())) + 1
     nrows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(ncols))
-    with mpl.rc_context(SLIDE_RC):
-        fig, ax = plt.subplots(figsize=(min(11.0, 1.75 * ncols + 0.5), min(4.0, 1.5 * nrows + 1)))
-        for a, b in edges:
-            (x0, y0), (x1, y1) = pos[a], pos[b]
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops=dict(arrowstyle="-|>", color="0.35", lw=1.5,
-                                        shrinkA=24, shrinkB=24, mutation_scale=16))
-        for name, t in nodes.items():
-            x, y = pos[name]
-            ax.text(x, y, f"{name}\n{t.item():.3g}", ha="center", va="center", fontsize=13,
-                    bbox=dict(boxstyle="round,pad=0.35", fc="#E8F1FA" if name in ops else "white",
-                              ec="k", lw=1.2), zorder=3)
-            if name in ops:
-                ax.text(x, y + 0.36, ops[name], ha="center", va="bottom", fontsize=12,
-                        color="0.25")
-            grad = 1.0 if name == output else (t.grad.item() if t.grad is not None else None)
-            if grad is not None:
-                ax.text(x, y - 0.36, f"{grad:.3g}", ha="center", va="top", fontsize=13,
-                        color=GRAD_COLOUR, fontweight="bold")
-        ys = [y for _, y in pos.values()]
-        ax.set_xlim(-0.6, ncols - 0.4)
-        ax.set_ylim(min(ys) - 0.75, max(ys) + 0.75)
-        ax.axis("off")
-        ax.set_title(title or f"forward values (black), gradients ∂{output}/∂node (red)",
-                     fontsize=14)
+    fig, ax = plt.subplots(figsize=(min(11.0, 1.75 * ncols + 0.5), min(4.0, 1.5 * nrows + 1)))
+    for a, b in edges:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops=dict(arrowstyle="-|>", color="0.35", lw=1.5,
+                                    shrinkA=24, shrinkB=24, mutation_scale=16))
+    for name, t in nodes.items():
+        grad = 1.0 if name == output else (t.grad.item() if t.grad is not None else None)
+        _draw_node(ax, name, t, pos[name], op=ops.get(name), grad=grad)
+    ys = [y for _, y in pos.values()]
+    ax.set_xlim(-0.6, ncols - 0.4)
+    ax.set_ylim(min(ys) - 0.75, max(ys) + 0.75)
+    ax.axis("off")
+    ax.set_title(title or f"forward values (black), gradients ∂{output}/∂node (red)", fontsize=14)
     return fig

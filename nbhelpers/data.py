@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import torch
 from torchvision import datasets
@@ -85,7 +86,7 @@ def load_dataset(
     name: str = "mnist",
     *,
     train: bool = True,
-    transform=None,
+    transform: Callable[[Any], Any] | None = None,
     download: bool = True,
     root: str | Path | None = None,
 ) -> datasets.VisionDataset:
@@ -196,11 +197,6 @@ class TensorBatches:
     def __len__(self) -> int:
         n = len(self.x)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
-
-    @property
-    def num_examples(self) -> int:
-        """Number of examples in one epoch (what the loss is averaged over)."""
-        return len(self) * self.batch_size if self.drop_last else len(self.x)
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         n = len(self.x)

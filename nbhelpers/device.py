@@ -53,11 +53,13 @@ def seed_everything(seed: int = 0) -> None:
 
 
 def setup(*, seed: int = 0, slides: bool = True) -> torch.device:
-    """The standard first cell of every lecture: seed everything, set the slide figure style
-    (when ``slides``), pick and announce the device, and return it."""
+    """The standard first cell of every lecture: seed everything, pick and announce the device,
+    and return it. With ``slides`` the figures the notebook draws in its own cells get the slide
+    style too (:func:`nbhelpers.display.use_slide_style`); the package's own figures have it
+    anyway."""
     seed_everything(seed)
     if slides:
-        from nbhelpers.plotting import use_slide_style
+        from nbhelpers.display import use_slide_style  # matplotlib only when asked for
 
         use_slide_style()
     return get_device()

@@ -57,12 +57,6 @@ class GaussianClassifier:
         if not self.dists:
             raise RuntimeError("call fit(x, y) before using the model")
 
-    @property
-    def means(self) -> torch.Tensor:
-        """Class means, shape (C, D)."""
-        self._check_fitted()
-        return torch.stack([d.mean for d in self.dists]).float()
-
     def log_likelihood(self, x: torch.Tensor) -> torch.Tensor:
         """log P(x | y) for every class: shape (N, C)."""
         self._check_fitted()

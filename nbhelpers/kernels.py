@@ -7,11 +7,12 @@ Everything here computes exactly what PyTorch computes (the tests compare with
 - :func:`conv2d`: the cross-correlation that ``F.conv2d`` (and ``nn.Conv2d``) computes, as a
   sum over the kernel's taps; :func:`conv2d_loops` is the same thing with plain loops.
 - :func:`pool2d`: max and average pooling like ``F.max_pool2d`` / ``F.avg_pool2d``.
-- :func:`conv_output_size`, :func:`conv_transpose_output_size`: the output-size formulas of
-  Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016);
-  :func:`conv_arithmetic_cases` lists the paper's relationships with their examples.
-- :func:`trace_shapes`, :func:`print_shapes`: the output shape after every layer of a model.
-- :func:`receptive_field`: how many input pixels one output unit of a stack of layers sees.
+- :func:`conv_output_size`: the output-size formula of Dumoulin & Visin, "A guide to
+  convolution arithmetic for deep learning" (2016), with the paper's special cases.
+- :func:`receptive_field`: how many input pixels one output unit of a stack of conv and
+  pooling layers sees.
+
+The shapes a whole model produces, layer by layer, are in :mod:`nbhelpers.layers`.
 
 Shapes are written ``N×C×H×W``: batch, channels, height, width.
 """
@@ -21,15 +22,13 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 __all__ = [
-    "KERNELS", "ArithmeticCase", "ShapeRow", "conv2d", "conv2d_loops", "conv_arithmetic_cases",
-    "conv_output_size", "conv_transpose_output_size", "get_kernel", "pool2d", "print_shapes",
-    "receptive_field", "trace_shapes",
+    "KERNELS", "conv2d", "conv2d_loops", "conv_output_size", "get_kernel", "pool2d",
+    "receptive_field",
 ]
 
 Pair = int | tuple[int, int]
@@ -59,21 +58,20 @@ _BLURS = ("box_blur", "gaussian_blur")
 def get_kernel(name: str, *, size: int = 3) -> Tensor:
     """A copy of the named kernel, ``size×size`` float32.
 
-    ``name`` is one of :data:`KERNELS` (``"box blur"`` and ``"Box-Blur"`` work too). The blurs
-    also come in any odd ``size`` (e.g. 5): the box blur is ``1/size²`` everywhere, the Gaussian
-    blur is the outer product of the binomial coefficients ``C(size-1, j)`` (``1 4 6 4 1`` for
-    size 5), normalised to sum to 1. The other kernels exist in size 3 only.
+    ``name`` is one of :data:`KERNELS`. The blurs also come in any odd ``size`` (e.g. 5, for
+    the kernel editor's 5×5 grid): the box blur is ``1/size²`` everywhere, the Gaussian blur is
+    the outer product of the binomial coefficients ``C(size-1, j)`` (``1 4 6 4 1`` for size 5),
+    normalised to sum to 1. The other kernels exist in size 3 only.
     """
-    key = name.strip().lower().replace(" ", "_").replace("-", "_")
-    if key not in KERNELS:
+    if name not in KERNELS:
         raise ValueError(f"unknown kernel {name!r}; choose one of: {', '.join(KERNELS)}")
     if not isinstance(size, int) or size < 1 or size % 2 == 0:
         raise ValueError(f"size must be an odd positive int (3, 5, 7, ...), got {size!r}")
     if size == 3:
-        return KERNELS[key].clone()
-    if key not in _BLURS:
-        raise ValueError(f"{key!r} exists in size 3 only; only {' and '.join(_BLURS)} take size")
-    if key == "box_blur":
+        return KERNELS[name].clone()
+    if name not in _BLURS:
+        raise ValueError(f"{name!r} exists in size 3 only; only {' and '.join(_BLURS)} take size")
+    if name == "box_blur":
         return torch.full((size, size), 1 / size**2)
     row = torch.tensor([math.comb(size - 1, j) for j in range(size)], dtype=torch.float32)
     return torch.outer(row, row) / row.sum() ** 2
@@ -147,114 +145,6 @@ def conv_output_size(
             f"{i} + 2·{p} = {i + 2 * p}; use a smaller kernel or dilation, or more padding"
         )
     return (i + 2 * p - k_hat) // s + 1
-
-
-def conv_transpose_output_size(
-    size: int,
-    kernel_size: int,
-    *,
-    padding: int = 0,
-    stride: int = 1,
-    output_padding: int = 0,
-    dilation: int = 1,
-) -> int:
-    """Output length of a transposed convolution (``nn.ConvTranspose2d``) along one axis.
-
-    torch: ``o' = (i' - 1)s - 2p + d(k - 1) + a + 1`` with ``a = output_padding``. For ``d = 1``
-    this is Dumoulin & Visin's relationship 14, ``o' = s(i' - 1) + a + k - 2p``: the transposed
-    convolution maps the *output* size of ``conv_output_size(i, k, padding=p, stride=s)`` back to
-    ``i``, where ``a = (i + 2p - k) mod s`` says which of the ``s`` input sizes with that output
-    size is meant (the "odd size" term). Special cases: rel. 8 ``o' = i' + k - 1`` (p=0, s=1),
-    rel. 9 ``o' = i' + k - 1 - 2p``, rel. 10 half padding ``o' = i'``, rel. 11 full padding
-    ``o' = i' - (k - 1)``, rel. 12 ``o' = s(i' - 1) + k``, rel. 13 ``o' = s(i' - 1) + k - 2p``.
-
-    Raises ValueError when ``a`` is not smaller than the stride or the dilation (torch's rule:
-    ``a < max(s, d)``), when the padding leaves no output (``o' < 1``), or for a non-positive
-    size/kernel/stride/dilation or negative padding/output_padding.
-    """
-    i, k = _int(size, "size"), _int(kernel_size, "kernel_size")
-    p, s, d = _int(padding, "padding"), _int(stride, "stride"), _int(dilation, "dilation")
-    a = _int(output_padding, "output_padding")
-    for value, name in ((i, "size"), (k, "kernel_size"), (s, "stride"), (d, "dilation")):
-        _at_least(value, 1, name)
-    _at_least(p, 0, "padding")
-    _at_least(a, 0, "output_padding")
-    if a >= s and a >= d:
-        raise ValueError(
-            f"output_padding must be smaller than the stride or the dilation, "
-            f"got output_padding={a}, stride={s}, dilation={d}"
-        )
-    out = (i - 1) * s - 2 * p + d * (k - 1) + a + 1
-    if out < 1:
-        raise ValueError(f"padding {p} is too large: the output size would be {out}")
-    return out
-
-
-class ArithmeticCase(NamedTuple):
-    """One of Dumoulin & Visin's relationships with the paper's example numbers."""
-
-    relation: int  # the relationship's number in the paper
-    name: str
-    kind: str  # "conv", "pool" or "transposed"
-    formula: str
-    i: int  # input size of this operation (i' for the transposed ones)
-    k: int
-    p: int
-    s: int
-    d: int
-    a: int  # output_padding (transposed only)
-    by_relation: int  # the relationship's own formula
-    output: int  # conv_output_size / conv_transpose_output_size
-
-
-def conv_arithmetic_cases() -> list[ArithmeticCase]:
-    """Dumoulin & Visin's relationships 1-15, each with the paper's example, computed twice:
-    with the relationship's own formula (``by_relation``) and with the general functions of this
-    module (``output``). The two agree, and the tests check them against torch."""
-    rows = []
-
-    def add(rel: int, name: str, kind: str, formula: str, f: Callable[..., int], *,
-            i: int, k: int, p: int = 0, s: int = 1, d: int = 1, a: int = 0) -> None:
-        if kind == "transposed":
-            out = conv_transpose_output_size(i, k, padding=p, stride=s, output_padding=a)
-        else:
-            out = conv_output_size(i, k, padding=p, stride=s, dilation=d)
-        rows.append(ArithmeticCase(rel, name, kind, formula, i, k, p, s, d, a,
-                                   f(i=i, k=k, p=p, s=s, d=d, a=a), out))
-
-    add(1, "no padding, unit strides", "conv", "o = (i - k) + 1",
-        lambda i, k, **_: (i - k) + 1, i=4, k=3)
-    add(2, "padding, unit strides", "conv", "o = (i - k) + 2p + 1",
-        lambda i, k, p, **_: (i - k) + 2 * p + 1, i=5, k=4, p=2)
-    add(3, "half (same) padding, p = ⌊k/2⌋", "conv", "o = i",
-        lambda i, **_: i, i=5, k=3, p=1)
-    add(4, "full padding, p = k - 1", "conv", "o = i + (k - 1)",
-        lambda i, k, **_: i + (k - 1), i=5, k=3, p=2)
-    add(5, "no padding, strides", "conv", "o = ⌊(i - k)/s⌋ + 1",
-        lambda i, k, s, **_: (i - k) // s + 1, i=5, k=3, s=2)
-    add(6, "padding, strides", "conv", "o = ⌊(i + 2p - k)/s⌋ + 1",
-        lambda i, k, p, s, **_: (i + 2 * p - k) // s + 1, i=5, k=3, p=1, s=2)
-    add(6, "padding, strides (odd input)", "conv", "o = ⌊(i + 2p - k)/s⌋ + 1",
-        lambda i, k, p, s, **_: (i + 2 * p - k) // s + 1, i=6, k=3, p=1, s=2)
-    add(7, "pooling", "pool", "o = ⌊(i - k)/s⌋ + 1",
-        lambda i, k, s, **_: (i - k) // s + 1, i=5, k=3, s=1)
-    add(8, "transposed: no padding, unit strides", "transposed", "o' = i' + (k - 1)",
-        lambda i, k, **_: i + (k - 1), i=2, k=3)
-    add(9, "transposed: padding, unit strides", "transposed", "o' = i' + (k - 1) - 2p",
-        lambda i, k, p, **_: i + (k - 1) - 2 * p, i=6, k=4, p=2)
-    add(10, "transposed: half padding", "transposed", "o' = i'",
-        lambda i, **_: i, i=5, k=3, p=1)
-    add(11, "transposed: full padding", "transposed", "o' = i' - (k - 1)",
-        lambda i, k, **_: i - (k - 1), i=7, k=3, p=2)
-    add(12, "transposed: no padding, strides", "transposed", "o' = s(i' - 1) + k",
-        lambda i, k, s, **_: s * (i - 1) + k, i=2, k=3, s=2)
-    add(13, "transposed: padding, strides", "transposed", "o' = s(i' - 1) + k - 2p",
-        lambda i, k, p, s, **_: s * (i - 1) + k - 2 * p, i=3, k=3, p=1, s=2)
-    add(14, "transposed: padding, strides, odd", "transposed", "o' = s(i' - 1) + a + k - 2p",
-        lambda i, k, p, s, a, **_: s * (i - 1) + a + k - 2 * p, i=3, k=3, p=1, s=2, a=1)
-    add(15, "dilated, k̂ = k + (k-1)(d-1)", "conv", "o = ⌊(i + 2p - k - (k-1)(d-1))/s⌋ + 1",
-        lambda i, k, p, s, d, **_: (i + 2 * p - k - (k - 1) * (d - 1)) // s + 1, i=7, k=3, d=2)
-    return rows
 
 
 # --------------------------------------------------------------------------- convolution
@@ -428,88 +318,7 @@ def pool2d(
     return out if mode == "max" else out / (kh * kw)
 
 
-# --------------------------------------------------------------------------- models
-
-
-class ShapeRow(NamedTuple):
-    """One row of :func:`trace_shapes`."""
-
-    name: str  # the layer's name in the model, e.g. "features.0"
-    layer: str  # short description, e.g. "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))"
-    shape: tuple  # output shape, batch first
-    params: int  # number of parameters of this layer
-
-
-def _shape(out: object) -> tuple:
-    if isinstance(out, Tensor):
-        return tuple(out.shape)
-    if isinstance(out, (tuple, list)):
-        return tuple(_shape(o) for o in out)
-    return ()
-
-
-def _describe(module: nn.Module, width: int = 40) -> str:
-    text = f"{type(module).__name__}({module.extra_repr()})"
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def trace_shapes(model: nn.Module, input_shape: Sequence[int]) -> list[ShapeRow]:
-    """Run ``model`` on zeros of ``input_shape`` (batch first, e.g. ``(1, 1, 28, 28)``) and
-    record, for every leaf layer in the order it runs: its name, a short description, its
-    output shape and its number of parameters.
-
-    Uses forward hooks, so it works for ``nn.Sequential`` and for any ``nn.Module`` with its
-    own ``forward``. The model runs once in eval mode without gradients; its mode is restored.
-    When the model fails (the usual "shapes cannot be multiplied"), the ValueError names the
-    layer that failed and the shapes so far.
-    """
-    shape = tuple(_int(v, "input_shape") for v in input_shape)
-    if not shape or min(shape) < 1:
-        raise ValueError(f"input_shape must be positive sizes, batch first; got {input_shape!r}")
-    leaves = [(n, m) for n, m in model.named_modules() if next(m.children(), None) is None]
-    rows: list[ShapeRow] = []
-    running: list[str] = []
-
-    def before(name: str, module: nn.Module) -> Callable:
-        return lambda *_: running.append(f"{name or type(module).__name__} ({_describe(module)})")
-
-    def after(name: str, module: nn.Module) -> Callable:
-        params = sum(p.numel() for p in module.parameters())
-        return lambda _m, _inp, out: rows.append(
-            ShapeRow(name or type(module).__name__, _describe(module), _shape(out), params))
-
-    hooks = [h for name, m in leaves for h in (m.register_forward_pre_hook(before(name, m)),
-                                                m.register_forward_hook(after(name, m)))]
-    first = next(model.parameters(), None)
-    like = first if first is not None and first.is_floating_point() else torch.zeros(())
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(shape, dtype=like.dtype, device=like.device))
-    except (RuntimeError, ValueError, TypeError) as err:
-        so_far = ", ".join(f"{r.name} -> {r.shape}" for r in rows) or "none"
-        inside = len(running) > len(rows)  # a layer started and did not finish
-        where = f"layer {running[-1]}" if inside else f"{type(model).__name__}.forward (between layers)"
-        raise ValueError(f"{where} fails on input {shape} (output shapes so far: {so_far}): "
-                         f"{err}") from err
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was_training)
-    return rows
-
-
-def print_shapes(model: nn.Module, input_shape: Sequence[int]) -> None:
-    """Print :func:`trace_shapes` as an aligned table and the model's total parameter count."""
-    rows = trace_shapes(model, input_shape)
-    table = [("layer", "type", "output shape", "params"), ("input", "", str(tuple(input_shape)), "")]
-    table += [(r.name, r.layer, str(r.shape), f"{r.params:,}") for r in rows]
-    widths = [max(len(row[col]) for row in table) for col in range(4)]
-    for row in table:
-        print("  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1]),
-                         row[2].ljust(widths[2]), row[3].rjust(widths[3])]).rstrip())
-    print(f"total parameters: {sum(p.numel() for p in model.parameters()):,}")
+# --------------------------------------------------------------------------- receptive field
 
 
 def receptive_field(layers: Sequence[tuple[int, ...]]) -> int:
@@ -534,3 +343,15 @@ def receptive_field(layers: Sequence[tuple[int, ...]]) -> int:
         r += (k - 1) * d * jump
         jump *= s
     return r
+
+
+# --------------------------------------------------------------------------- window positions
+
+
+def window_positions(n: int, f: int, *, padding: int = 0, stride: int = 1,
+                     dilation: int = 1) -> list[list[int]]:
+    """Along one axis of length ``n`` (padded by ``padding`` on each side), for each output
+    position, the padded input indices a kernel of size ``f`` reads: ``o·stride + t·dilation``
+    for ``t = 0 … f−1``. As many positions as :func:`conv_output_size` gives."""
+    n_out = conv_output_size(n, f, padding=padding, stride=stride, dilation=dilation)
+    return [[o * stride + t * dilation for t in range(f)] for o in range(n_out)]

@@ -1,14 +1,13 @@
-"""The perceptron and networks of neurons: small teaching helpers for lectures 01 and 03.
+"""The perceptron and logic gates: small teaching helpers for lecture 01.
 
-The lecture notebooks write the same few lines themselves (that is what they teach); the
-widgets and exercise checkers import them from here so that everything agrees.
+The lecture notebook writes the same few lines itself (that is what it teaches); the
+widgets (:mod:`nbhelpers.widgets.neuron`) and the exercise checkers import them from here so
+that everything agrees.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import torch
-from matplotlib.figure import Figure
 
 #: The four inputs of a two-input logic gate, one per row (4×2, float): 00, 01, 10, 11.
 BINARY_INPUTS = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -70,38 +69,3 @@ def gate_name(outputs: torch.Tensor) -> str | None:
     }
     return other.get(tuple(int(v) for v in outputs.tolist()))
 
-
-def network_figure(
-    sizes: list[int] | tuple[int, ...],
-    *,
-    labels: list[str] | tuple[str, ...] | None = None,
-    figsize: tuple[float, float] = (7.0, 3.0),
-) -> Figure:
-    """A fully connected network drawn as circles (neurons) and lines (weights).
-
-    sizes: neurons per layer, input first, e.g. (4, 5, 3); at most 12 per layer.
-    labels: one caption per layer (default "input", "hidden", ..., "output").
-    """
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(not isinstance(n, int) or not 1 <= n <= 12 for n in sizes):
-        raise ValueError(f"sizes must list at least two layers of 1..12 neurons, got {sizes}")
-    if labels is None:
-        hidden = ["hidden"] if len(sizes) == 3 else [f"hidden {i}" for i in range(1, len(sizes) - 1)]
-        labels = ["input", *hidden, "output"]
-    if len(labels) != len(sizes):
-        raise ValueError(f"need one label per layer: {len(sizes)} layers, {len(labels)} labels")
-    fig, ax = plt.subplots(figsize=figsize)
-    top = max(sizes)
-    ys = [[(n - 1) / 2 - i for i in range(n)] for n in sizes]  # each layer centred on y = 0
-    for layer in range(len(sizes) - 1):
-        for y0 in ys[layer]:
-            for y1 in ys[layer + 1]:
-                ax.plot([layer, layer + 1], [y0, y1], color="0.6", lw=0.8, zorder=1)
-    colours = ["#0072B2"] + ["#009E73"] * (len(sizes) - 2) + ["#D55E00"]
-    for layer, (col, colour) in enumerate(zip(ys, colours, strict=True)):
-        ax.scatter([layer] * len(col), col, s=380, color=colour, zorder=2, edgecolor="k")
-        ax.text(layer, -top / 2, f"{labels[layer]}: {sizes[layer]}", ha="center", va="top")
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-top / 2 - 0.6, top / 2)
-    ax.axis("off")
-    return fig

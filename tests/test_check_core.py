@@ -1,23 +1,90 @@
+"""The checker core: Result, the @exercise decorator (name, blank answers, guard), the shared
+checks, and one checker module per lecture, matching the exercises its notebook calls."""
+
 from __future__ import annotations
 
+import importlib
+import json
+import re
+from pathlib import Path
+
 import pytest
+import torch
 
 from nbhelpers import check
 
+ROOT = Path(__file__).resolve().parents[1]
+LECTURES = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+                  if not p.name.startswith("00_"))
+
 
 def test_result_repr_and_bool():
-    ok, bad = check.passed("x"), check.failed("x", "try again")
+    ok, bad = check.correct(), check.not_yet("try again")
     assert ok and not bad
-    assert repr(ok).startswith("✅ Correct (x)") and "try again" in repr(bad)
-    assert "&lt;" in check.failed("x", "a<b")._repr_html_()
+    assert repr(ok).startswith("✅ Correct") and "try again" in repr(bad)
+    assert "&lt;" in check.not_yet("a<b")._repr_html_()
 
 
-def test_guard_turns_student_errors_into_failures():
-    def boom():
-        raise ZeroDivisionError("division by zero")
+def _register(fn, module="tests.check_core_fixture"):
+    fn.__module__ = module
+    checker = check.exercise(fn)
+    return checker
 
-    result = check.guard("x", boom)
-    assert not result and "ZeroDivisionError" in result.message
+
+@pytest.fixture
+def registered():
+    before = dict(check.EXERCISES)
+    yield
+    check.EXERCISES.clear()
+    check.EXERCISES.update(before)
+
+
+def test_exercise_takes_the_function_name_and_stamps_results(registered):
+    def _demo(x):
+        return check.correct("fine") if x == 1 else check.not_yet("no")
+
+    checker = _register(_demo)
+    assert check.EXERCISES["_demo"] is checker and check._demo is checker
+    assert checker(1) and repr(checker(1)).startswith("✅ Correct (_demo): fine")
+    assert repr(checker(2)) == "❌ Not yet (_demo): no"
+
+
+def test_blank_answers_get_the_one_message(registered):
+    def _demo_blank(a, b=0):
+        raise AssertionError("a blank answer must not reach the checker")
+
+    checker = _register(_demo_blank)
+    for args, kwargs in [((...,), {}), ((None,), {}), ((1, ...), {}), (((1, ...),), {}),
+                         (([None, 2],), {}), ((1,), {"b": ...})]:
+        result = checker(*args, **kwargs)
+        assert not result and result.message == check.NO_ANSWER, (args, kwargs)
+
+
+def test_student_errors_and_not_yet_become_failures(registered):
+    def _demo_guard(fn):
+        return check.correct() if check.call(fn, 2) == 4 else check.not_yet("double it")
+
+    checker = _register(_demo_guard)
+    assert checker(lambda x: 2 * x)
+    assert checker(lambda x: x).message == "double it"
+    crashed = checker(lambda x: 1 / 0)
+    assert not crashed and "ZeroDivisionError" in crashed.message and "raised" in crashed.message
+    assert checker(lambda x: None).message == check.NO_ANSWER  # a body of `...` returns None
+    assert "function itself" in checker(4).message  # a result passed instead of the function
+
+
+def test_shared_checks():
+    assert check.tensor(torch.ones(2, dtype=torch.int64), shape=(2,)).dtype == torch.float64
+    with pytest.raises(check.NotYet, match=r"torch.Tensor, not a list: say why"):
+        check.tensor([1.0], hint="say why")
+    with pytest.raises(check.NotYet, match=r"shape \(3,\), got \(2,\)"):
+        check.tensor(torch.ones(2), shape=(3,))
+    assert check.number(torch.tensor([0.5])) == 0.5 and check.number(2) == 2.0
+    for bad in (torch.ones(2), True, "0.5"):
+        with pytest.raises(check.NotYet, match="one number"):
+            check.number(bad)
+    assert check.close(torch.ones(2), torch.ones(2, dtype=torch.float64) + 1e-7)
+    assert not check.close(torch.ones(2), torch.ones(1, 2))
 
 
 def test_unknown_exercise_lists_known_ones():
@@ -25,8 +92,41 @@ def test_unknown_exercise_lists_known_ones():
         check.no_such_exercise  # noqa: B018
 
 
-def test_duplicate_names_rejected():
-    check.exercise("_dup_test")(lambda: None)
+def test_duplicate_names_rejected(registered):
+    def _dup_test():
+        return check.correct()
+
+    _register(_dup_test, module="one_lecture")
     with pytest.raises(ValueError, match="unique"):
-        check.exercise("_dup_test")(lambda: None)
-    del check.EXERCISES["_dup_test"]
+        _register(_dup_test, module="another_lecture")
+
+
+def _checker_calls(path: Path) -> set[str]:
+    cells = json.loads(path.read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return set(re.findall(r"\bcheck\.(\w+)\(", code))
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+def test_each_lecture_has_its_checker_module(path):
+    module_name = f"nbhelpers.check.{path.stem[3:]}"
+    module = importlib.import_module(module_name)
+    defined = {name for name, fn in check.all_exercises().items()
+               if fn.__module__ == module_name}
+    assert defined, f"{module.__name__} defines no exercise"
+    used = _checker_calls(path)
+    assert used <= defined, f"{path.name} calls checkers of other modules: {used - defined}"
+    assert defined <= used, f"{module_name} has exercises {path.name} does not use: " \
+                            f"{defined - used}"
+
+
+def test_every_checker_module_is_a_lecture():
+    lectures = {p.stem[3:] for p in LECTURES}
+    modules = {fn.__module__.rsplit(".", 1)[1] for fn in check.all_exercises().values()}
+    assert modules <= lectures, modules - lectures
+
+
+@pytest.mark.parametrize("name", sorted(check.all_exercises()))
+def test_every_checker_answers_a_blank_answer(name):
+    result = check.all_exercises()[name](...)
+    assert not result and result.message == check.NO_ANSWER and result.exercise == name

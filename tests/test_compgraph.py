@@ -4,7 +4,8 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from nbhelpers.compgraph import GRAD_COLOUR, draw_graph, layout
+from nbhelpers.compgraph import draw_graph, layout
+from nbhelpers.display import WRONG
 
 EDGES = [("w", "u"), ("x", "u"), ("u", "z"), ("b", "z"), ("z", "L")]
 
@@ -38,7 +39,7 @@ def test_draw_graph_writes_values_and_gradients():
     nodes = _graph()
     fig = draw_graph(nodes, EDGES, ops={"u": "w·x", "z": "u + b", "L": "z²"})
     texts = [t for t in fig.axes[0].texts if t.get_text()]
-    grads = {t.get_text() for t in texts if t.get_color() == GRAD_COLOUR}
+    grads = {t.get_text() for t in texts if t.get_color() == WRONG}
     # z = 5, L = 25: dL/dz = 10, dL/du = dL/db = 10, dL/dw = 10·x = 30, dL/dx = 10·w = 20
     assert grads == {"1", "10", "30", "20"}
     assert any(t.get_text() == "L\n25" for t in texts)

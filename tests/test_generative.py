@@ -17,7 +17,8 @@ def _blobs(n=300, seed=0):
 def test_fit_recovers_means_and_classifies():
     x, y = _blobs()
     model = GaussianClassifier(shrinkage=0.05).fit(x, y)
-    assert torch.allclose(model.means, torch.stack([x[y == c].mean(0) for c in range(3)]), atol=1e-5)
+    means = torch.stack([d.mean for d in model.dists]).float()
+    assert torch.allclose(means, torch.stack([x[y == c].mean(0) for c in range(3)]), atol=1e-5)
     assert (model.predict(x) == y).float().mean() > 0.95
     probs = model.predict_proba(x)
     assert torch.allclose(probs.sum(1), torch.ones(len(x)), atol=1e-5)
@@ -39,7 +40,7 @@ def test_samples_look_like_their_class():
     model = GaussianClassifier(shrinkage=0.05).fit(x, y)
     s = model.sample(1, 400, generator_seed=0)
     assert s.shape == (400, 3)
-    assert torch.allclose(s.mean(0), model.means[1], atol=0.25)
+    assert torch.allclose(s.mean(0), model.dists[1].mean.float(), atol=0.25)
     assert (model.predict(s) == 1).float().mean() > 0.9
 
 

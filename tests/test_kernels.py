@@ -58,8 +58,6 @@ def pool_settings(draw) -> dict:
 
 
 def test_named_kernels_are_3x3_float32():
-    assert set(K.KERNELS) == {"identity", "box_blur", "gaussian_blur", "sharpen", "edge",
-                              "sobel_x", "sobel_y", "emboss"}
     for name, kernel in K.KERNELS.items():
         assert kernel.shape == (3, 3) and kernel.dtype == torch.float32, name
 
@@ -110,11 +108,10 @@ def test_sobel_and_edge_respond_to_ramps_as_documented():
     assert torch.allclose(K.conv2d(right + down, K.KERNELS["edge"]), torch.zeros(4, 4))
 
 
-def test_get_kernel_returns_a_copy_and_normalises_names():
-    kernel = K.get_kernel("Gaussian Blur")
+def test_get_kernel_returns_a_copy():
+    kernel = K.get_kernel("gaussian_blur")
     kernel[1, 1] = 100.0
     assert K.KERNELS["gaussian_blur"][1, 1] == 0.25
-    assert torch.equal(K.get_kernel("sobel-x"), K.KERNELS["sobel_x"])
 
 
 def test_get_kernel_bad_input():
@@ -241,52 +238,6 @@ def test_conv_output_size_matches_nn_conv2d(i, k, p, s, d):
         assert K.conv_output_size(i, k, padding=p, stride=s, dilation=d) == expected
 
 
-@FAST
-@given(i=st.integers(1, 8), k=st.integers(1, 5), p=st.integers(0, 4), s=st.integers(1, 4),
-       a=st.integers(0, 3), d=st.integers(1, 3))
-def test_conv_transpose_output_size_matches_nn_conv_transpose2d(i, k, p, s, a, d):
-    try:
-        conv = nn.ConvTranspose2d(1, 1, k, stride=s, padding=p, output_padding=a, dilation=d)
-        expected = conv(torch.zeros(1, 1, i, i)).shape[-1]
-    except (RuntimeError, ValueError):
-        with pytest.raises(ValueError, match="output_padding must be smaller|too large"):
-            K.conv_transpose_output_size(i, k, padding=p, stride=s, output_padding=a, dilation=d)
-    else:
-        got = K.conv_transpose_output_size(i, k, padding=p, stride=s, output_padding=a,
-                                           dilation=d)
-        assert got == expected
-
-
-@FAST
-@given(i=st.integers(1, 20), k=st.integers(1, 5), p=st.integers(0, 3), s=st.integers(1, 4),
-       d=st.integers(1, 3))
-def test_transposed_size_undoes_the_convolution_with_the_odd_size_term(i, k, p, s, d):
-    k_hat = d * (k - 1) + 1
-    if k_hat > i + 2 * p:
-        return
-    o = K.conv_output_size(i, k, padding=p, stride=s, dilation=d)
-    a = (i + 2 * p - k_hat) % s  # Dumoulin & Visin's a (for d = 1: (i + 2p - k) mod s)
-    assert K.conv_transpose_output_size(o, k, padding=p, stride=s, output_padding=a,
-                                        dilation=d) == i
-
-
-def test_conv_arithmetic_cases_agree_with_their_relation_and_torch():
-    cases = K.conv_arithmetic_cases()
-    assert sorted({c.relation for c in cases}) == list(range(1, 16))
-    for c in cases:
-        assert c.by_relation == c.output, c
-        x = torch.zeros(1, 1, c.i, c.i)
-        if c.kind == "transposed":
-            layer = nn.ConvTranspose2d(1, 1, c.k, stride=c.s, padding=c.p, output_padding=c.a)
-        elif c.kind == "pool":
-            layer = nn.MaxPool2d(c.k, stride=c.s, padding=c.p)
-        else:
-            layer = nn.Conv2d(1, 1, c.k, stride=c.s, padding=c.p, dilation=c.d)
-        assert layer(x).shape[-1] == c.output, c
-    a14 = next(c for c in cases if c.relation == 14)
-    assert a14.a == (6 + 2 * a14.p - a14.k) % a14.s  # the paper's i = 6 example
-
-
 def test_same_and_full_padding_relations():
     for i in range(1, 12):
         for k in (1, 3, 5, 7):
@@ -348,10 +299,6 @@ def test_same_and_full_padding_relations():
         (lambda: K.pool2d(torch.ones(5, 5), 2, stride=0), ValueError, "stride must be positive"),
         (lambda: K.conv_output_size(0, 3), ValueError, "size must be positive"),
         (lambda: K.conv_output_size(5, 3, padding=-1), ValueError, "padding must not be neg"),
-        (lambda: K.conv_transpose_output_size(5, 3, stride=2, output_padding=2), ValueError,
-         "output_padding must be smaller than the stride or the dilation"),
-        (lambda: K.conv_transpose_output_size(1, 2, padding=1), ValueError,
-         "padding 1 is too large: the output size would be 0"),
         (lambda: K.receptive_field([(3, 1), (2,)]), ValueError, r"\(kernel_size, stride\)"),
         (lambda: K.receptive_field([(3, 0)]), ValueError, "stride must be positive"),
     ],
@@ -359,76 +306,6 @@ def test_same_and_full_padding_relations():
 def test_bad_input_gives_a_clear_error(call, error, match):
     with pytest.raises(error, match=match):
         call()
-
-
-# --------------------------------------------------------------------------- shape traces
-
-
-def small_cnn() -> nn.Sequential:
-    return nn.Sequential(
-        nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(8, 16, 3), nn.ReLU(), nn.Flatten(), nn.Linear(16 * 12 * 12, 10),
-    )
-
-
-def test_trace_shapes_matches_running_the_layers():
-    model = small_cnn()
-    rows = K.trace_shapes(model, (2, 1, 28, 28))
-    assert [r.name for r in rows] == [str(i) for i in range(len(model))]
-    x = torch.zeros(2, 1, 28, 28)
-    model.eval()
-    for row, layer in zip(rows, model, strict=True):
-        x = layer(x)
-        assert row.shape == tuple(x.shape)
-        assert row.params == sum(p.numel() for p in layer.parameters())
-        assert row.layer.startswith(type(layer).__name__) and len(row.layer) <= 40
-    assert rows[-1].shape == (2, 10)
-
-
-def test_trace_shapes_on_a_custom_module_restores_training_mode():
-    class Net(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.features = nn.Sequential(nn.Conv2d(1, 4, 5), nn.BatchNorm2d(4), nn.ReLU())
-            self.head = nn.Linear(4 * 24 * 24, 3)
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.head(self.features(x).flatten(1))
-
-    model = Net().train()
-    rows = K.trace_shapes(model, (1, 1, 28, 28))  # batch 1 with BatchNorm: needs eval mode
-    assert [(r.name, r.shape) for r in rows] == [
-        ("features.0", (1, 4, 24, 24)), ("features.1", (1, 4, 24, 24)),
-        ("features.2", (1, 4, 24, 24)), ("head", (1, 3))]
-    assert model.training and all(m.training for m in model.modules())
-    assert not any(m._forward_hooks or m._forward_pre_hooks for m in model.modules())
-    (row,) = K.trace_shapes(nn.Linear(3, 2), [5, 3])  # a model that is itself a leaf
-    assert (row.name, row.shape, row.params) == ("Linear", (5, 2), 8)
-    assert row.layer.startswith("Linear(in_features=3, out_features=2") and row.layer[-1] == "…"
-
-
-def test_trace_shapes_names_the_failing_layer():
-    model = nn.Sequential(nn.Conv2d(1, 8, 3), nn.Flatten(), nn.Linear(100, 10))
-    with pytest.raises(ValueError, match=r"layer 2 \(Linear.*0 -> \(1, 8, 26, 26\).*"
-                                         r"mat1 and mat2 shapes cannot be multiplied"):
-        K.trace_shapes(model, (1, 1, 28, 28))
-    assert not any(m._forward_hooks for m in model.modules())
-    with pytest.raises(ValueError, match="input_shape must be positive"):
-        K.trace_shapes(model, (0, 1, 28, 28))
-
-
-def test_print_shapes_prints_an_aligned_table_with_the_total(capsys):
-    model = small_cnn()
-    K.print_shapes(model, (1, 1, 28, 28))
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["layer", "type", "output", "shape", "params"]
-    assert lines[1].split() == ["input", "(1,", "1,", "28,", "28)"]
-    assert len(lines) == len(model) + 3
-    total = sum(p.numel() for p in model.parameters())
-    assert lines[-1] == f"total parameters: {total:,}"
-    assert lines[-2].endswith(f"{16 * 144 * 10 + 10:,}") and "(1, 10)" in lines[-2]
-    shape_col = lines[0].index("output shape")
-    assert all(line[shape_col - 2 : shape_col] == "  " for line in lines[1:-1])
 
 
 # --------------------------------------------------------------------------- receptive field

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nbhelpers.kernels import trace_shapes
+from nbhelpers.layers import trace_shapes
 from nbhelpers.models import (
     ACTIVATIONS,
     FAST_RECIPE,

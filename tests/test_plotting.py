@@ -3,17 +3,16 @@ eye), fits a 1280x720 slide at dpi 100, and rejects bad input with a clear error
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-from matplotlib.colors import same_color, to_rgba
+from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 
 from nbhelpers import plotting as P
+from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH, WRONG
 
 plt.switch_backend("Agg")
 
@@ -26,7 +25,7 @@ def _close_figures():
 
 def _fits_slide(fig: Figure) -> bool:
     w, h = fig.get_size_inches()
-    return fig.dpi == 100 and w <= P.MAX_WIDTH + 1e-9 and h <= P.MAX_HEIGHT + 1e-9
+    return fig.dpi == 100 and w <= MAX_WIDTH + 1e-9 and h <= MAX_HEIGHT + 1e-9
 
 
 def _curves(ax) -> list:
@@ -42,15 +41,6 @@ def _no_new_figure(func, *args, error=ValueError, match=None, **kwargs):
 
 
 # ----------------------------------------------------------------------------- style
-
-
-def test_use_slide_style_sets_large_fonts_and_palette():
-    with mpl.rc_context():
-        P.use_slide_style()
-        assert mpl.rcParams["font.size"] == 14
-        assert tuple(mpl.rcParams["figure.figsize"]) == P.SLIDE_FIGSIZE
-        colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-        assert [c.upper() for c in colors] == [c.upper() for c in P.PALETTE]
 
 
 def test_functions_draw_in_slide_style_whatever_the_global_settings():
@@ -105,7 +95,7 @@ def test_plot_functions_derivative_panel_matches_closed_forms():
 
 
 def test_plot_functions_accepts_a_single_callable_and_an_axis():
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(6, 4))
     assert P.plot_functions(torch.tanh, ax=ax) is fig
     assert [line.get_label() for line in _curves(ax)] == ["tanh"]
 
@@ -130,7 +120,7 @@ def test_plot_functions_rejects_bad_input(funcs, kwargs, error, match):
 
 
 def test_plot_functions_needs_two_panels_for_derivatives():
-    _, ax = plt.subplots()
+    _, ax = plt.subplots(figsize=(6, 4))
     with pytest.raises(ValueError, match="derivative"):
         P.plot_functions({"f": torch.relu}, ax=ax, derivative=True)
 
@@ -159,9 +149,9 @@ def test_show_images_marks_exactly_the_wrong_predictions_red():
     for ax, t, p in zip(fig.axes, true.tolist(), pred.tolist(), strict=True):
         title = ax.title
         assert title.get_text() == f"{classes[t]}→{classes[p]}"
-        red = same_color(title.get_color(), P.WRONG)
+        red = same_color(title.get_color(), WRONG)
         frame = [
-            s.get_visible() and same_color(s.get_edgecolor(), P.WRONG) for s in ax.spines.values()
+            s.get_visible() and same_color(s.get_edgecolor(), WRONG) for s in ax.spines.values()
         ]
         assert red == (t != p) and all(frame) == (t != p) and any(frame) == (t != p)
 
@@ -176,7 +166,7 @@ def test_show_images_long_class_names_break_at_the_arrow():
 def test_show_images_titles_and_labels_without_names():
     fig = P.show_images(torch.rand(3, 8, 8), titles=["a", "b", "c"], true=[1, 2, 3])
     assert [ax.get_title() for ax in fig.axes] == ["a\n1", "b\n2", "c\n3"]
-    assert not any(same_color(ax.title.get_color(), P.WRONG) for ax in fig.axes)
+    assert not any(same_color(ax.title.get_color(), WRONG) for ax in fig.axes)
 
 
 def test_show_images_scales_normalised_images_per_image():
@@ -269,82 +259,6 @@ def test_feature_maps_reject_bad_input(maps, kwargs, match):
     _no_new_figure(P.plot_feature_maps, maps, match=match, **kwargs)
 
 
-# ----------------------------------------------------------------------------- history
-
-HISTORY = {
-    "epoch": [1, 2, 3],
-    "train_loss": [1.0, 0.5, 0.3],
-    "test_loss": [0.8, 0.6, 0.5],
-    "train_acc": [0.6, 0.8, 0.9],
-    "test_acc": [0.7, 0.75, 0.8],
-    "seconds": [1.0, 1.0, 1.0],
-}
-
-
-def test_plot_history_train_vs_test_per_metric():
-    fig = P.plot_history(HISTORY)
-    assert len(fig.axes) == 2 and _fits_slide(fig)
-    loss, acc = fig.axes
-    assert (loss.get_title(), acc.get_title()) == ("loss", "accuracy")
-    train, test = _curves(loss)
-    assert (train.get_label(), test.get_label()) == ("train", "test")
-    assert list(train.get_xdata()) == [1, 2, 3] and list(test.get_ydata()) == [0.8, 0.6, 0.5]
-    assert list(_curves(acc)[1].get_ydata()) == [0.7, 0.75, 0.8]
-
-
-def test_plot_history_reads_attributes_and_skips_empty_series():
-    history = SimpleNamespace(
-        epoch=[1, 2],
-        train_loss=[torch.tensor(0.9), 0.4],
-        train_acc=[0.5, 0.7],
-        test_loss=[],
-        test_acc=[],
-    )
-    fig = P.plot_history(history)
-    assert len(fig.axes) == 2
-    assert [[line.get_label() for line in _curves(ax)] for ax in fig.axes] == [["train"]] * 2
-    assert np.allclose(_curves(fig.axes[0])[0].get_ydata(), [0.9, 0.4])
-
-
-def test_plot_history_one_metric_and_no_epoch_list():
-    fig = P.plot_history({"train_loss": [3.0, 2.0, 1.0]}, metrics=("loss", "accuracy"))
-    assert len(fig.axes) == 1
-    assert list(_curves(fig.axes[0])[0].get_xdata()) == [1, 2, 3]
-    assert len(P.plot_history(HISTORY, metrics="loss").axes) == 1
-
-
-def test_plot_history_of_a_training_history_without_test_data():
-    training = pytest.importorskip("nbhelpers.training")
-    history = training.History()
-    for epoch, loss, acc in [(1, 0.9, 0.6), (2, 0.5, 0.8)]:
-        history.epoch.append(epoch)
-        history.train_loss.append(loss)
-        history.train_acc.append(acc)
-        history.test_loss.append(None)  # what fit() stores without test data
-        history.test_acc.append(None)
-    fig = P.plot_history(history)
-    assert [[line.get_label() for line in _curves(ax)] for ax in fig.axes] == [["train"]] * 2
-    assert list(_curves(fig.axes[1])[0].get_ydata()) == [0.6, 0.8]
-
-
-def test_plot_history_missing_values_become_gaps():
-    fig = P.plot_history({"train_loss": [1.0, None, 0.5], "train_acc": [None, None, None]})
-    assert len(fig.axes) == 1  # accuracy was never measured
-    assert np.isnan(_curves(fig.axes[0])[0].get_ydata()[1])
-
-
-@pytest.mark.parametrize(
-    ("history", "error", "match"),
-    [
-        ({"train_loss": []}, ValueError, "no values"),
-        ({"epoch": [1, 2], "train_loss": [1.0]}, ValueError, "1 values but epoch has 2"),
-        ([1.0, 0.5], TypeError, "History or a dict"),
-    ],
-)
-def test_plot_history_rejects_bad_input(history, error, match):
-    _no_new_figure(P.plot_history, history, error=error, match=match)
-
-
 # ----------------------------------------------------------------------------- confusion
 
 
@@ -428,116 +342,6 @@ def test_plot_confusion_class_names_must_cover_the_labels():
         P.plot_confusion([0, 2], [0, 1], classes=["a", "b"])
 
 
-# ----------------------------------------------------------------------------- decision regions
-
-
-def _region_at(fig: Figure, x: float, y: float) -> tuple[int, tuple]:
-    """Class value and RGBA colour of the region image at the point (x, y)."""
-    image = fig.axes[0].images[0]
-    arr = np.asarray(image.get_array())
-    x0, x1, y0, y1 = image.get_extent()  # origin "lower": row 0 at the bottom
-    col = int((x - x0) / (x1 - x0) * arr.shape[1])
-    row = int((y - y0) / (y1 - y0) * arr.shape[0])
-    value = arr[row, col]
-    return int(value), image.cmap(image.norm(value))
-
-
-# Probe points at least 0.1 away (in score) from every boundary: pixels are 0.02 apart.
-PROBES = [(0.0, 0.0), (1.0, 1.0), (0.2, 0.9), (0.9, 0.2), (1.4, -0.25), (-0.4, 1.2), (0.7, 0.45)]
-
-
-@pytest.mark.parametrize(
-    ("name", "f"),
-    [
-        ("logits (M,)", lambda p: p[:, 0] + p[:, 1] - 1),
-        ("probabilities (M, 1)", lambda p: torch.sigmoid(5 * (p[:, :1] + p[:, 1:] - 1))),
-        ("labels (M,)", lambda p: (p.sum(1) >= 1).long()),
-    ],
-)
-def test_decision_regions_binary_colours_agree_with_f(name, f):
-    fig = P.plot_decision_regions(f, resolution=101)
-    assert _fits_slide(fig)
-    for x, y in PROBES:
-        expected = int(x + y >= 1)
-        value, colour = _region_at(fig, x, y)
-        assert value == expected, (name, x, y)
-        assert same_color(colour[:3], to_rgba(P.PALETTE[expected])[:3])
-
-
-def test_decision_regions_multiclass_uses_argmax_and_draws_the_data():
-    def f(p):  # class 0 left, class 1 right, class 2 on top
-        return torch.stack([-p[:, 0], p[:, 0] - 0.5, 2 * (p[:, 1] - 1)], dim=1)
-
-    X = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.5, 1.4], [0.1, 0.2]])
-    y = torch.tensor([0, 1, 2, 0])
-    fig = P.plot_decision_regions(f, X=X, y=y, resolution=120, title="three classes")
-    ax = fig.axes[0]
-    probes = [(0.0, 0.0), (1.0, 0.0), (0.5, 1.4), (-0.3, 0.5), (1.2, 1.2), (0.3, 1.45)]
-    classes = f(torch.tensor(probes)).argmax(1).tolist()
-    assert classes == [0, 1, 2, 0, 1, 2]
-    for (px, py), cls in zip(probes, classes, strict=True):
-        value, colour = _region_at(fig, px, py)
-        assert value == cls and same_color(colour[:3], to_rgba(P.PALETTE[cls])[:3])
-    assert len(ax.collections) == 3  # one scatter per class (no boundary line for argmax)
-    assert [c.get_offsets().shape[0] for c in ax.collections] == [2, 1, 1]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
-    assert ax.get_title() == "three classes"
-
-
-def test_decision_regions_of_a_module_in_eval_mode():
-    class Probe(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.linear = torch.nn.Linear(2, 1)
-            self.modes = []
-
-        def forward(self, x):
-            self.modes.append((self.training, torch.is_grad_enabled()))
-            return self.linear(x)
-
-    model = Probe().train()
-    with torch.no_grad():  # boundary x1 + x2 = 1 crosses the window
-        model.linear.weight.copy_(torch.tensor([[1.0, 1.0]]))
-        model.linear.bias.fill_(-1.0)
-    fig = P.plot_decision_regions(model, resolution=20)
-    assert model.modes == [(False, False)] and model.training
-    assert len(fig.axes[0].collections) == 1  # the boundary line of the logit
-
-
-def test_decision_regions_threshold_and_unlabelled_points():
-    f = lambda p: torch.sigmoid(4 * (p[:, 0] - 0.5))  # noqa: E731
-    fig = P.plot_decision_regions(f, X=torch.rand(6, 2), threshold=0.8, resolution=101)
-    ax = fig.axes[0]
-    boundary = 0.5 + torch.logit(torch.tensor(0.8)).item() / 4  # f(x) = 0.8 at x1 ≈ 0.85
-    assert _region_at(fig, boundary - 0.1, 0.5)[0] == 0
-    assert _region_at(fig, boundary + 0.1, 0.5)[0] == 1
-    assert ax.get_legend() is None
-    points = [c for c in ax.collections if c.get_offsets().shape[0] == 6]
-    assert len(points) == 1 and same_color(points[0].get_facecolor()[0], "white")
-
-
-def test_decision_regions_draw_into_a_given_axis():
-    fig, (left, right) = plt.subplots(1, 2)
-    assert P.plot_decision_regions(lambda p: p[:, 0], ax=right, resolution=10) is fig
-    assert len(right.images) == 1 and len(left.images) == 0
-
-
-@pytest.mark.parametrize(
-    ("f", "kwargs", "match"),
-    [
-        (lambda p: p[:, 0], {"X": torch.rand(5, 3)}, r"X must have shape \(N, 2\)"),
-        (lambda p: p[:, 0], {"X": torch.rand(5, 2), "y": [0, 1]}, "y has 2 entries"),
-        (lambda p: p[:, 0], {"y": [0, 1]}, "without X"),
-        (lambda p: p.sum(), {}, r"\(M,\), \(M, 1\) or \(M, C\)"),
-        (lambda p: p[:10, 0], {}, r"\(M,\), \(M, 1\) or \(M, C\)"),
-        (lambda p: p[:, 0], {"xlim": (1, 0)}, "xlim"),
-        (lambda p: p[:, 0], {"resolution": 1}, "resolution"),
-    ],
-)
-def test_decision_regions_reject_bad_input(f, kwargs, match):
-    _no_new_figure(P.plot_decision_regions, f, match=match, **kwargs)
-
-
 # ----------------------------------------------------------------------------- kernel
 
 
@@ -566,7 +370,7 @@ def test_plot_kernel_5x5_numbers_match_the_format():
 
 
 def test_plot_kernel_draws_into_a_given_axis():
-    fig, axes = plt.subplots(1, 3)
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
     for ax, name in zip(axes, ["a", "b", "c"], strict=True):
         assert P.plot_kernel(torch.eye(3), ax=ax, title=name) is fig
     assert [len(ax.texts) for ax in axes] == [9, 9, 9]

@@ -1,4 +1,5 @@
-"""nbhelpers.training: fit / evaluate / predict / History, checked against plain torch."""
+"""nbhelpers.training: fit / train_epoch / the speed pieces / evaluate / predict, checked
+against plain torch."""
 
 from __future__ import annotations
 
@@ -16,15 +17,19 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 
-from nbhelpers import training  # noqa: E402
 from nbhelpers.data import TensorBatches  # noqa: E402
 from nbhelpers.training import (  # noqa: E402
     Evaluation,
     History,
     NonFiniteLossError,
+    RunningMetrics,
+    Speedups,
     evaluate,
     fit,
+    live,
     predict,
+    speed,
+    train_epoch,
 )
 
 
@@ -61,6 +66,11 @@ def quiet(**kw):
     return {"live": False, "progress": False, **kw}
 
 
+def small_cnn() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                         nn.Linear(4 * 64, 2))
+
+
 # --------------------------------------------------------------------------- fit learns
 
 
@@ -69,16 +79,16 @@ def test_fit_learns_with_tensor_batches():
     model = mlp()
     before = evaluate(model, TensorBatches(x, y, shuffle=False))
     h = fit(model, TensorBatches(x, y, batch_size=32), epochs=4, optimizer=sgd(model),
-            test=TensorBatches(x, y, batch_size=100, shuffle=False), **quiet())
+            val=TensorBatches(x, y, batch_size=100, shuffle=False), **quiet())
     assert isinstance(h, History) and h.epoch == [1, 2, 3, 4] and len(h) == 4
     assert h.train_loss[-1] < 0.5 * h.train_loss[0]
     assert h.train_loss[-1] < before.loss
-    assert h.test_acc[-1] > 0.9 > before.accuracy
+    assert h.val_acc[-1] > 0.9 > before.accuracy
     assert all(s > 0 for s in h.seconds) and h.lr == [0.1] * 4
-    # the recorded test numbers are exactly what evaluate() says afterwards
+    # the recorded val numbers are exactly what evaluate() says afterwards
     after = evaluate(model, TensorBatches(x, y, batch_size=100, shuffle=False))
-    assert after.loss == pytest.approx(h.test_loss[-1], rel=1e-6)
-    assert after.accuracy == h.test_acc[-1]
+    assert after.loss == pytest.approx(h.val_loss[-1], rel=1e-6)
+    assert after.accuracy == h.val_acc[-1]
 
 
 def test_fit_learns_with_dataloader_and_train_numbers_are_exact():
@@ -87,9 +97,10 @@ def test_fit_learns_with_dataloader_and_train_numbers_are_exact():
     loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
     h = fit(model, loader, epochs=3, optimizer=sgd(model), **quiet())
     assert h.train_loss[-1] < h.train_loss[0] and h.train_acc[-1] > 0.9
-    assert h.test_loss == [None] * 3 and h.test_acc == [None] * 3
+    assert h.val_loss == [None] * 3 and h.val_acc == [None] * 3
     # train loss/acc of an epoch = per-example mean over the batches as they were trained:
-    # re-run one epoch by hand from the same state and compare
+    # re-run one epoch by hand from the same state and compare (fit's look at the first
+    # batch before training must not change the shuffled order)
     model2 = mlp()
     opt2 = sgd(model2)
     torch.manual_seed(1)
@@ -113,6 +124,32 @@ def test_fit_learns_with_dataloader_and_train_numbers_are_exact():
         torch.testing.assert_close(p2, p3)
 
 
+def test_train_epoch_is_the_tutorial_loop():
+    """train_epoch = lecture 08's hand-written loop (to device, forward, loss, backward, step,
+    zero_grad), with a per-batch schedule, on the same batches: the same weights."""
+    x, y = blobs(200)
+    model, by_hand = mlp(), mlp()
+    opt, opt_hand = sgd(model), sgd(by_hand)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    sched_hand = torch.optim.lr_scheduler.StepLR(opt_hand, step_size=2, gamma=0.5)
+    metrics = train_epoch(model, TensorBatches(x, y, batch_size=32, seed=3), optimizer=opt,
+                          scheduler=sched)
+    losses, sizes = [], []
+    for xb, yb in TensorBatches(x, y, batch_size=32, seed=3):
+        loss = F.cross_entropy(by_hand(xb), yb)
+        loss.backward()
+        opt_hand.step()
+        opt_hand.zero_grad()
+        sched_hand.step()
+        losses.append(loss.item())
+        sizes.append(len(yb))
+    for p, q in zip(model.parameters(), by_hand.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
+    assert isinstance(metrics, RunningMetrics) and metrics.n == 200 and metrics.batches == 7
+    assert metrics.loss == pytest.approx(sum(v * n for v, n in zip(losses, sizes, strict=True)) / 200)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5**3)  # 7 batches: 3 halvings
+
+
 def test_regression_with_mse_and_no_accuracy():
     torch.manual_seed(0)
     x = torch.rand(256, 1) * 4 - 2
@@ -120,9 +157,9 @@ def test_regression_with_mse_and_no_accuracy():
     model = nn.Linear(1, 1)
     h = fit(model, TensorBatches(x, y, batch_size=32), epochs=20, loss_fn=nn.MSELoss(),
             optimizer=torch.optim.SGD(model.parameters(), lr=0.1), accuracy=False,
-            test=TensorBatches(x, y, batch_size=64, shuffle=False), **quiet())
-    assert h.train_acc == [None] * 20 and h.test_acc == [None] * 20
-    assert h.test_loss[-1] < 1e-3 < h.train_loss[0]
+            val=TensorBatches(x, y, batch_size=64, shuffle=False), **quiet())
+    assert h.train_acc == [None] * 20 and h.val_acc == [None] * 20
+    assert h.val_loss[-1] < 1e-3 < h.train_loss[0]
     assert model.weight.item() == pytest.approx(3, abs=0.05)
     assert "acc" not in h.table()
     ev = evaluate(model, TensorBatches(x, y, batch_size=50), loss_fn=nn.MSELoss(), accuracy=False)
@@ -141,34 +178,72 @@ def test_soft_label_targets_for_cross_entropy():
     assert ev.loss == pytest.approx(F.cross_entropy(model(x), soft).item(), rel=1e-5)
 
 
-def test_channels_last_and_bf16_autocast_on_cpu():
+# --------------------------------------------------------------------------- val, not test
+
+
+def test_test_argument_is_a_deprecated_name_of_val():
+    x, y = blobs(200)
+    held_out = TensorBatches(x[:100], y[:100], shuffle=False)
+    model = mlp()
+    with pytest.warns(DeprecationWarning, match="val=") as caught:
+        old = fit(model, TensorBatches(x, y, batch_size=50), epochs=2, optimizer=sgd(model),
+                  test=held_out, **quiet())
+    assert caught[0].filename == __file__  # the warning points at the caller's line
+    model = mlp()
+    new = fit(model, TensorBatches(x, y, batch_size=50), epochs=2, optimizer=sgd(model),
+              val=held_out, **quiet())
+    assert old.val_loss == new.val_loss and old.val_acc == new.val_acc
+    assert old.train_loss == new.train_loss
+    with pytest.raises(TypeError, match="once, as val="):
+        fit(model, TensorBatches(x, y), epochs=1, optimizer=sgd(model), val=held_out,
+            test=held_out, **quiet())
+
+
+# --------------------------------------------------------------------------- speed pieces
+
+
+def test_speedups_prepare_and_autocast_bf16_on_cpu():
+    """The pieces of a Speedups, each on its own: channels_last batches and a bfloat16
+    autocast (fit chooses bfloat16 on CUDA only; on the CPU it runs too)."""
     torch.manual_seed(0)
     x = torch.randn(64, 2, 8, 8)
     y = (x[:, 0].mean((1, 2)) > x[:, 1].mean((1, 2))).long()
-    model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
-                          nn.Linear(4 * 64, 2))
-    h = fit(model, TensorBatches(x, y, batch_size=16), epochs=3, optimizer=sgd(model, 0.05),
-            channels_last=True, amp=torch.bfloat16, test=TensorBatches(x, y, shuffle=False),
-            **quiet())
-    assert all(math.isfinite(v) for v in h.train_loss + h.test_loss)
-    # afterwards the weights are ordinary contiguous tensors again
-    assert model[0].weight.is_contiguous()
-    model[0].weight.view(4, -1)
+    fast = Speedups(torch.device("cpu"), channels_last=True, autocast_dtype=torch.bfloat16)
+    xb, yb = fast.prepare(x[:4], y[:4])
+    assert xb.is_contiguous(memory_format=torch.channels_last) and torch.equal(yb, y[:4])
+    flat = x[:4].flatten(1)
+    assert fast.prepare(flat, y[:4])[0] is flat  # only 4-D inputs change layout
+    model = small_cnn()
+    with fast.autocast():
+        assert model(xb).dtype == torch.bfloat16
+    with Speedups(torch.device("cpu")).autocast():
+        assert model(xb).dtype == torch.float32
+    with fast.applied_to(model):
+        assert model[0].weight.is_contiguous(memory_format=torch.channels_last)
+        metrics = train_epoch(model, TensorBatches(x, y, batch_size=16),
+                              optimizer=sgd(model, 0.05), speed=fast)
+    assert math.isfinite(metrics.loss) and metrics.n == 64
+    model[0].weight.view(4, -1)  # afterwards ordinary contiguous weights again
 
 
-def test_float16_with_grad_scaler_and_checkpoint(tmp_path):
-    """amp=torch.float16 takes the GradScaler path (on CUDA the default before bfloat16 GPUs)."""
+def test_speed_features_are_chosen_once_before_training(monkeypatch):
+    tries = []
+    real = speed.runs_channels_last
+    monkeypatch.setattr(speed, "runs_channels_last",
+                        lambda model, x: tries.append(x.shape) or real(model, x))
     torch.manual_seed(0)
-    x, y = torch.randn(64, 2, 8, 8), torch.randint(0, 2, (64,))
-    model = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Flatten(),
-                          nn.Linear(4 * 64, 2))
-    opt = sgd(model, 0.05)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=8)
-    h = fit(model, TensorBatches(x, y, batch_size=16), epochs=2, optimizer=opt, scheduler=sched,
-            amp=torch.float16, checkpoint_dir=tmp_path, **quiet())
-    assert all(math.isfinite(v) for v in h.train_loss)
-    state = torch.load(tmp_path / training.CHECKPOINT_NAME, weights_only=True)
-    assert state["scaler"]["scale"] > 0
+    x, y = torch.randn(32, 2, 8, 8), torch.randint(0, 2, (32,))
+    model = small_cnn()
+    layouts = []
+    model[0].register_forward_hook(
+        lambda m, i, o: layouts.append(i[0].is_contiguous(memory_format=torch.channels_last)))
+    fit(model, TensorBatches(x, y, batch_size=16), epochs=3, optimizer=sgd(model),
+        val=TensorBatches(x, y, batch_size=16, shuffle=False), **quiet())
+    assert tries == [(16, 2, 8, 8)]  # one try, on the first batch, for all 3 epochs
+    assert layouts[-12:] == [True] * 12  # every batch of every epoch, val included
+    assert model[0].weight.is_contiguous()  # and back to the ordinary layout afterwards
+    model[0].weight.view(4, -1)
+    assert speed.autocast_dtype(torch.device("cpu")) is None  # float32 on the CPU
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -178,16 +253,20 @@ def test_cuda_defaults_mixed_precision_and_channels_last(monkeypatch):
     x, y = torch.randn(256, 3, 16, 16), torch.randint(0, 4, (256,))
     model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
                           nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4))
-    dtypes = []
+    dtypes, layouts = [], []
     model[0].register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+    model[0].register_forward_hook(
+        lambda m, i, o: layouts.append(i[0].is_contiguous(memory_format=torch.channels_last)))
     h = fit(model, TensorBatches(x, y, batch_size=64), epochs=2, optimizer=sgd(model),
-            test=TensorBatches(x, y, shuffle=False), **quiet())
+            val=TensorBatches(x, y, shuffle=False), **quiet())
     assert next(model.parameters()).device.type == "cuda"
-    assert dtypes[-1] in (torch.bfloat16, torch.float16)
-    assert all(math.isfinite(v) for v in h.train_loss + h.test_loss)
+    bf16 = torch.cuda.is_bf16_supported(including_emulation=False)
+    assert dtypes[-1] == (torch.bfloat16 if bf16 else torch.float32)
+    assert layouts[-1] is True
+    assert all(math.isfinite(v) for v in h.train_loss + h.val_loss)
     assert predict(model, x).device.type == "cpu"
     ev = evaluate(model, TensorBatches(x, y, shuffle=False))
-    assert ev.loss == pytest.approx(h.test_loss[-1], rel=0.05)  # float32 vs mixed precision
+    assert ev.loss == pytest.approx(h.val_loss[-1], rel=0.05)  # float32 vs mixed precision
 
 
 class ViewNet(nn.Module):
@@ -202,7 +281,7 @@ class ViewNet(nn.Module):
         return self.fc(self.conv(x).view(len(x), -1))
 
 
-def test_channels_last_by_default_falls_back_for_view_models(monkeypatch):
+def test_channels_last_by_default_falls_back_for_view_models():
     torch.manual_seed(0)
     x, y = torch.randn(32, 2, 8, 8), torch.randint(0, 2, (32,))
     seen = []
@@ -213,13 +292,14 @@ def test_channels_last_by_default_falls_back_for_view_models(monkeypatch):
     with pytest.raises(RuntimeError, match="view"):
         fit(model, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(model),
             channels_last=True, **quiet())
+    assert model.conv.weight.is_contiguous()  # restored after the failure too
     # a model that can, trains channels_last by default, and gets contiguous weights back
     seen.clear()
     net = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Flatten(), nn.Linear(3 * 64, 2))
     net[0].register_forward_hook(
         lambda m, i, o: seen.append(i[0].is_contiguous(memory_format=torch.channels_last)))
     fit(net, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(net), **quiet())
-    assert seen and all(seen)
+    assert seen[-2:] == [True, True]
     assert net[0].weight.is_contiguous()
 
 
@@ -248,46 +328,37 @@ def test_scheduler_steps_per_batch_onecycle():
     assert opt.param_groups[0]["lr"] == pytest.approx(dummy.param_groups[0]["lr"])
 
 
-def test_scheduler_steps_per_epoch_steplr():
+def test_steplr_counts_batches():
     x, y = blobs(200)
     model = mlp()
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=4, gamma=0.5)  # 4 batches: 1 epoch
     h = fit(model, TensorBatches(x, y, batch_size=50), epochs=3, optimizer=opt, scheduler=sched,
-            scheduler_step="epoch", **quiet())
+            **quiet())
     assert h.lr == pytest.approx([0.1, 0.05, 0.025])
     assert opt.param_groups[0]["lr"] == pytest.approx(0.0125)
-
-
-def test_reduce_on_plateau_steps_per_epoch_on_the_loss():
-    x, y = blobs(200)
-    model = mlp()
-    opt = torch.optim.SGD(model.parameters(), lr=1e-12)  # too small: the loss never improves
-    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0, threshold=0.1)
-    h = fit(model, TensorBatches(x, y, batch_size=50), epochs=3, optimizer=opt, scheduler=sched,
-            test=TensorBatches(x, y, shuffle=False), **quiet())
-    assert h.lr == pytest.approx([1e-12, 5e-13, 2.5e-13])
 
 
 # --------------------------------------------------------------------------- NaN / inf
 
 
 class NanOnPass:
-    """Unshuffled batches whose inputs in batch ``batch`` (1-based) of pass ``epoch`` are NaN."""
+    """Unshuffled batches whose inputs in batch ``batch`` (1-based) of pass ``epoch`` are NaN.
+    Passes count when they finish (fit's look at the first batch is not one)."""
 
     def __init__(self, x, y, *, batch_size, epoch, batch):
         self.inner = TensorBatches(x, y, batch_size=batch_size, shuffle=False)
-        self.epoch, self.batch, self.passes = epoch, batch, 0
+        self.epoch, self.batch, self.done = epoch, batch, 0
 
     def __len__(self):
         return len(self.inner)
 
     def __iter__(self):
-        self.passes += 1
         for i, (xb, yb) in enumerate(self.inner, start=1):
-            if self.passes == self.epoch and i == self.batch:
+            if self.done + 1 == self.epoch and i == self.batch:
                 xb = torch.full_like(xb, float("nan"))
             yield xb, yb
+        self.done += 1
 
 
 @pytest.mark.parametrize(("epoch", "batch"), [(1, 3), (2, 23), (2, 30)])
@@ -308,69 +379,6 @@ def test_huge_learning_rate_diverges_with_clear_error():
     with pytest.raises(NonFiniteLossError, match="learning rate"):
         fit(model, TensorBatches(x, y, batch_size=20), epochs=5,
             optimizer=torch.optim.SGD(model.parameters(), lr=1e10), **quiet())
-
-
-# --------------------------------------------------------------------------- checkpoints
-
-
-def _run(tmp_path, epochs, *, resume=False, model_seed=0, loader=False):
-    x, y = blobs(240)
-    torch.manual_seed(123)
-    model = mlp(model_seed, dropout=0.2)
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
-    train = (DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True) if loader
-             else TensorBatches(x, y, batch_size=32, seed=5))
-    torch.manual_seed(7)  # the global RNG drives dropout (and DataLoader shuffling)
-    h = fit(model, train, epochs=epochs, optimizer=opt, scheduler=sched, scheduler_step="epoch",
-            checkpoint_dir=tmp_path, resume=resume, test=TensorBatches(x, y, shuffle=False),
-            **quiet())
-    return model, opt, h
-
-
-@pytest.mark.parametrize("loader", [False, True])
-def test_resume_equals_uninterrupted_run(tmp_path, loader):
-    full, full_opt, h_full = _run(tmp_path / "a", 3, loader=loader)
-    _run(tmp_path / "b", 1, loader=loader)  # "interrupted" after epoch 1
-    # a fresh process would build a different model; resume restores everything
-    resumed, res_opt, h_res = _run(tmp_path / "b", 3, resume=True, model_seed=99, loader=loader)
-    assert h_res.epoch == [1, 2, 3]
-    assert h_res.train_loss == pytest.approx(h_full.train_loss, rel=1e-5)
-    assert h_res.test_acc == h_full.test_acc
-    assert h_res.lr == pytest.approx(h_full.lr)
-    for p, q in zip(full.parameters(), resumed.parameters(), strict=True):
-        torch.testing.assert_close(p, q)
-    assert res_opt.param_groups[0]["lr"] == pytest.approx(full_opt.param_groups[0]["lr"])
-
-
-def test_checkpoint_contents_load_with_weights_only(tmp_path):
-    model, _, h = _run(tmp_path, 2)
-    state = torch.load(tmp_path / training.CHECKPOINT_NAME, weights_only=True)
-    assert state["epoch"] == 2
-    assert History.from_dict(state["history"]) == h
-    for k, v in model.state_dict().items():
-        torch.testing.assert_close(state["model"][k], v)
-    assert {"optimizer", "scheduler", "rng"} <= set(state)
-
-
-def test_resume_when_finished_or_without_checkpoint(tmp_path):
-    _, _, h2 = _run(tmp_path, 2)
-    model, _, again = _run(tmp_path, 2, resume=True, model_seed=5)
-    assert again == h2  # nothing left to train: the stored history comes back
-    torch.testing.assert_close(
-        model[0].weight, torch.load(tmp_path / "checkpoint.pt", weights_only=True)["model"]
-        ["0.weight"])
-    _, _, fresh = _run(tmp_path / "empty", 1, resume=True)  # no checkpoint yet: starts at 1
-    assert fresh.epoch == [1]
-
-
-def test_resume_with_a_checkpoint_of_another_model(tmp_path):
-    _run(tmp_path, 1)
-    x, y = blobs(40)
-    other = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 3))
-    with pytest.raises(ValueError, match="does not fit this model.*delete it"):
-        fit(other, TensorBatches(x, y), epochs=2, optimizer=sgd(other), checkpoint_dir=tmp_path,
-            resume=True, **quiet())
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -440,22 +448,24 @@ def _good():
          ValueError, "empty"),
         ({"train": torch.zeros(4, 2)}, TypeError, "TensorBatches"),
         ({"train": (b for b in [])}, TypeError, "DataLoader or nbhelpers.data.TensorBatches"),
-        ({"scheduler_step": "step"}, ValueError, "scheduler_step must be 'batch' or 'epoch'"),
         ({"scheduler": 0.5}, TypeError, "scheduler must be"),
         ({"resume": True}, ValueError, "resume=True needs checkpoint_dir"),
-        ({"amp": torch.float64}, ValueError, "amp must be"),
         ({"optimizer": torch.optim.SGD(nn.Linear(2, 3).parameters(), lr=0.1)},
          ValueError, "does not hold this model's parameters"),
         ({"train": TensorBatches(torch.randn(8, 2), torch.randint(0, 3, (8,)).int())},
          TypeError, "labels must be int64 class indices"),
         ({"train": TensorBatches(torch.randn(8, 2), torch.rand(8)), "loss_fn": nn.MSELoss()},
          TypeError, "for regression pass accuracy=False"),
+        ({"train": TensorBatches(torch.randn(8, 2), torch.rand(8, 2)), "loss_fn": nn.MSELoss()},
+         TypeError, "for regression pass accuracy=False"),
         ({"train": TensorBatches(torch.randn(8, 2), torch.tensor([0, 1, 2, 3] * 2))},
          ValueError, r"labels must lie in 0\.\.2"),
         ({"train": [(torch.randn(4, 2), torch.zeros(4).long(), 0)]}, TypeError,
          "pair"),
-        ({"test": TensorBatches(torch.randn(8, 2), torch.zeros(8))}, TypeError,
-         "labels must be int64 class indices"),
+        ({"train": [(torch.randn(4, 2), torch.zeros(3).long())]}, ValueError,
+         "4 inputs but 3 targets"),
+        ({"val": TensorBatches(torch.randn(8, 2), torch.zeros(8))}, TypeError,
+         "labels must be int64 class indices for cross-entropy, but val"),
         ({"train": TensorBatches(torch.randn(8, 2), torch.zeros(8, dtype=torch.uint8)),
           "loss_fn": nn.CrossEntropyLoss()}, TypeError, "labels must be int64 class indices"),
     ],
@@ -466,6 +476,21 @@ def test_fit_bad_input(change, error, message):
     kwargs.update(change)
     with pytest.raises(error, match=message):
         fit(kwargs.pop("model"), kwargs.pop("train"), **kwargs)
+
+
+def test_fit_rejects_a_plateau_scheduler_with_what_to_do():
+    model, train, opt = _good()
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    with pytest.raises(TypeError, match="ReduceLROnPlateau needs a measured loss.*OneCycleLR"):
+        fit(model, train, epochs=1, optimizer=opt, scheduler=plateau, **quiet())
+
+
+def test_accuracy_on_non_class_outputs_names_the_shapes():
+    x = torch.randn(8, 2)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Unflatten(1, (3, 1)))
+    with pytest.raises(ValueError, match=r"got outputs \(N, 3, 1\) and labels \(8,\)"):
+        fit(model, TensorBatches(x, torch.zeros(8).long()), epochs=1, optimizer=sgd(model),
+            loss_fn=lambda out, y: out.sum(), **quiet())
 
 
 def test_evaluate_and_predict_bad_input():
@@ -482,46 +507,6 @@ def test_evaluate_and_predict_bad_input():
         predict(model, torch.zeros(0, 2))
     with pytest.raises(ValueError, match=r"outputs of shape \(N, classes\)"):
         predict(nn.Flatten(0), torch.zeros(3, 2))
-
-
-# --------------------------------------------------------------------------- History
-
-
-def _history() -> History:
-    h = History()
-    h.append(epoch=1, train_loss=0.5, train_acc=0.8, test_loss=0.25, test_acc=0.9125,
-             seconds=1.25, lr=0.1)
-    h.append(epoch=2, train_loss=0.125, train_acc=0.95, test_loss=0.2, test_acc=0.93,
-             seconds=12.0, lr=0.05)
-    return h
-
-
-def test_history_table_and_repr():
-    h = _history()
-    assert h.table().splitlines() == [
-        "epoch  train loss  train acc  test loss  test acc    lr  seconds",
-        "    1      0.5000     80.00%     0.2500    91.25%   0.1      1.2",
-        "    2      0.1250     95.00%     0.2000    93.00%  0.05     12.0",
-    ]
-    assert "seconds" not in h.table(seconds=False)
-    h.lr[1] = 0.1
-    assert "lr" not in h.table()
-    assert repr(h) == ("History(2 epochs; epoch 2: train loss 0.1250, train acc 95.00%, "
-                       "test loss 0.2000, test acc 93.00%)")
-    assert h._repr_html_().startswith("<pre>History(2 epochs")
-    assert len(h._repr_html_()) < 200
-    assert repr(History()) == "History(0 epochs; no epochs yet)"
-    with pytest.raises(ValueError, match="exactly these keys"):
-        h.append(epoch=3)
-
-
-def test_history_dict_round_trip_and_plot():
-    h = _history()
-    d = h.to_dict()
-    assert d["test_acc"] == [0.9125, 0.93] and set(d) >= {"epoch", "lr", "seconds"}
-    assert History.from_dict(d) == h
-    fig = h.plot()
-    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) >= 2
 
 
 # --------------------------------------------------------------------------- output
@@ -549,14 +534,24 @@ def test_live_figure_updates_one_display_handle(monkeypatch):
         calls.append(("display", obj, display_id))
         return Handle()
 
-    monkeypatch.setattr(training, "_in_notebook", lambda: True)
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
     monkeypatch.setattr(IPython.display, "display", fake_display)
     model, train, opt = _good()
-    fit(model, train, epochs=3, optimizer=opt, progress=False)
+    x, y = blobs(40, seed=1)
+    fit(model, train, epochs=3, optimizer=opt, progress=False, val=TensorBatches(x, y))
     assert [c[0] for c in calls] == ["display", "update", "update", "update"]
     assert calls[0][2] is True
     frames = [c[1] for c in calls]
     assert all(base64.b64decode(f["image/png"])[:8] == b"\x89PNG\r\n\x1a\n" for f in frames)
     assert frames[0]["text/plain"] == "training the first epoch ..."
     assert frames[-1]["text/plain"].startswith("epoch 3: train loss")
+    assert "val acc" in frames[-1]["text/plain"]
     assert plt.get_fignums() == []  # shown only through the handle, not again by the backend
+
+
+def test_live_figure_has_its_final_layout_from_the_start():
+    empty = live.live_figure(History(), epochs=5, has_val=True, has_acc=True)
+    assert [ax.get_title() for ax in empty.axes] == ["loss", "accuracy"]
+    assert [[line.get_label() for line in ax.lines] for ax in empty.axes] == [["train", "val"]] * 2
+    assert empty.axes[0].get_xlim() == pytest.approx((0.8, 5.2))
+    assert empty.get_suptitle() == "training the first epoch ..."

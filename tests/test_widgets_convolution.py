@@ -8,9 +8,10 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from nbhelpers.kernels import KERNELS, get_kernel
+from nbhelpers.kernels import KERNELS, conv2d, get_kernel, window_positions
 from nbhelpers.widgets import LiveDemo
 from nbhelpers.widgets import convolution as cw
+from nbhelpers.widgets import kernel_editor as ke
 from nbhelpers.widgets import pooling as pw
 
 
@@ -35,43 +36,44 @@ def _fits_slide(fig: Figure) -> None:
 
 @pytest.mark.parametrize("name", list(KERNELS))
 def test_preset_5x5_computes_the_same_as_3x3_unless_it_is_a_blur(name, image):
-    k3, k5 = cw.preset(name), cw.preset(name, size=5)
+    k3, k5 = ke.preset(name), ke.preset(name, size=5)
     assert k3.shape == (3, 3) and k5.shape == (5, 5)
     if name in ("box_blur", "gaussian_blur"):
         assert torch.equal(k5, get_kernel(name, size=5))
     else:  # zero ring: the same feature map, cropped by the larger window
         want = F.conv2d(image[None, None], k3[None, None])[0, 0, 1:-1, 1:-1]
-        assert torch.allclose(cw.apply_kernel(image, k5), want, atol=1e-6)
+        assert torch.allclose(conv2d(image, k5), want, atol=1e-6)
 
 
 def test_preset_rejects_other_sizes():
     with pytest.raises(ValueError, match="3 or 5"):
-        cw.preset("edge", size=7)
+        ke.preset("edge", size=7)
 
 
-def test_apply_kernel_is_torch_conv2d(image):
-    k = torch.randn(3, 3)
-    assert torch.allclose(cw.apply_kernel(image, k), F.conv2d(image[None, None], k[None, None])[0, 0],
-                          atol=1e-6)
+def test_kernel_inputs_must_be_one_image(image):
     with pytest.raises(ValueError, match="H×W"):
-        cw.apply_kernel(torch.zeros(2, 3, 4, 4), k)
+        ke.kernel_editor_figure(torch.ones(3, 3), image=torch.zeros(2, 3, 4, 4))
+    with pytest.raises(TypeError, match="torch.Tensor"):
+        cw.sliding_window_figure(x=[[1.0, 2.0]])
+    with pytest.raises(ValueError, match="3 or 5"):
+        ke.kernel_editor_widget(image=image, size=4)
 
 
 def test_editor_and_presets_figures(image):
-    fig = cw.kernel_editor_figure(KERNELS["sobel_x"], image=image)
+    fig = ke.kernel_editor_figure(KERNELS["sobel_x"], image=image)
     assert len(fig.axes) == 3 and "18×15" in fig.axes[2].get_title()
     _fits_slide(fig)
-    fig = cw.presets_figure(image=image)
+    fig = ke.presets_figure(image=image)
     assert len(fig.axes) == 2 * len(KERNELS)
     _fits_slide(fig)
-    _fits_slide(cw.presets_figure(image=image, size=5, names=["edge", "box_blur"]))
+    _fits_slide(ke.presets_figure(image=image, size=5, names=["edge", "box_blur"]))
 
 
 # ----------------------------------------------------------------------------- kernel editor
 
 
 def test_kernel_editor_presets_edits_and_sizes(image):
-    demo = cw.kernel_editor_widget(image=image)
+    demo = ke.kernel_editor_widget(image=image)
     assert isinstance(demo, LiveDemo) and repr(demo).startswith("LiveDemo(controls: preset")
     assert torch.equal(demo.kernel(), KERNELS["edge"]) and demo.draws == 1
     demo.menu.value = "sobel_y"
@@ -101,14 +103,14 @@ def test_kernel_editor_presets_edits_and_sizes(image):
 def test_window_positions_reproduce_torch(n, f, p, s, d):
     if d * (f - 1) + 1 > n + 2 * p:
         with pytest.raises(ValueError):
-            cw.window_positions(n, f, padding=p, stride=s, dilation=d)
+            window_positions(n, f, padding=p, stride=s, dilation=d)
         return
     gen = torch.Generator().manual_seed(n * 100 + f * 10 + p)
     x, w = torch.randn(n, generator=gen), torch.randn(f, generator=gen)
     want = F.conv1d(x[None, None], w[None, None], padding=p, stride=s, dilation=d)[0, 0]
     padded = F.pad(x, (p, p))
     got = torch.stack([(padded[pos] * w).sum() for pos in
-                       cw.window_positions(n, f, padding=p, stride=s, dilation=d)])
+                       window_positions(n, f, padding=p, stride=s, dilation=d)])
     assert torch.allclose(got, want, atol=1e-5)
 
 

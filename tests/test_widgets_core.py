@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 import ipywidgets as w
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
 
+import nbhelpers.widgets
 from nbhelpers.widgets import live, show, slider
 
 
@@ -51,3 +57,28 @@ def test_show_replaces_the_output_in_one_step():
     assert out.outputs == ({"output_type": "stream", "name": "stdout", "text": "done\n"},)
     with pytest.raises(TypeError, match="Figure or a str"):
         show(out, 42)
+
+
+def _figure_functions():
+    for info in pkgutil.iter_modules(nbhelpers.widgets.__path__):
+        module = importlib.import_module(f"nbhelpers.widgets.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.endswith("_figure") and fn.__module__ == module.__name__:
+                yield f"{info.name}.{name}", fn
+
+
+def test_every_widget_figure_gets_the_slide_style():
+    found = dict(_figure_functions())
+    assert len(found) > 20, sorted(found)
+    plain = [name for name, fn in found.items() if not hasattr(fn, "__wrapped__")]
+    assert plain == [], f"decorate these with nbhelpers.display.slide_figure: {plain}"
+
+
+def test_widget_figures_do_not_depend_on_global_style():
+    from nbhelpers.widgets.activations import vanishing_figure
+
+    with mpl.rc_context({"font.size": 5.0, "lines.linewidth": 0.3}):
+        fig = vanishing_figure(depth=3)
+    assert fig.axes[0].title.get_fontsize() == 14
+    assert fig.axes[0].lines[0].get_linewidth() == 2.5
+    plt.close(fig)

@@ -18,7 +18,6 @@ from nbhelpers.neuron import (  # noqa: E402
     BINARY_INPUTS,
     GATES,
     gate_name,
-    network_figure,
     perceptron,
     step,
     truth_table,
@@ -101,6 +100,10 @@ def test_gates_figure_has_one_panel_per_gate():
     titles = [ax.get_title() for ax in fig.axes]
     assert [t.split(":")[0] for t in titles] == ["AND", "OR", "NAND"]
     assert fig.get_size_inches()[0] <= 11
+    four = demo.gates_figure({**demo.GATE_WEIGHTS, "NOR": (-1.0, -1.0, 0.5)})
+    assert len(four.axes) == 4 and four.get_size_inches()[0] <= 11
+    with pytest.raises(ValueError, match="1 to 4 gates"):
+        demo.gates_figure({f"g{i}": (1.0, 1.0, -1.5) for i in range(5)})
 
 
 def test_xor_figure_hidden_points_are_or_nand_of_inputs():
@@ -137,10 +140,10 @@ def test_perceptron_widget_redraws_with_its_sliders():
 
 
 def test_network_figure_draws_every_connection():
-    fig = network_figure((4, 5, 3))
+    fig = demo.network_figure((4, 5, 3))
     ax = fig.axes[0]
     assert len(ax.get_lines()) == 4 * 5 + 5 * 3
     with pytest.raises(ValueError, match="two layers"):
-        network_figure((4,))
+        demo.network_figure((4,))
     with pytest.raises(ValueError, match="one label per layer"):
-        network_figure((2, 2), labels=["in"])
+        demo.network_figure((2, 2), labels=["in"])

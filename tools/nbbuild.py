@@ -78,7 +78,7 @@ def rise_metadata(title: str) -> dict:
     Slides are top-aligned (``center: False``) so that running a cell live does not make the
     slide jump; ``scroll`` lets an over-long slide scroll instead of being cut off (the tests
     still fail on it); the footer shows the lecture title. notebooks/rise.css styles them.
-    tests/test_slides_lint.py checks every notebook carries exactly this block.
+    tools/slides_lint.py checks every notebook carries exactly this block.
     """
     return {
         "theme": "simple",

@@ -1,6 +1,7 @@
 """Execute notebooks in a fresh kernel, in place, and store their outputs.
 
     python tools/run_notebooks.py notebooks/*.ipynb
+    python tools/run_notebooks.py --check notebooks/05_*.ipynb   # run, report, write nothing
 
 Runs each notebook with notebooks/ as the working directory (as JupyterLab and nbval do),
 with the kernel of the current environment. Stops at the first error.
@@ -19,7 +20,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(path: Path, *, timeout: int = 900) -> float:
+def run(path: Path, *, timeout: int = 900, write: bool = True) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:  # drop stale outputs/metadata so nothing survives from a past run
         if cell.cell_type == "code":
@@ -33,17 +34,19 @@ def run(path: Path, *, timeout: int = 900) -> float:
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
     ).execute()
-    nbformat.write(nb, path)
+    if write:
+        nbformat.write(nb, path)
     return time.perf_counter() - start
 
 
 def main(argv: list[str]) -> int:
     if "NBHELPERS_DATA" not in os.environ and (ROOT.parent / "shared" / "data").is_dir():
         os.environ["NBHELPERS_DATA"] = str(ROOT.parent / "shared" / "data")
-    paths = [Path(p) for p in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    write = "--check" not in argv
+    paths = [Path(p) for p in argv if p != "--check"] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for path in paths:
         print(f"running {path.name} ...", flush=True)
-        print(f"  done in {run(path):.1f} s", flush=True)
+        print(f"  done in {run(path, write=write):.1f} s", flush=True)
     return 0
 
 

@@ -1,9 +1,18 @@
 """Self-checking exercises: ``check.<exercise>(your_answer)`` says pass or fail, with a hint.
 
-Each lecture's exercises live in a topic module (``nbhelpers.check.<topic>``); every checker
-is also available here as ``nbhelpers.check.<exercise>``. A checker tests the student's answer
-against a reference (torch, a closed form, or a hidden reference solution) and returns a
-:class:`Result`; it never prints or returns the solution itself.
+One module per lecture, named after its notebook without the number
+(``01_neuron_and_perceptron.ipynb`` -> :mod:`nbhelpers.check.neuron_and_perceptron`); every
+exercise is also available here as ``nbhelpers.check.<exercise>``. A checker tests the
+student's answer against torch, a closed form or a private reference of its own, and returns a
+:class:`Result`; it never prints or returns the solution.
+
+Writing a checker: decorate a function with :func:`exercise`; its name is the exercise's name.
+Return :func:`correct` or :func:`not_yet`; the shared checks below (:func:`call`,
+:func:`tensor`, :func:`number`) raise :class:`NotYet` with a hint, and the decorator turns that
+into the failed :class:`Result`; :func:`close` compares tensors, :func:`tiny_classifier` is
+the model the lectures' eval-mode exercises test on. The decorator also answers a blank answer (``...`` or ``None``)
+with :data:`NO_ANSWER` and turns an exception raised by the student's code into a failed
+Result that names it, so a checker never crashes on a wrong answer.
 
 Notebook convention: the exercise is a ``### Exercise ...`` subslide, the answer goes in a code
 cell tagged ``answer`` (blanked in student copies, see ``tools/student_copies.py``), and the
@@ -12,23 +21,33 @@ next cell calls the checker.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
-#: name -> checker function; filled by the @exercise decorator in the topic modules.
+import torch
+from torch import nn
+
+_P = ParamSpec("_P")
+
+#: The one answer to a blank exercise: a ``...`` left in place, or a function that returns nothing.
+NO_ANSWER = ("no answer yet: replace the ... in the answer cell above (a function must `return` "
+             "its result), run it, then check again.")
+
+#: exercise name -> checker; filled by :func:`exercise` in the lecture modules.
 EXERCISES: dict[str, Callable[..., Result]] = {}
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Result:
     """The outcome of one check: ``passed`` and a message (a hint when it failed)."""
 
-    exercise: str
     passed: bool
     message: str
+    exercise: str = ""
 
     def __repr__(self) -> str:
         mark = "✅ Correct" if self.passed else "❌ Not yet"
@@ -43,49 +62,137 @@ class Result:
         return f"<div style='color:{colour};font-weight:600'>{text}</div>"
 
 
-def exercise(name: str) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
-    """Register a checker under ``name`` (must be unique across topics)."""
-
-    def register(fn: Callable[..., Result]) -> Callable[..., Result]:
-        if name in EXERCISES and EXERCISES[name] is not fn:
-            raise ValueError(f"two checkers are called {name!r}; exercise names must be unique")
-        EXERCISES[name] = fn
-        return fn
-
-    return register
+def correct(message: str = "well done.") -> Result:
+    """A passed check."""
+    return Result(True, message)
 
 
-def passed(name: str, message: str = "well done.") -> Result:
-    return Result(name, True, message)
+def not_yet(hint: str) -> Result:
+    """A failed check; ``hint`` says what to look at (never the solution)."""
+    return Result(False, hint)
 
 
-def failed(name: str, hint: str) -> Result:
-    return Result(name, False, hint)
+class NotYet(Exception):
+    """Raised by a shared check (or a checker) to fail the exercise with the message as hint."""
 
 
-def guard(name: str, fn: Callable[[], Result]) -> Result:
-    """Run a check; an exception raised by the *student's* code becomes a failed Result with
-    the error's type and message (a checker should never crash on a wrong answer)."""
-    try:
-        return fn()
-    except Exception as err:  # student code may raise anything
-        return failed(name, f"your answer raised {type(err).__name__}: {err}")
+def _blank(answer: Any) -> bool:
+    """``...`` or ``None``, also inside a tuple or list (``check.x((w, b))``)."""
+    if isinstance(answer, tuple | list):
+        return any(_blank(a) for a in answer)
+    return answer is Ellipsis or answer is None
 
 
-def _load_topics() -> None:
+def exercise(check: Callable[_P, Result]) -> Callable[_P, Result]:
+    """Register ``check`` as the exercise ``check.__name__`` (unique across lectures).
+
+    The registered function answers a blank answer with :data:`NO_ANSWER`, turns
+    :class:`NotYet` and any exception raised by the student's code into a failed
+    :class:`Result`, and stamps the exercise name on the result.
+    """
+    name = check.__name__
+    known = EXERCISES.get(name)
+    if known is not None and known.__module__ != check.__module__:
+        raise ValueError(f"two checkers are called {name!r} ({known.__module__} and "
+                         f"{check.__module__}); exercise names must be unique")
+
+    @functools.wraps(check)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> Result:
+        if _blank(args) or _blank(list(kwargs.values())):
+            result = not_yet(NO_ANSWER)
+        else:
+            try:
+                result = check(*args, **kwargs)
+            except NotYet as err:
+                result = not_yet(str(err))
+            except Exception as err:  # student code may raise anything
+                result = not_yet(f"your answer raised {type(err).__name__}: {err}")
+        return dataclasses.replace(result, exercise=name)
+
+    EXERCISES[name] = checked
+    return checked
+
+
+# ----------------------------------------------------------------------------- shared checks
+
+
+def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` for the student's function ``fn``: its result, or
+    :class:`NotYet` when ``fn`` is not a function or returned nothing (``None``, ``...``)."""
+    if not callable(fn):
+        raise NotYet(f"pass your function itself (its name, no brackets), not a "
+                     f"{type(fn).__name__}.")
+    out = fn(*args, **kwargs)
+    if out is None or out is Ellipsis:
+        raise NotYet(NO_ANSWER)
+    return out
+
+
+def tensor(out: Any, *, shape: tuple[int, ...] | None = None, hint: str = "") -> torch.Tensor:
+    """The student's output as a detached float64 tensor (of ``shape``, if given), or
+    :class:`NotYet` saying what came back instead (followed by ``hint``)."""
+    if not isinstance(out, torch.Tensor):
+        raise NotYet(f"return a torch.Tensor, not a {type(out).__name__}{_then(hint)}")
+    if shape is not None and tuple(out.shape) != tuple(shape):
+        raise NotYet(f"expected a tensor of shape {tuple(shape)}, got "
+                     f"{tuple(out.shape)}{_then(hint)}")
+    return out.detach().to(torch.float64)
+
+
+def number(out: Any) -> float:
+    """The student's output as one float (a Python number or a one-element tensor)."""
+    if isinstance(out, torch.Tensor):
+        if out.numel() != 1:
+            raise NotYet(f"return one number, got a tensor of shape {tuple(out.shape)}.")
+        return float(out.item())
+    if isinstance(out, int | float) and not isinstance(out, bool):
+        return float(out)
+    raise NotYet(f"return one number, not a {type(out).__name__}.")
+
+
+def close(got: torch.Tensor, want: torch.Tensor, *, rtol: float = 1e-4,
+          atol: float = 1e-6) -> bool:
+    """Same shape and ``allclose`` in float64."""
+    return got.shape == want.shape and bool(
+        torch.allclose(got.double(), want.double(), rtol=rtol, atol=atol))
+
+
+def tiny_classifier() -> nn.Module:
+    """A fixed model from (N, 1, 4, 4) inputs to (N, 3) scores, with dropout and batch norm
+    and left in training mode, so that an answer must call ``eval()`` to get its outputs."""
+    g = torch.Generator().manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(16, 12), nn.BatchNorm1d(12), nn.ReLU(),
+                          nn.Dropout(0.5), nn.Linear(12, 3))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn(p.shape, generator=g))
+        model[2].running_mean.copy_(torch.randn(12, generator=g))
+        model[2].running_var.copy_(torch.rand(12, generator=g) + 0.5)
+    return model.train()
+
+
+def _then(hint: str) -> str:
+    return f": {hint}" if hint else "."
+
+
+# ----------------------------------------------------------------------------- lookup
+
+
+def _load_lectures() -> None:
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
 
 
 def __getattr__(attr: str) -> Any:
-    if not EXERCISES:
-        _load_topics()
+    if attr.startswith("__"):
+        raise AttributeError(attr)
+    _load_lectures()
     if attr in EXERCISES:
         return EXERCISES[attr]
     raise AttributeError(f"nbhelpers.check has no exercise {attr!r}; known: {sorted(EXERCISES)}")
 
 
 def all_exercises() -> dict[str, Callable[..., Result]]:
-    """Every registered checker, by name (imports all topic modules)."""
-    _load_topics()
+    """Every registered checker, by name (imports all lecture modules)."""
+    _load_lectures()
     return dict(EXERCISES)

@@ -2,24 +2,27 @@
 
 Convention used by every lecture:
 
-* each demo has a pure function that draws one state, ``<demo>_figure(**params) -> Figure``;
-  the notebook shows a static figure built from it first (so the slide teaches on GitHub,
-  under nbval and wherever widgets do not render);
+* each demo has a pure function that draws one state, ``<demo>_figure(**params) -> Figure``,
+  decorated with :func:`nbhelpers.display.slide_figure` (slide style, size check); the
+  notebook shows a static figure built from it first (so the slide teaches on GitHub, under
+  nbval and wherever widgets do not render);
 * ``<demo>_widget()`` wraps the same function in controls with :func:`live`; the notebook cell
   that displays it carries the cell tag ``widget`` (the browser test runs it in RISE).
 
-Topic modules live beside this file (``nbhelpers.widgets.<topic>``).
+The demos live beside this file (``nbhelpers.widgets.<topic>``). They hold controls and
+figures only: the maths they draw lives in topic modules (e.g. :mod:`nbhelpers.activations`),
+which a notebook can use without any widget.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+
+from nbhelpers.display import png_bundle
 
 
 class LiveDemo(w.VBox):
@@ -31,21 +34,12 @@ class LiveDemo(w.VBox):
         return f"LiveDemo(controls: {names}) - run the cell in Jupyter to use the widget"
 
 
-def _png_output(fig: Figure) -> dict:
-    """A Jupyter display_data output holding ``fig`` as PNG."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    png = base64.b64encode(buf.getvalue()).decode("ascii")
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": png, "text/plain": f"<Figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>"}}
-
-
 def show(out: w.Output, result: Figure | str) -> None:
     """Replace everything in ``out`` with ``result`` in one step: a figure as PNG (the figure is
     then closed) or a string as printed text. No ``clear_output``, so there is no flicker and
     nothing leaks into the notebook cell (nbval replays ``clear_output`` unlike Jupyter)."""
     if isinstance(result, Figure):
-        out.outputs = (_png_output(result),)
+        out.outputs = ({"output_type": "display_data", "metadata": {}, "data": png_bundle(result)},)
         plt.close(result)
     elif isinstance(result, str):
         out.outputs = ({"output_type": "stream", "name": "stdout", "text": result + "\n"},)

@@ -1,6 +1,7 @@
 """Lecture 02 demos: activation functions, their slopes, saturation and vanishing gradients.
 
-Pure figure functions and two widgets:
+The maths (the functions, autograd derivatives, the gap to the step, slopes along a chain) is
+in :mod:`nbhelpers.activations`. Pure figure functions and two widgets:
 
 * ``sigmoid_beta_figure(beta)`` / ``sigmoid_betas_figure(betas)`` / ``sigmoid_beta_widget()``:
   the logistic σ(βx) approaching the step as β grows;
@@ -11,57 +12,25 @@ Pure figure functions and two widgets:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-import torch.nn.functional as F
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.plotting import PALETTE
+from nbhelpers.activations import (
+    ACTIVATION_FUNCTIONS,
+    Elementwise,
+    activation_function,
+    chain_slopes,
+    derivative,
+    gap_to_step,
+)
+from nbhelpers.display import PALETTE, slide_figure
 from nbhelpers.widgets import LiveDemo, live, slider
-
-#: The activation functions of the lecture, name -> element-wise torch function.
-ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "step": lambda x: (x > 0).to(x.dtype),
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "ReLU": torch.relu,
-    "LeakyReLU(0.1)": lambda x: F.leaky_relu(x, 0.1),
-    "GELU": F.gelu,
-    "SiLU": F.silu,
-}
-
-
-def _activation(name: str) -> Callable[[torch.Tensor], torch.Tensor]:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {list(ACTIVATIONS)}")
-    return ACTIVATIONS[name]
-
-
-def derivative(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
-    """dy/dx of an element-wise function at every point of x (any shape), by autograd.
-
-    Where f's output does not depend on x through autograd (the step), the result is 0.
-    """
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError("derivative needs a floating-point tensor x, e.g. torch.linspace(-5, 5, 101)")
-    x = x.detach().clone().requires_grad_(True)
-    y = f(x)
-    if not y.requires_grad:  # e.g. (x > 0).float(): piecewise constant
-        return torch.zeros_like(x).detach()
-    (grad,) = torch.autograd.grad(y.sum(), x)
-    return grad
-
-
-def gap_to_step(beta: float, delta: float = 0.5) -> float:
-    """max over |x| ≥ delta of |σ(βx) − step(x)|; equals σ(−β·delta) (closed form)."""
-    if beta <= 0 or delta <= 0:
-        raise ValueError(f"beta and delta must be positive, got beta={beta}, delta={delta}")
-    return float(torch.sigmoid(torch.tensor(-beta * delta, dtype=torch.float64)))
 
 
 def _draw_sigmoid(ax: Axes, beta: float, colour: str, *, label: bool = True) -> None:
@@ -77,6 +46,7 @@ def _step_axes(ax: Axes, delta: float) -> None:
     ax.set_xlabel("x")
 
 
+@slide_figure
 def sigmoid_beta_figure(beta: float = 1.0, *, delta: float = 0.5) -> Figure:
     """σ(βx) = 1 / (1 + e^(−βx)) against the step, with the largest gap outside |x| < delta."""
     gap = gap_to_step(beta, delta)
@@ -90,6 +60,7 @@ def sigmoid_beta_figure(beta: float = 1.0, *, delta: float = 0.5) -> Figure:
     return fig
 
 
+@slide_figure
 def sigmoid_betas_figure(
     betas: Sequence[float] = (0.5, 1, 2, 5, 20), *, delta: float = 0.5
 ) -> Figure:
@@ -110,51 +81,53 @@ def sigmoid_beta_widget(beta: float = 1.0) -> LiveDemo:
     return live(sigmoid_beta_figure, {"beta": control})
 
 
-def _draw_activation(ax: Axes, dax: Axes | None, name: str, x0: float, colour: str) -> float:
-    f = _activation(name)
-    x = torch.linspace(-5, 5, 1001)
-    y0 = float(f(torch.tensor([float(x0)]))[0])
-    slope = float(derivative(f, torch.tensor([float(x0)]))[0])
-    ax.plot(x, f(x), color=colour, label=name)
-    t = np.array([x0 - 1.5, x0 + 1.5])
-    ax.plot(t, y0 + slope * (t - x0), color="k", lw=1.5)
-    ax.scatter([x0], [y0], color="k", zorder=3)
-    ax.set_xlim(-5, 5)
-    ax.set_xlabel("x")
-    if dax is not None:
-        dax.plot(x, derivative(f, x), color=colour)
-        dax.scatter([x0], [slope], color="k", zorder=3)
-        dax.set_xlabel("x")
+def _draw_tangent(ax: Axes, f: Elementwise, x0: float, *, half_width: float, colour: str,
+                  dot: str, label: str | None = None) -> float:
+    """The tangent of f at x0 (2·half_width long) and a dot on f at x0; returns the slope."""
+    at = torch.tensor([float(x0)])
+    y0, slope = float(f(at)[0]), float(derivative(f, at)[0])
+    t = np.array([x0 - half_width, x0 + half_width])
+    ax.plot(t, y0 + slope * (t - x0), color=colour, lw=2 if label else 1.5, label=label)
+    ax.scatter([x0], [y0], color=dot, zorder=3, edgecolor="k")
     return slope
 
 
+def _draw_function(ax: Axes, f: Elementwise, name: str) -> torch.Tensor:
+    x = torch.linspace(-5, 5, 1001)
+    ax.plot(x, f(x), color=PALETTE[0], label=name)
+    ax.set_xlim(-5, 5)
+    ax.set_xlabel("x")
+    return x
+
+
+@slide_figure
 def activation_figure(name: str = "sigmoid", x0: float = 0.0) -> Figure:
-    """Left: the activation ``name`` (a key of ACTIVATIONS) with its tangent at x0.
+    """Left: the activation ``name`` (a key of ACTIVATION_FUNCTIONS) with its tangent at x0.
     Right: its derivative (autograd) with the slope at x0 marked."""
+    f = activation_function(name)
     fig, (ax, dax) = plt.subplots(1, 2, figsize=(9.0, 3.6))
-    slope = _draw_activation(ax, dax, name, x0, PALETTE[0])
+    x = _draw_function(ax, f, name)
+    slope = _draw_tangent(ax, f, x0, half_width=1.5, colour="k", dot="k")
+    dax.plot(x, derivative(f, x), color=PALETTE[0])
+    dax.scatter([x0], [slope], color="k", zorder=3)
+    dax.set_xlabel("x")
     ax.set_title(f"{name} and its tangent at x = {x0:.1f}", fontsize=14)
     dax.set_title(f"derivative: slope at {x0:.1f} is {slope:.4f}", fontsize=14)
     return fig
 
 
+@slide_figure
 def saturation_figure(name: str = "sigmoid", points: Sequence[float] = (0.0, 2.0, 4.5)) -> Figure:
     """Static fallback of :func:`activation_widget`: one function, tangents at several points;
     far from 0 a sigmoid or tanh is flat (saturated) and its slope is nearly 0."""
-    f = _activation(name)
+    f = activation_function(name)
     fig, ax = plt.subplots(figsize=(8.0, 3.6))
-    x = torch.linspace(-5, 5, 1001)
-    ax.plot(x, f(x), color=PALETTE[0], label=name)
+    _draw_function(ax, f, name)
     for i, x0 in enumerate(points):
-        y0 = float(f(torch.tensor([float(x0)]))[0])
-        slope = float(derivative(f, torch.tensor([float(x0)]))[0])
-        t = np.array([x0 - 1.2, x0 + 1.2])
         colour = PALETTE[(i + 1) % len(PALETTE)]
-        ax.plot(t, y0 + slope * (t - x0), color=colour, lw=2,
-                label=f"slope at {x0:g}: {slope:.4f}")
-        ax.scatter([x0], [y0], color=colour, zorder=3, edgecolor="k")
-    ax.set_xlim(-5, 5)
-    ax.set_xlabel("x")
+        slope = float(derivative(f, torch.tensor([float(x0)]))[0])
+        _draw_tangent(ax, f, x0, half_width=1.2, colour=colour, dot=colour,
+                      label=f"slope at {x0:g}: {slope:.4f}")
     ax.set_title(f"{name}: the further from 0, the flatter", fontsize=14)
     ax.legend(loc="upper left", fontsize=11)
     return fig
@@ -162,30 +135,11 @@ def saturation_figure(name: str = "sigmoid", points: Sequence[float] = (0.0, 2.0
 
 def activation_widget(name: str = "sigmoid", x0: float = 0.0) -> LiveDemo:
     """Pick an activation and move x0: watch the tangent's slope (the local gradient)."""
-    choose = w.Dropdown(options=list(ACTIVATIONS), value=name, description="φ")
+    choose = w.Dropdown(options=list(ACTIVATION_FUNCTIONS), value=name, description="φ")
     return live(activation_figure, {"name": choose, "x0": slider("x₀", x0, -5, 5, 0.1, fmt=".1f")})
 
 
-def chain_slopes(name: str, depth: int, *, x: float = 1.0) -> torch.Tensor:
-    """|dy/dx| after each of ``depth`` neurons y_k = φ(y_{k−1}) (weight 1, bias 0), y_0 = x.
-
-    Returns (depth,) float64: entry k−1 is the product φ′(y_0)·…·φ′(y_{k−1}), by autograd.
-    """
-    if depth < 1:
-        raise ValueError(f"depth must be at least 1, got {depth}")
-    f = _activation(name)
-    x0 = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
-    y, out = x0, []
-    for _ in range(depth):
-        y = f(y)
-        if not y.requires_grad:
-            out.append(0.0)
-            continue
-        (g,) = torch.autograd.grad(y, x0, retain_graph=True)
-        out.append(abs(float(g)))
-    return torch.tensor(out, dtype=torch.float64)
-
-
+@slide_figure
 def vanishing_figure(
     depth: int = 15, *, names: Sequence[str] = ("sigmoid", "tanh", "ReLU"), x: float = 1.0
 ) -> Figure:

@@ -2,7 +2,7 @@
 
 The notebook trains one network per width (``nets = {width: model}``, each mapping (N, 1)
 inputs to (N, 1) outputs) on points ``x`` (N, 1) of a target ``y`` (N, 1); these functions
-draw them:
+draw them (their outputs and errors come from :mod:`nbhelpers.approximation`):
 
 * ``fits_figure(x, y, nets)``: static fallback, one panel per width;
 * ``error_figure(x, y, nets)``: mean squared error against width (log-log);
@@ -21,7 +21,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from torch import nn
 
-from nbhelpers.plotting import PALETTE
+from nbhelpers.approximation import net_mse, net_output
+from nbhelpers.display import PALETTE, slide_figure
 from nbhelpers.widgets import LiveDemo, live
 
 
@@ -34,25 +35,14 @@ def _check(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module]) -> N
         raise ValueError("nets is empty: pass {width: trained model}, e.g. {1: net1, 10: net10}")
 
 
-@torch.no_grad()
-def predict(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """net(x) on the CPU without gradients: (N, 1) -> (N, 1)."""
-    device = next(net.parameters()).device
-    return net(x.to(device)).cpu()
-
-
-def mse(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Mean squared error of net on (x, y), both (N, 1)."""
-    return float(((predict(net, x) - y) ** 2).mean())
-
-
 def _draw_fit(ax: Axes, x: torch.Tensor, y: torch.Tensor, net: nn.Module, width: int) -> None:
     ax.plot(x[:, 0], y[:, 0], color="k", lw=2, ls="--", label="target")
-    ax.plot(x[:, 0], predict(net, x)[:, 0], color=PALETTE[1], lw=2.5, label="network")
-    ax.set_title(f"width {width}: MSE {mse(net, x, y):.3g}", fontsize=13)
+    ax.plot(x[:, 0], net_output(net, x)[:, 0], color=PALETTE[1], lw=2.5, label="network")
+    ax.set_title(f"width {width}: MSE {net_mse(net, x, y):.3g}", fontsize=13)
     ax.set_xlabel("x")
 
 
+@slide_figure
 def fits_figure(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module]) -> Figure:
     """One panel per width: the target (dashed) and the trained network's output."""
     _check(x, y, nets)
@@ -68,10 +58,10 @@ def fits_figure(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module])
 def _draw_errors(ax: Axes, x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module],
                  highlight: int | None = None) -> None:
     widths = sorted(nets)
-    errors = [mse(nets[k], x, y) for k in widths]
+    errors = [net_mse(nets[k], x, y) for k in widths]
     ax.loglog(widths, errors, "o-", color=PALETTE[0])
     if highlight is not None:
-        ax.loglog([highlight], [mse(nets[highlight], x, y)], "o", ms=14, mfc="none",
+        ax.loglog([highlight], [net_mse(nets[highlight], x, y)], "o", ms=14, mfc="none",
                   mec=PALETTE[1], mew=3)
     ax.set_xlabel("hidden units (width)")
     ax.set_ylabel("mean squared error")
@@ -79,6 +69,7 @@ def _draw_errors(ax: Axes, x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, 
     ax.minorticks_off()
 
 
+@slide_figure
 def error_figure(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module]) -> Figure:
     """Training error (MSE) against width, log-log."""
     _check(x, y, nets)
@@ -88,6 +79,7 @@ def error_figure(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module]
     return fig
 
 
+@slide_figure
 def approximation_figure(
     x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module], width: int
 ) -> Figure:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import ipywidgets as w
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from torch import Tensor
 
-from nbhelpers.optim_demo import (
+from nbhelpers.descent import (
     draw_path,
     draw_surface,
     get_surface,
@@ -23,45 +23,48 @@ from nbhelpers.optim_demo import (
     plot_paths,
     verdict,
 )
-from nbhelpers.plotting import PALETTE, SLIDE_RC
+from nbhelpers.display import PALETTE, slide_figure
 from nbhelpers.widgets import LiveDemo, live
 
 
-def _title(surface: str, lr: float, steps: int) -> tuple[str, str]:
+def _title(surface: str, lr: float, steps: int) -> tuple[str, Tensor]:
     s = get_surface(surface)
     path = gradient_descent(s, lr=lr, steps=steps)
     limit = f" (2/λ = {max_stable_lr(s.curvature):g})" if s.curvature else ""
     return f"lr = {lr:.3g}{limit}: {verdict(s, path, steps)}", path
 
 
+@slide_figure
 def descent_figure(*, surface: str = "parabola", lr: float = 0.1, steps: int = 20) -> Figure:
     """``steps`` steps of gradient descent with learning rate ``lr`` on ``surface`` (see
-    :data:`nbhelpers.optim_demo.SURFACES`): the path over the surface (left) and the loss gap
+    :data:`nbhelpers.descent.SURFACES`): the path over the surface (left) and the loss gap
     per step (right), titled with how the run went."""
     title, path = _title(surface, lr, steps)
     return plot_paths(surface, {f"lr = {lr:.3g}": path}, title=title)
 
 
+@slide_figure
 def descent_grid_figure(
     *, surface: str = "parabola", lrs: Sequence[float] = (0.05, 0.4, 1.02), steps: int = 12
 ) -> Figure:
-    """One panel per learning rate in ``lrs`` (at most 4): the gradient-descent path on
-    ``surface``, titled with the learning rate and how the run went."""
+    """One panel per learning rate in ``lrs`` (at most 4; four share the 11 in slide width):
+    the gradient-descent path on ``surface``, titled with the learning rate and how the run
+    went."""
     if not 1 <= len(lrs) <= 4:
         raise ValueError(f"give 1 to 4 learning rates, got {len(lrs)}")
     s = get_surface(surface)
-    with mpl.rc_context(SLIDE_RC):
-        fig, axes = plt.subplots(1, len(lrs), figsize=(3.5 * len(lrs), 3.6), squeeze=False)
-        for i, (ax, lr) in enumerate(zip(axes[0], lrs, strict=True)):
-            path = gradient_descent(s, lr=lr, steps=steps)
-            draw_surface(ax, s)
-            draw_path(ax, s, path, color=PALETTE[i % len(PALETTE)])
-            ax.set_title(f"lr = {lr:g}\n{verdict(s, path, steps)}", fontsize=14)
-            if i:
-                ax.set_ylabel("")
-        if s.curvature:
-            fig.suptitle(f"{s.formula}: curvature λ = {s.curvature:g}, so lr must stay below "
-                         f"2/λ = {max_stable_lr(s.curvature):g}", fontsize=14)
+    n = len(lrs)
+    fig, axes = plt.subplots(1, n, figsize=(min(11.0, 3.5 * n), 3.6), squeeze=False)
+    for i, (ax, lr) in enumerate(zip(axes[0], lrs, strict=True)):
+        path = gradient_descent(s, lr=lr, steps=steps)
+        draw_surface(ax, s)
+        draw_path(ax, s, path, color=PALETTE[i % len(PALETTE)])
+        ax.set_title(f"lr = {lr:g}\n{verdict(s, path, steps)}", fontsize=14 if n < 4 else 13)
+        if i:
+            ax.set_ylabel("")
+    if s.curvature:
+        fig.suptitle(f"{s.formula}: curvature λ = {s.curvature:g}, so lr must stay below "
+                     f"2/λ = {max_stable_lr(s.curvature):g}", fontsize=14)
     return fig
 
 

@@ -1,15 +1,16 @@
 """Lecture 08 demo: take a test digit, disturb it, and watch the trained network's answer.
 
-- :func:`perturb` shifts, rotates, adds noise to and erases part of one 28×28 digit (pure).
-- :func:`class_probabilities` runs a classifier on one digit: the softmax over the 10 classes.
+The maths is in :mod:`nbhelpers.digits` (:func:`~nbhelpers.digits.perturb`,
+:func:`~nbhelpers.digits.class_probabilities`); this module draws it:
+
 - :func:`digit_figure` draws the (disturbed) digit next to the class-probability bars.
 - :func:`perturbations_figure` is the static fallback: one digit under several disturbances,
   each titled with the prediction and its confidence.
 - :func:`digit_widget` wraps :func:`digit_figure` in sliders (which test digit, shift,
   rotation, noise, erased square).
 
-Images are pixels in [0, 1] (as ``ToTensor`` gives them); the functions normalise them with
-the training set's mean and std before they reach the model, as in training.
+Images are pixels in [0, 1] (as ``ToTensor`` gives them); they are normalised with the
+training set's mean and std before they reach the model, as in training.
 """
 
 from __future__ import annotations
@@ -18,26 +19,20 @@ from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as w
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import torch
-import torchvision.transforms.functional as TF
 from matplotlib.figure import Figure
 from torch import nn
 
-from nbhelpers.plotting import PALETTE, SLIDE_RC, WRONG, show_images
+from nbhelpers.digits import class_probabilities, normalisation_stats, perturb
+from nbhelpers.display import PALETTE, WRONG, slide_figure
+from nbhelpers.plotting import show_images
 from nbhelpers.widgets import LiveDemo, live
 
-__all__ = [
-    "DEFAULT_PERTURBATIONS",
-    "class_probabilities",
-    "digit_figure",
-    "digit_widget",
-    "perturb",
-    "perturbations_figure",
-]
+__all__ = ["DEFAULT_PERTURBATIONS", "digit_figure", "digit_widget", "perturbations_figure"]
 
-#: The disturbances the static figure shows: (title, keyword arguments of :func:`perturb`).
+#: The disturbances the static figure shows: (title, keyword arguments of
+#: :func:`nbhelpers.digits.perturb`).
 DEFAULT_PERTURBATIONS: list[tuple[str, dict[str, Any]]] = [
     ("original", {}),
     ("shift 5 px", {"shift_x": 5}),
@@ -48,110 +43,6 @@ DEFAULT_PERTURBATIONS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _image(image: Any) -> torch.Tensor:
-    """One digit as a 28×28-ish float tensor (accepts H×W or 1×H×W)."""
-    if not isinstance(image, torch.Tensor):
-        raise TypeError(f"image must be a torch tensor (H×W or 1×H×W), got {type(image).__name__}")
-    x = image.detach().cpu().float()
-    if x.ndim == 3 and x.shape[0] == 1:
-        x = x[0]
-    if x.ndim != 2:
-        raise ValueError(f"image must be one grey image H×W or 1×H×W, got {tuple(image.shape)}")
-    return x
-
-
-def perturb(
-    image: torch.Tensor,
-    *,
-    shift_x: int = 0,
-    shift_y: int = 0,
-    angle: float = 0.0,
-    noise: float = 0.0,
-    erase: int = 0,
-    seed: int = 0,
-) -> torch.Tensor:
-    """A disturbed copy of one digit ``image`` (H×W or 1×H×W, pixels in [0, 1]); returns H×W.
-
-    In this order: rotate by ``angle`` degrees (counter-clockwise, about the centre, bilinear),
-    shift by ``shift_x`` pixels right and ``shift_y`` pixels down (what moves out is lost,
-    what comes in is black), black out a centred ``erase``×``erase`` square, add Gaussian noise
-    with standard deviation ``noise`` (drawn from a generator seeded with ``seed``, so the
-    same settings give the same image), and clip to [0, 1].
-    """
-    x = _image(image)
-    h, wd = x.shape
-    for value, name in ((shift_x, "shift_x"), (shift_y, "shift_y"), (erase, "erase")):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int number of pixels, got {value!r}")
-    if not 0 <= erase <= min(h, wd):
-        raise ValueError(f"erase must be between 0 and {min(h, wd)} pixels, got {erase}")
-    if noise < 0:
-        raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
-    out = x
-    if angle:
-        out = TF.rotate(out[None], float(angle), interpolation=TF.InterpolationMode.BILINEAR)[0]
-    if shift_x or shift_y:
-        shifted = torch.zeros_like(out)
-        src = out[max(0, -shift_y):h - max(0, shift_y), max(0, -shift_x):wd - max(0, shift_x)]
-        if src.numel():
-            top, left = max(0, shift_y), max(0, shift_x)
-            shifted[top:top + src.shape[0], left:left + src.shape[1]] = src
-        out = shifted
-    if erase:
-        out = out.clone()
-        top, left = (h - erase) // 2, (wd - erase) // 2
-        out[top:top + erase, left:left + erase] = 0.0
-    if noise:
-        g = torch.Generator().manual_seed(seed)
-        out = out + noise * torch.randn(out.shape, generator=g)
-    return out.clamp(0.0, 1.0)
-
-
-def _stats(mean: float | None, std: float | None) -> tuple[float, float]:
-    if mean is None or std is None:
-        from nbhelpers.data import mean_std
-
-        m, s = mean_std("mnist")
-        mean = m if mean is None else mean
-        std = s if std is None else std
-    if std <= 0:
-        raise ValueError(f"std must be positive, got {std}")
-    return float(mean), float(std)
-
-
-def class_probabilities(
-    model: nn.Module,
-    images: torch.Tensor,
-    *,
-    mean: float | None = None,
-    std: float | None = None,
-) -> torch.Tensor:
-    """Softmax class probabilities of ``model`` for digits with pixels in [0, 1].
-
-    ``images``: one digit H×W (returns shape ``(C,)``) or a batch N×H×W / N×1×H×W (returns
-    ``(N, C)``). Pixels are normalised with ``mean``/``std`` (default: the MNIST training
-    set's, computed by :func:`nbhelpers.data.mean_std`); the model runs in eval mode without
-    gradients, on its own device, and gets back the mode it had.
-    """
-    from nbhelpers.training import predict
-
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"images must be a torch tensor, got {type(images).__name__}")
-    single = images.ndim == 2
-    x = images.detach().cpu().float()
-    if single:
-        x = x[None, None]
-    elif x.ndim == 3:
-        x = x[:, None]
-    if x.ndim != 4 or x.shape[1] != 1:
-        raise ValueError(f"images must be H×W, N×H×W or N×1×H×W, got {tuple(images.shape)}")
-    m, s = _stats(mean, std)
-    probs = predict(model, (x - m) / s, probs=True)
-    return probs[0] if single else probs
-
-
 def _classes(classes: Sequence[str] | None, n: int) -> list[str]:
     names = [str(c) for c in classes] if classes is not None else [str(i) for i in range(n)]
     if len(names) != n:
@@ -159,6 +50,7 @@ def _classes(classes: Sequence[str] | None, n: int) -> list[str]:
     return names
 
 
+@slide_figure
 def digit_figure(
     model: nn.Module,
     image: torch.Tensor,
@@ -180,25 +72,25 @@ def digit_figure(
     names = _classes(classes, len(probs))
     pred = int(probs.argmax())
     wrong = label is not None and pred != int(label)
-    with mpl.rc_context(SLIDE_RC):
-        fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(9, 3.6), width_ratios=[1, 2.2])
-        ax_img.imshow(x.numpy(), cmap="gray", vmin=0, vmax=1)
-        ax_img.set_xticks([])
-        ax_img.set_yticks([])
-        ax_img.grid(False)
-        ax_img.set_title("input" if label is None else f"true: {names[int(label)]}")
-        colours = ["#BBBBBB"] * len(probs)
-        colours[pred] = WRONG if wrong else PALETTE[0]
-        ax_bar.bar(range(len(probs)), probs.numpy(), color=colours)
-        ax_bar.set_xticks(range(len(probs)), names, rotation=45 if classes else 0,
-                          ha="right" if classes else "center")
-        ax_bar.set_ylim(0, 1.05)
-        ax_bar.set_ylabel("probability")
-        ax_bar.set_title(f"prediction: {names[pred]} ({probs[pred]:.1%})",
-                         color=WRONG if wrong else "black")
+    fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(9, 3.6), width_ratios=[1, 2.2])
+    ax_img.imshow(x.numpy(), cmap="gray", vmin=0, vmax=1)
+    ax_img.set_xticks([])
+    ax_img.set_yticks([])
+    ax_img.grid(False)
+    ax_img.set_title("input" if label is None else f"true: {names[int(label)]}")
+    colours = ["#BBBBBB"] * len(probs)
+    colours[pred] = WRONG if wrong else PALETTE[0]
+    ax_bar.bar(range(len(probs)), probs.numpy(), color=colours)
+    ax_bar.set_xticks(range(len(probs)), names, rotation=45 if classes else 0,
+                      ha="right" if classes else "center")
+    ax_bar.set_ylim(0, 1.05)
+    ax_bar.set_ylabel("probability")
+    ax_bar.set_title(f"prediction: {names[pred]} ({probs[pred]:.1%})",
+                     color=WRONG if wrong else "black")
     return fig
 
 
+@slide_figure
 def perturbations_figure(
     model: nn.Module,
     image: torch.Tensor,
@@ -240,7 +132,7 @@ def digit_widget(
         raise ValueError(f"labels has {len(labels)} entries but there are {len(images)} images")
     if not 0 <= index < len(images):
         raise ValueError(f"index must be in [0, {len(images)}), got {index}")
-    m, s = _stats(mean, std)
+    m, s = normalisation_stats(mean, std)
     size = images.shape[-1]
 
     def draw(index: int, shift_x: int, shift_y: int, angle: float, noise: float,

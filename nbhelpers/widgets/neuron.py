@@ -1,10 +1,14 @@
-"""Lecture 01 demos: a perceptron's decision line over the unit square, with its truth table.
+"""Neurons drawn: a perceptron's decision line over the unit square with its truth table
+(lecture 01), and a network of neurons (lecture 03).
 
 Pure figure functions (``perceptron_figure``, ``gates_figure``, ``xor_figure``,
-``training_figure``) and one widget (``perceptron_widget``: sliders for w1, w2, b).
+``training_figure``, ``network_figure``) and one widget (``perceptron_widget``: sliders for
+w1, w2, b). The perceptron itself is :mod:`nbhelpers.neuron`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,15 +16,16 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nbhelpers.display import PALETTE, slide_figure
 from nbhelpers.neuron import BINARY_INPUTS, gate_name, truth_table
 from nbhelpers.widgets import LiveDemo, live, slider
 
-ON, OFF = "#D55E00", "#0072B2"  # output 1 / output 0 (Okabe-Ito vermillion / blue)
-LIM = (-0.5, 1.5)
+ON, OFF = PALETTE[1], PALETTE[0]  # output 1 / output 0 (Okabe-Ito vermillion / blue)
+_LIM = (-0.5, 1.5)
 
 
-def draw_line(
-    ax: Axes, w1: float, w2: float, b: float, *, lim: tuple[float, float] = LIM,
+def _draw_line(
+    ax: Axes, w1: float, w2: float, b: float, *, lim: tuple[float, float] = _LIM,
     shade: bool = True, colour: str = "k", lw: float = 2.5, label: str | None = None,
 ) -> None:
     """Draw the line w1·x1 + w2·x2 + b = 0 on ``ax`` and (with ``shade``) tint the half-plane
@@ -38,7 +43,7 @@ def draw_line(
         ax.plot([-b / w1] * 2, [lo - 1, hi + 1], color=colour, lw=lw, label=label)
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
-    if lim == LIM:
+    if lim == _LIM:
         ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
         ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
     ax.set_aspect("equal")
@@ -46,7 +51,7 @@ def draw_line(
     ax.set_ylabel("$x_2$", labelpad=-4)
 
 
-def draw_corners(ax: Axes, outputs: torch.Tensor, *, points: torch.Tensor = BINARY_INPUTS) -> None:
+def _draw_corners(ax: Axes, outputs: torch.Tensor, *, points: torch.Tensor = BINARY_INPUTS) -> None:
     """The inputs as dots coloured by their output (0 blue, 1 orange), each labelled 0/1."""
     for (x1, x2), y in zip(points.tolist(), torch.as_tensor(outputs).tolist(), strict=True):
         ax.scatter([x1], [x2], s=260, color=ON if y else OFF, edgecolor="k", zorder=3)
@@ -54,13 +59,14 @@ def draw_corners(ax: Axes, outputs: torch.Tensor, *, points: torch.Tensor = BINA
                     fontsize=15, fontweight="bold")
 
 
+@slide_figure
 def perceptron_figure(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> Figure:
     """One perceptron y = step(w1·x1 + w2·x2 + b): its decision line over the unit square
     (left) and its truth table (right), titled with the gate it implements."""
     outputs = truth_table(w1, w2, b)
     fig, (ax, tab) = plt.subplots(1, 2, figsize=(8.5, 3.8), width_ratios=[1, 1.1])
-    draw_line(ax, w1, w2, b)
-    draw_corners(ax, outputs)
+    _draw_line(ax, w1, w2, b)
+    _draw_corners(ax, outputs)
     name = gate_name(outputs)
     ax.set_title(f"w=({w1:.1f}, {w2:.1f}), b={b:.1f}", fontsize=14)
     z = BINARY_INPUTS @ torch.tensor([float(w1), float(w2)]) + float(b)
@@ -83,13 +89,18 @@ def perceptron_figure(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> Figu
 GATE_WEIGHTS = {"AND": (1.0, 1.0, -1.5), "OR": (1.0, 1.0, -0.5), "NAND": (-2.0, -2.0, 3.0)}
 
 
+@slide_figure
 def gates_figure(gates: dict[str, tuple[float, float, float]] | None = None) -> Figure:
-    """Static fallback of the widget: one decision panel per gate (default AND, OR, NAND)."""
+    """Static fallback of the widget: one decision panel per gate (default AND, OR, NAND);
+    up to four fit the slide width."""
     gates = gates or GATE_WEIGHTS
-    fig, axes = plt.subplots(1, len(gates), figsize=(3.4 * len(gates), 3.8), squeeze=False)
+    if not 1 <= len(gates) <= 4:
+        raise ValueError(f"give 1 to 4 gates, got {len(gates)}")
+    n = len(gates)
+    fig, axes = plt.subplots(1, n, figsize=(min(11.0, 3.4 * n), 3.8), squeeze=False)
     for ax, (name, (w1, w2, b)) in zip(axes[0], gates.items(), strict=True):
-        draw_line(ax, w1, w2, b)
-        draw_corners(ax, truth_table(w1, w2, b))
+        _draw_line(ax, w1, w2, b)
+        _draw_corners(ax, truth_table(w1, w2, b))
         ax.set_title(f"{name}: w=({w1:g}, {w2:g}), b={b:g}", fontsize=13)
     return fig
 
@@ -103,6 +114,7 @@ def perceptron_widget(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> Live
     })
 
 
+@slide_figure
 def xor_figure() -> Figure:
     """XOR = AND(OR(x), NAND(x)). Left: input space with the OR and NAND lines; the band
     between them is where the network outputs 1. Right: the hidden space (h1, h2) = (OR, NAND),
@@ -110,19 +122,19 @@ def xor_figure() -> Figure:
     xor = torch.tensor([0.0, 1.0, 1.0, 0.0])
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.7))
     (a1, a2, ab), (n1, n2, nb) = GATE_WEIGHTS["OR"], GATE_WEIGHTS["NAND"]
-    g = np.linspace(*LIM, 301)
+    g = np.linspace(*_LIM, 301)
     gx, gy = np.meshgrid(g, g)
     band = (a1 * gx + a2 * gy + ab > 0) & (n1 * gx + n2 * gy + nb > 0)
     left.contourf(gx, gy, band.astype(float), levels=[-0.5, 0.5, 1.5], colors=[OFF, ON],
                   alpha=0.15)
-    draw_line(left, a1, a2, ab, shade=False, colour="#009E73", label="OR line")
-    draw_line(left, n1, n2, nb, shade=False, colour="#CC79A7", label="NAND line")
-    draw_corners(left, xor)
+    _draw_line(left, a1, a2, ab, shade=False, colour=PALETTE[2], label="OR line")
+    _draw_line(left, n1, n2, nb, shade=False, colour=PALETTE[3], label="NAND line")
+    _draw_corners(left, xor)
     left.set_title("input space: XOR")
     left.legend(loc="lower right", fontsize=10, framealpha=0.9)
     hidden = torch.stack([truth_table(a1, a2, ab), truth_table(n1, n2, nb)], dim=1)
-    draw_line(right, *GATE_WEIGHTS["AND"])
-    draw_corners(right, xor, points=hidden)
+    _draw_line(right, *GATE_WEIGHTS["AND"])
+    _draw_corners(right, xor, points=hidden)
     right.annotate("from 01 and 10", (1.0, 1.0), xytext=(0.35, 1.3), fontsize=11,
                    arrowprops={"arrowstyle": "->"})
     right.set_xlabel("$h_1$ = OR($x$)")
@@ -131,6 +143,7 @@ def xor_figure() -> Figure:
     return fig
 
 
+@slide_figure
 def training_figure(
     X: torch.Tensor, y: torch.Tensor, lines: list[tuple[torch.Tensor, float]], *,
     true_line: tuple[float, float, float] | None = None, lim: tuple[float, float] = (0.0, 1.0),
@@ -146,15 +159,52 @@ def training_figure(
     n = len(lines)
     for k, (w, b) in enumerate(lines):
         last = k == n - 1
-        draw_line(ax, float(w[0]), float(w[1]), float(b), lim=lim, shade=last,
+        _draw_line(ax, float(w[0]), float(w[1]), float(b), lim=lim, shade=last,
                   colour="k" if last else "0.55", lw=2.5 if last else 1.0,
                   label="learned" if last else ("after each epoch" if k == 0 else None))
     if true_line is not None:
-        draw_line(ax, *true_line, lim=lim, shade=False, colour="#009E73", lw=2,
+        _draw_line(ax, *true_line, lim=lim, shade=False, colour=PALETTE[2], lw=2,
                   label="generating line")
         ax.get_lines()[-1].set_linestyle("--")
     for label, colour in ((0, OFF), (1, ON)):
         pts = X[y == label]
         ax.scatter(pts[:, 0], pts[:, 1], s=45, color=colour, edgecolor="k", zorder=3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
+    return fig
+
+
+@slide_figure
+def network_figure(
+    sizes: Sequence[int],
+    *,
+    labels: Sequence[str] | None = None,
+    figsize: tuple[float, float] = (7.0, 3.0),
+) -> Figure:
+    """A fully connected network drawn as circles (neurons) and lines (weights).
+
+    sizes: neurons per layer, input first, e.g. (4, 5, 3); at most 12 per layer.
+    labels: one caption per layer (default "input", "hidden", ..., "output").
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(not isinstance(n, int) or not 1 <= n <= 12 for n in sizes):
+        raise ValueError(f"sizes must list at least two layers of 1..12 neurons, got {sizes}")
+    if labels is None:
+        hidden = ["hidden"] if len(sizes) == 3 else [f"hidden {i}" for i in range(1, len(sizes) - 1)]
+        labels = ["input", *hidden, "output"]
+    if len(labels) != len(sizes):
+        raise ValueError(f"need one label per layer: {len(sizes)} layers, {len(labels)} labels")
+    fig, ax = plt.subplots(figsize=figsize)
+    top = max(sizes)
+    ys = [[(n - 1) / 2 - i for i in range(n)] for n in sizes]  # each layer centred on y = 0
+    for layer in range(len(sizes) - 1):
+        for y0 in ys[layer]:
+            for y1 in ys[layer + 1]:
+                ax.plot([layer, layer + 1], [y0, y1], color="0.6", lw=0.8, zorder=1)
+    colours = [PALETTE[0]] + [PALETTE[2]] * (len(sizes) - 2) + [PALETTE[1]]
+    for layer, (col, colour) in enumerate(zip(ys, colours, strict=True)):
+        ax.scatter([layer] * len(col), col, s=380, color=colour, zorder=2, edgecolor="k")
+        ax.text(layer, -top / 2, f"{labels[layer]}: {sizes[layer]}", ha="center", va="top")
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-top / 2 - 0.6, top / 2)
+    ax.axis("off")
     return fig

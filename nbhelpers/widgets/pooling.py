@@ -9,17 +9,16 @@ size, the stride and max/avg.
 from __future__ import annotations
 
 import ipywidgets as w
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from nbhelpers.display import PALETTE, slide_figure
 from nbhelpers.kernels import conv_output_size, pool2d
-from nbhelpers.plotting import PALETTE, SLIDE_RC
 from nbhelpers.widgets import LiveDemo, live
-from nbhelpers.widgets.convolution import _number_grid
+from nbhelpers.widgets.grids import hatch, number_grid
 
 __all__ = ["EXAMPLE_POOL_INPUT", "pooling_figure", "pooling_widget"]
 
@@ -32,9 +31,10 @@ EXAMPLE_POOL_INPUT = torch.tensor(
      [2, 5, 1, 0, 1, 4],
      [1, 0, 3, 2, 6, 2]], dtype=torch.float32)
 
-_COLOURS = [PALETTE[i] for i in (0, 1, 2, 3, 4, 5)]
+_COLOURS = PALETTE[:6]
 
 
+@slide_figure
 def pooling_figure(
     *,
     x: torch.Tensor | None = None,
@@ -53,33 +53,31 @@ def pooling_figure(
     h_out = conv_output_size(x.shape[0], kernel_size, stride=s)
     w_out = conv_output_size(x.shape[1], kernel_size, stride=s)
     covered = np.zeros(x.shape, dtype=bool)
-    with mpl.rc_context(SLIDE_RC):
-        fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), width_ratios=[x.shape[1], max(w_out, 2)])
-        _number_grid(axes[0], x.numpy())
-        _number_grid(axes[1], out.numpy(), fmt=".3g")
-        for r in range(h_out):
-            for c in range(w_out):
-                colour = _COLOURS[(r * w_out + c) % len(_COLOURS)]
-                top, left = r * s, c * s
-                covered[top:top + kernel_size, left:left + kernel_size] = True
-                inset = 0.06 * ((r * w_out + c) % 3)  # overlapping windows stay visible
-                axes[0].add_patch(Rectangle(
-                    (left - 0.5 + inset, top - 0.5 + inset), kernel_size - 2 * inset,
-                    kernel_size - 2 * inset, fill=False, edgecolor=colour, linewidth=3,
-                    zorder=5, clip_on=False))
-                if mode == "max":
-                    win = x[top:top + kernel_size, left:left + kernel_size]
-                    i, j = divmod(int(win.argmax()), kernel_size)
-                    axes[0].add_patch(Rectangle((left + j - 0.5, top + i - 0.5), 1, 1,
-                                                color=colour, alpha=0.35, zorder=2))
-                axes[1].add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=colour, alpha=0.35,
-                                            zorder=2))
-        for i, j in zip(*np.nonzero(~covered), strict=True):
-            axes[0].add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="none", hatch="//",
-                                        edgecolor="#BBBBBB", linewidth=0, zorder=3))
-        axes[0].set_title(f"input {x.shape[0]}×{x.shape[1]}", fontsize=13)
-        axes[1].set_title(f"{mode} pool {kernel_size}×{kernel_size}, stride {s}\n"
-                          f"→ output {h_out}×{w_out}", fontsize=13)
+    fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), width_ratios=[x.shape[1], max(w_out, 2)])
+    number_grid(axes[0], x.numpy())
+    number_grid(axes[1], out.numpy(), fmt=".3g")
+    for r in range(h_out):
+        for c in range(w_out):
+            colour = _COLOURS[(r * w_out + c) % len(_COLOURS)]
+            top, left = r * s, c * s
+            covered[top:top + kernel_size, left:left + kernel_size] = True
+            inset = 0.06 * ((r * w_out + c) % 3)  # overlapping windows stay visible
+            axes[0].add_patch(Rectangle(
+                (left - 0.5 + inset, top - 0.5 + inset), kernel_size - 2 * inset,
+                kernel_size - 2 * inset, fill=False, edgecolor=colour, linewidth=3,
+                zorder=5, clip_on=False))
+            if mode == "max":
+                win = x[top:top + kernel_size, left:left + kernel_size]
+                i, j = divmod(int(win.argmax()), kernel_size)
+                axes[0].add_patch(Rectangle((left + j - 0.5, top + i - 0.5), 1, 1,
+                                            color=colour, alpha=0.35, zorder=2))
+            axes[1].add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=colour, alpha=0.35,
+                                        zorder=2))
+    for i, j in zip(*np.nonzero(~covered), strict=True):
+        hatch(axes[0], j - 0.5, i - 0.5)
+    axes[0].set_title(f"input {x.shape[0]}×{x.shape[1]}", fontsize=13)
+    axes[1].set_title(f"{mode} pool {kernel_size}×{kernel_size}, stride {s}\n"
+                      f"→ output {h_out}×{w_out}", fontsize=13)
     return fig
 
 

@@ -1,0 +1,98 @@
+"""Exercises of lecture 06 (convolution filters): the output-size formula, a horizontal-edge
+kernel, and the parameter count of a ``Conv2d``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from nbhelpers.check import Result, call, correct, exercise, not_yet
+
+_SIZE_CASES = [  # (N, F, P, S): the lecture's examples first, then strides that do not fit
+    (7, 3, 0, 1), (7, 3, 0, 2), (7, 3, 0, 3), (28, 5, 2, 1), (28, 5, 2, 2), (32, 3, 1, 2),
+    (10, 4, 0, 3), (9, 2, 1, 4), (224, 7, 3, 2), (5, 5, 0, 1), (6, 3, 2, 5),
+]
+
+
+def _torch_size(n: int, f: int, p: int, s: int) -> int:
+    """The output length torch gives a 1-D convolution (the reference, measured not computed)."""
+    return F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, f), padding=p, stride=s).shape[-1]
+
+
+@exercise
+def conv_output_size_formula(fn: Callable[[int, int, int, int], Any]) -> Result:
+    """``fn(n, f, p, s)``: the output size of a convolution with input size n, kernel f,
+    padding p and stride s (an int), checked against the shapes torch produces."""
+    for n, f, p, s in _SIZE_CASES:
+        got = call(fn, n, f, p, s)
+        where = f"N={n}, F={f}, P={p}, S={s}"
+        if isinstance(got, float) and not got.is_integer():
+            return not_yet(f"for {where} you return {got:g}: a size is a whole number of "
+                           "positions; a window that does not fit is dropped, so round down "
+                           "(// or math.floor).")
+        if got != _torch_size(n, f, p, s):
+            return not_yet(f"for {where} you return {got}, which is not the size torch gives. "
+                           "Count the input padded on both sides, subtract the kernel, divide "
+                           "by the stride (rounding down), and do not forget the first "
+                           "position.")
+    return correct(f"your formula matches torch in all {len(_SIZE_CASES)} cases.")
+
+
+def _edge_images() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """12×12 images: flat, a horizontal edge (dark top, bright bottom), a vertical edge."""
+    flat = torch.full((12, 12), 0.5)
+    horizontal = torch.zeros(12, 12)
+    horizontal[6:] = 1.0
+    return flat, horizontal, horizontal.T.contiguous()
+
+
+@exercise
+def conv_horizontal_edge_kernel(kernel: Any) -> Result:
+    """``kernel``: a 3×3 kernel (tensor or nested list) that responds to a *horizontal* edge
+    (brightness changing from top to bottom), not to a vertical edge, and gives 0 on a flat
+    image."""
+    k = torch.as_tensor(kernel, dtype=torch.float32)
+    if k.shape != (3, 3):
+        return not_yet(f"the kernel must be 3×3, got shape {tuple(k.shape)}.")
+    if not torch.isfinite(k).all() or k.abs().sum() == 0:
+        return not_yet("all weights are zero (or not finite): such a kernel sees nothing.")
+    flat, horizontal, vertical = (F.conv2d(img[None, None], k[None, None]).abs().max().item()
+                                  for img in _edge_images())
+    scale = k.abs().sum().item()
+    if flat > 0.01 * scale:
+        return not_yet("on a flat (constant) image your kernel does not give 0: make its "
+                       "weights add up to 0, so it only reacts to changes.")
+    if horizontal < 0.1 * scale and vertical >= 0.1 * scale:
+        return not_yet("your kernel reacts to vertical edges (dark left, bright right) instead: "
+                       "a horizontal edge changes from top to bottom.")
+    if horizontal < 0.1 * scale:
+        return not_yet("your kernel hardly reacts to a horizontal edge (dark above, bright "
+                       "below): weigh the rows above and below the centre differently.")
+    if vertical > 0.1 * horizontal:
+        return not_yet("your kernel also reacts to vertical edges (dark left, bright right): "
+                       "make every column of the kernel add up to 0.")
+    return correct("it finds horizontal edges and ignores vertical ones and flat regions.")
+
+
+_PARAM_CASES = [(1, 1, 3, True), (1, 10, 3, True), (3, 16, 5, True), (16, 32, 3, False),
+                (8, 4, 1, True), (64, 128, 7, True)]
+
+
+@exercise
+def conv_param_count(fn: Callable[..., int]) -> Result:
+    """``fn(c_in, c_out, k, bias=True)``: the number of parameters of
+    ``nn.Conv2d(c_in, c_out, k, bias=bias)``, checked against ``numel``."""
+    for c_in, c_out, k, bias in _PARAM_CASES:
+        want = sum(p.numel() for p in nn.Conv2d(c_in, c_out, k, bias=bias).parameters())
+        got = call(fn, c_in, c_out, k, bias=bias)
+        if got != want:
+            hint = ("each of the C_out kernels has one k×k slice per input channel"
+                    if bias else "without a bias there is nothing but the weight tensor")
+            return not_yet(f"for Conv2d({c_in}, {c_out}, {k}, bias={bias}) you count {got!r}, "
+                           f"which is not what torch stores. Hint: {hint}; the bias has one "
+                           "value per output channel.")
+    return correct("your count matches numel() for every layer tried.")

@@ -1,0 +1,95 @@
+"""Exercises of lecture 08 (the MNIST CNN): the test loop, a Conv2d parameter count, and an MLP
+that reaches 97.5 % on the MNIST test set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import nn
+
+from nbhelpers.check import Result, call, correct, exercise, not_yet, number, tiny_classifier
+
+#: Test accuracy the MLP exercise asks for.
+_MLP_TARGET = 0.975
+
+_Batches = Sequence[tuple[torch.Tensor, torch.Tensor]]
+
+
+def _batches(n: int, batch_size: int, seed: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Random (x (B, 1, 4, 4), y (B,)) batches for :func:`tiny_classifier`."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 1, 4, 4, generator=g)
+    y = torch.randint(0, 3, (n,), generator=g)
+    return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, n, batch_size)]
+
+
+def _accuracy(model: nn.Module, batches: _Batches) -> float:
+    """The fraction of images whose argmax score is the label (eval mode, no graph); the
+    model's mode is restored afterwards."""
+    was_training = model.training
+    model.eval()
+    right = total = 0
+    with torch.no_grad():
+        for x, y in batches:
+            right += (model(x).argmax(1) == y).sum().item()
+            total += len(y)
+    model.train(was_training)
+    return right / total
+
+
+@exercise
+def mnist_test_accuracy(fn: Callable[[nn.Module, _Batches], float]) -> Result:
+    """``fn(model, batches) -> float``: test accuracy in [0, 1] over (x, y) batches."""
+    batches = _batches(203, 50, seed=1)  # a last, smaller batch: averaging must be per image
+    expected = _accuracy(tiny_classifier(), batches)
+    model = tiny_classifier()
+    got = number(call(fn, model, batches))
+    if 1 < got <= 100:
+        return not_yet("return a fraction in [0, 1], not a percentage")
+    if model.training:
+        return not_yet("the model has dropout and batch norm: call model.eval() before "
+                       "testing, otherwise every run gives a different answer")
+    if abs(got - expected) > 1e-9:
+        return not_yet("count correct predictions (argmax over the classes equals the label) "
+                       "over all batches, then divide by the number of images (not by the "
+                       "number of batches)")
+    if number(call(fn, model, batches)) != got:
+        return not_yet("two calls give different accuracies: is the model in eval mode?")
+    return correct("that is the test loop of every PyTorch tutorial.")
+
+
+@exercise
+def mnist_conv_params(fn: Callable[[int, int, int], int]) -> Result:
+    """``fn(c_in, c_out, k) -> int``: parameters of ``nn.Conv2d(c_in, c_out, k)`` (with bias)."""
+    for c_in, c_out, k in [(1, 8, 5), (8, 16, 5), (3, 64, 3), (32, 64, 3), (16, 1, 1)]:
+        got = call(fn, c_in, c_out, k)
+        expected = sum(p.numel() for p in nn.Conv2d(c_in, c_out, k).parameters())
+        if not isinstance(got, int | torch.Tensor) or int(got) != expected:
+            if got == c_out * k * k + c_out:
+                return not_yet("each kernel spans every input channel: it has c_in × k × k "
+                               "weights")
+            if got == c_in * c_out * k * k:
+                return not_yet("almost: every output channel also has a bias")
+            return not_yet(f"for Conv2d({c_in}, {c_out}, {k}) count the weights of all kernels "
+                           "and the biases")
+    return correct("the count does not depend on the image size: weights are shared.")
+
+
+@exercise
+def mnist_mlp_accuracy(model: nn.Module) -> Result:
+    """A trained MLP (no convolutions) that reaches 97.5 % on the MNIST test set (normalised
+    inputs of shape (N, 1, 28, 28))."""
+    if not isinstance(model, nn.Module):
+        return not_yet(f"pass your trained model (an nn.Module), not {type(model).__name__}")
+    if any(isinstance(m, nn.modules.conv._ConvNd) for m in model.modules()):
+        return not_yet("this exercise is about an MLP: use nn.Linear layers only")
+    from nbhelpers.data import load_tensors
+
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    x, y = load_tensors("mnist", train=False, device=device)
+    acc = _accuracy(model, [(x[i:i + 2000], y[i:i + 2000]) for i in range(0, len(y), 2000)])
+    if acc < _MLP_TARGET:
+        return not_yet(f"test accuracy {acc:.2%} is below {_MLP_TARGET:.1%}: a wider hidden "
+                       "layer, Adam (lr about 1e-3) and a few more epochs help")
+    return correct(f"over {_MLP_TARGET:.1%} test accuracy without a single convolution.")

@@ -1,0 +1,136 @@
+"""Lecture 08: disturb one test digit, and a trained classifier's probabilities for digits.
+
+- :func:`perturb` shifts, rotates, erases part of and adds noise to one digit (pure).
+- :func:`class_probabilities` runs a classifier on digits with pixels in [0, 1]: the softmax
+  over the classes, after the same normalisation as in training.
+- :func:`normalisation_stats` is the (mean, std) those two use (default: MNIST's).
+
+Images are pixels in [0, 1] (as ``ToTensor`` gives them). The digit widget
+(:mod:`nbhelpers.widgets.digits`) draws both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torchvision.transforms.functional as TF
+from torch import nn
+
+__all__ = ["class_probabilities", "normalisation_stats", "perturb"]
+
+
+def _image(image: Any) -> torch.Tensor:
+    """One digit as an H×W float tensor on the CPU (accepts H×W or 1×H×W)."""
+    if not isinstance(image, torch.Tensor):
+        raise TypeError(f"image must be a torch tensor (H×W or 1×H×W), got {type(image).__name__}")
+    x = image.detach().cpu().float()
+    if x.ndim == 3 and x.shape[0] == 1:
+        x = x[0]
+    if x.ndim != 2:
+        raise ValueError(f"image must be one grey image H×W or 1×H×W, got {tuple(image.shape)}")
+    return x
+
+
+def _check_perturbation(h: int, wd: int, shift_x: int, shift_y: int, noise: float,
+                        erase: int) -> None:
+    for value, name in ((shift_x, "shift_x"), (shift_y, "shift_y"), (erase, "erase")):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int number of pixels, got {value!r}")
+    if not 0 <= erase <= min(h, wd):
+        raise ValueError(f"erase must be between 0 and {min(h, wd)} pixels, got {erase}")
+    if noise < 0:
+        raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
+
+
+def _shift(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
+    """x (H×W) moved dx pixels right and dy down; what moves out is lost, black comes in."""
+    h, wd = x.shape
+    shifted = torch.zeros_like(x)
+    src = x[max(0, -dy):h - max(0, dy), max(0, -dx):wd - max(0, dx)]
+    if src.numel():
+        top, left = max(0, dy), max(0, dx)
+        shifted[top:top + src.shape[0], left:left + src.shape[1]] = src
+    return shifted
+
+
+def perturb(
+    image: torch.Tensor,
+    *,
+    shift_x: int = 0,
+    shift_y: int = 0,
+    angle: float = 0.0,
+    noise: float = 0.0,
+    erase: int = 0,
+    seed: int = 0,
+) -> torch.Tensor:
+    """A disturbed copy of one digit ``image`` (H×W or 1×H×W, pixels in [0, 1]); returns H×W.
+
+    In this order: rotate by ``angle`` degrees (counter-clockwise, about the centre, bilinear),
+    shift by ``shift_x`` pixels right and ``shift_y`` pixels down (what moves out is lost,
+    what comes in is black), black out a centred ``erase``×``erase`` square, add Gaussian noise
+    with standard deviation ``noise`` (drawn from a generator seeded with ``seed``, so the
+    same settings give the same image), and clip to [0, 1].
+    """
+    out = _image(image)
+    h, wd = out.shape
+    _check_perturbation(h, wd, shift_x, shift_y, noise, erase)
+    if angle:
+        out = TF.rotate(out[None], float(angle), interpolation=TF.InterpolationMode.BILINEAR)[0]
+    if shift_x or shift_y:
+        out = _shift(out, shift_x, shift_y)
+    if erase:
+        out = out.clone()
+        top, left = (h - erase) // 2, (wd - erase) // 2
+        out[top:top + erase, left:left + erase] = 0.0
+    if noise:
+        g = torch.Generator().manual_seed(seed)
+        out = out + noise * torch.randn(out.shape, generator=g)
+    return out.clamp(0.0, 1.0)
+
+
+def normalisation_stats(mean: float | None = None, std: float | None = None) -> tuple[float, float]:
+    """``(mean, std)`` to normalise pixels with: the given values, and for the ones left
+    ``None`` the MNIST training set's (:func:`nbhelpers.data.mean_std`)."""
+    if mean is None or std is None:
+        from nbhelpers.data import mean_std
+
+        m, s = mean_std("mnist")
+        mean = m if mean is None else mean
+        std = s if std is None else std
+    if std <= 0:
+        raise ValueError(f"std must be positive, got {std}")
+    return float(mean), float(std)
+
+
+def class_probabilities(
+    model: nn.Module,
+    images: torch.Tensor,
+    *,
+    mean: float | None = None,
+    std: float | None = None,
+) -> torch.Tensor:
+    """Softmax class probabilities of ``model`` for digits with pixels in [0, 1].
+
+    ``images``: one digit H×W (returns shape ``(C,)``) or a batch N×H×W / N×1×H×W (returns
+    ``(N, C)``). Pixels are normalised with :func:`normalisation_stats` of ``mean``/``std``
+    (default: the MNIST training set's); the model runs in eval mode without gradients, on
+    its own device, and gets back the mode it had.
+    """
+    from nbhelpers.training import predict
+
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"images must be a torch tensor, got {type(images).__name__}")
+    single = images.ndim == 2
+    x = images.detach().cpu().float()
+    if single:
+        x = x[None, None]
+    elif x.ndim == 3:
+        x = x[:, None]
+    if x.ndim != 4 or x.shape[1] != 1:
+        raise ValueError(f"images must be H×W, N×H×W or N×1×H×W, got {tuple(images.shape)}")
+    m, s = normalisation_stats(mean, std)
+    probs = predict(model, (x - m) / s, probs=True)
+    return probs[0] if single else probs

@@ -1,0 +1,104 @@
+"""Which classes a classifier mixes up: the confusion matrix, its largest mistakes, its figure
+(lecture 08)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from nbhelpers.display import MAX_WIDTH, slide_figure
+from nbhelpers.plotting._common import annotate_cells, class_name, to_labels, to_tensor
+
+__all__ = ["confusion_matrix", "most_confused", "plot_confusion"]
+
+
+def confusion_matrix(y_true: Any, y_pred: Any, *, num_classes: int | None = None) -> torch.Tensor:
+    """Counts ``cm[i, j]`` = how many examples of true class i were predicted as class j.
+
+    ``y_true``, ``y_pred``: labels of shape (N,). Returns a (C, C) int64 tensor with
+    C = ``num_classes`` (default: largest label + 1); rows are true, columns predicted
+    classes, and ``cm.sum() == N``.
+    """
+    t = to_labels(y_true, "y_true")
+    p = to_labels(y_pred, "y_pred", n=len(t))
+    if len(t) == 0:
+        raise ValueError("y_true and y_pred are empty: nothing to count")
+    top = int(max(t.max(), p.max()))
+    c = top + 1 if num_classes is None else int(num_classes)
+    if top >= c:
+        raise ValueError(f"labels go up to {top} but num_classes is {c}: labels must be < C")
+    return torch.bincount(t * c + p, minlength=c * c).reshape(c, c)
+
+
+def most_confused(cm: Any, *, k: int = 5) -> list[tuple[int, int, int]]:
+    """The ``k`` largest off-diagonal entries of a confusion matrix ``cm`` (C, C) as
+    ``(true, predicted, count)``, largest first (ties: smaller true, then predicted, first);
+    only pairs that were confused at least once."""
+    m = to_tensor(cm, "cm")
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise ValueError(f"cm must be a square (C, C) matrix, got shape {tuple(m.shape)}")
+    if k < 0:
+        raise ValueError(f"k must be >= 0, got {k}")
+    counts = m.tolist()
+    pairs = [
+        (i, j, int(n))
+        for i, row in enumerate(counts)
+        for j, n in enumerate(row)
+        if i != j and n > 0
+    ]
+    return sorted(pairs, key=lambda e: (-e[2], e[0], e[1]))[:k]
+
+
+@slide_figure
+def plot_confusion(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    classes: Sequence[str] | None = None,
+    normalize: bool = False,
+    ax: Axes | None = None,
+    title: str | None = None,
+    cmap: str = "Blues",
+) -> Figure:
+    """The confusion matrix of labels ``y_true``, ``y_pred`` (N,): rows true, columns predicted.
+
+    Non-zero cells are annotated with counts (with ``normalize``: the fraction of each true
+    class, so rows sum to 1). ``classes`` names the C classes. The default title gives the
+    accuracy (trace / N).
+    """
+    cm = confusion_matrix(y_true, y_pred, num_classes=len(classes) if classes else None)
+    c = len(cm)
+    shown = cm / cm.sum(1, keepdim=True).clamp(min=1) if normalize else cm
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(min(MAX_WIDTH, 3.5 + 0.6 * c), 4.0))
+    else:
+        fig = ax.figure
+    ax.imshow(shown.numpy(), cmap=cmap, vmin=0, aspect="auto")
+    ax.grid(False)
+    texts = {
+        (i, j): f"{shown[i, j]:.2f}" if normalize else str(int(cm[i, j]))
+        for i in range(c)
+        for j in range(c)
+        if cm[i, j] > 0
+    }
+    dark = {cell for cell in texts if shown[cell].item() > 0.6 * shown.max().item()}
+    annotate_cells(ax, texts, dark, (c, c), square=False)
+    names = [class_name(i, classes) for i in range(c)]
+    ax.set_xticks(
+        range(c),
+        names,
+        rotation=45 if classes and c > 4 else 0,
+        ha="right" if classes and c > 4 else "center",
+        fontsize=12,
+    )
+    ax.set_yticks(range(c), names, fontsize=12)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    acc = cm.diag().sum().item() / cm.sum().item()
+    ax.set_title(title if title is not None else f"confusion matrix (accuracy {acc:.1%})")
+    return fig

@@ -1,0 +1,181 @@
+"""Lecture 06 demo: image kernels and their feature maps, with an editor for the numbers.
+
+- :func:`kernel_editor_figure`: input image, kernel (numbers) and feature map
+  ``conv2d(image, kernel)``; :func:`presets_figure`: every preset kernel over its map;
+- :func:`kernel_editor_widget`: a 3×3 or 5×5 grid of number boxes with a preset menu; the
+  feature map updates live.
+
+The kernels are :data:`nbhelpers.kernels.KERNELS`; the convolution is
+:func:`nbhelpers.kernels.conv2d` (a cross-correlation, as in ``torch.nn.functional.conv2d``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from nbhelpers.display import slide_figure
+from nbhelpers.kernels import KERNELS, conv2d, get_kernel
+from nbhelpers.plotting import plot_kernel
+from nbhelpers.widgets import LiveDemo, show
+from nbhelpers.widgets.grids import as_image, clean_axes
+
+__all__ = ["KernelEditor", "kernel_editor_figure", "kernel_editor_widget", "preset",
+           "presets_figure"]
+
+
+def preset(name: str, *, size: int = 3) -> torch.Tensor:
+    """The named kernel of :data:`nbhelpers.kernels.KERNELS` as ``size×size`` (3 or 5).
+
+    The blurs have genuine 5×5 versions (:func:`get_kernel`); a 3×3-only kernel is placed in
+    the middle of a 5×5 grid of zeros, which computes the same thing on a larger window.
+    """
+    if size not in (3, 5):
+        raise ValueError(f"size must be 3 or 5, got {size!r}")
+    try:
+        return get_kernel(name, size=size)
+    except ValueError:
+        if size == 3:
+            raise
+        return F.pad(get_kernel(name), (1, 1, 1, 1))
+
+
+def _image_or_photo(image: torch.Tensor | None) -> torch.Tensor:
+    if image is not None:
+        return as_image(image)
+    from nbhelpers.images import sample_photo
+
+    return sample_photo(size=150)
+
+
+def _show_map(ax: Axes, out: torch.Tensor, kernel: torch.Tensor, title: str | None) -> None:
+    """Kernels that keep brightness (weights sum to 1) are shown on the image's 0..1 scale;
+    detectors (weights sum to about 0) on a scale symmetric around 0 (grey = no response)."""
+    total = kernel.sum().item()
+    if abs(total - 1) < 1e-3:
+        ax.imshow(out.numpy(), cmap="gray", vmin=0, vmax=1)
+    else:
+        m = out.abs().quantile(0.995).item() if out.numel() > 1 else out.abs().max().item()
+        m = m or 1.0
+        lo = -m if out.min() < 0 else 0.0
+        ax.imshow(out.numpy(), cmap="gray", vmin=lo, vmax=m)
+    clean_axes(ax)
+    if title:
+        ax.set_title(title)
+
+
+@slide_figure
+def kernel_editor_figure(
+    kernel: torch.Tensor, *, image: torch.Tensor | None = None, title: str | None = None
+) -> Figure:
+    """Input image H×W (default: the sample photo), the kernel k×k (numbers) and the feature
+    map ``conv2d(image, kernel)``, (H−k+1)×(W−k+1)."""
+    k = as_image(kernel, "kernel")
+    img = _image_or_photo(image)
+    out = conv2d(img, k)
+    fig, axes = plt.subplots(1, 3, figsize=(9.5, 3.6), width_ratios=[1, 0.9, 1])
+    axes[0].imshow(img.numpy(), cmap="gray", vmin=0, vmax=1)
+    clean_axes(axes[0])
+    axes[0].set_title(f"input {img.shape[0]}×{img.shape[1]}")
+    plot_kernel(k, ax=axes[1], title=title or f"kernel {k.shape[0]}×{k.shape[1]}")
+    _show_map(axes[2], out, k, f"feature map {out.shape[0]}×{out.shape[1]}")
+    return fig
+
+
+@slide_figure
+def presets_figure(
+    *, image: torch.Tensor | None = None, size: int = 3, names: Sequence[str] | None = None
+) -> Figure:
+    """Every preset at once: its kernel (top row) over its feature map (bottom row)."""
+    names = list(KERNELS) if names is None else list(names)
+    img = _image_or_photo(image)
+    fig, axes = plt.subplots(2, len(names), figsize=(min(11.0, 1.4 * len(names)), 3.7),
+                             squeeze=False, height_ratios=[1, 1.35])
+    for col, name in enumerate(names):
+        k = preset(name, size=size)
+        plot_kernel(k, ax=axes[0, col], fmt=".2g" if size == 3 else ".1g")
+        axes[0, col].set_title(name.replace("_", " "), fontsize=12)
+        _show_map(axes[1, col], conv2d(img, k), k, None)
+    return fig
+
+
+class KernelEditor(LiveDemo):
+    """The kernel editor: preset menu, size toggle, a grid of number boxes, the live output.
+
+    ``kernel()`` returns the kernel in the boxes; ``draws`` counts redraws (for tests)."""
+
+    def __init__(self, *, image: torch.Tensor, size: int) -> None:
+        menu = w.Dropdown(options=[*KERNELS, "custom"], value="edge", description="preset")
+        toggle = w.ToggleButtons(options=[3, 5], value=size, description="size")
+        toggle.style.button_width = "50px"
+        grid = w.GridBox(layout=w.Layout(grid_gap="4px"))
+        out = w.Output(layout=w.Layout(min_height="360px"))
+        super().__init__([w.HBox([menu, toggle]), grid, out])
+        self._control_names = ("preset", "size", "kernel")
+        self.menu, self.size, self.grid, self.out = menu, toggle, grid, out
+        self.image, self.boxes, self.draws = image, [], 0
+        self._hold = False  # True while the editor itself sets values: no redraws
+        menu.observe(self._chose, names="value")
+        toggle.observe(self._resized, names="value")
+        self._resized(None)
+
+    def kernel(self) -> torch.Tensor:
+        k = math.isqrt(len(self.boxes))  # the boxes on screen (the size toggle may be ahead)
+        return torch.tensor([b.value for b in self.boxes], dtype=torch.float32).view(k, k)
+
+    def _redraw(self) -> None:
+        self.draws += 1
+        show(self.out, kernel_editor_figure(self.kernel(), image=self.image))
+
+    def _load(self, values: torch.Tensor) -> None:
+        self._hold = True
+        for box, v in zip(self.boxes, values.flatten().tolist(), strict=True):
+            box.value = round(v, 4)
+        self._hold = False
+
+    def _build(self, k: int) -> None:
+        self.boxes = [w.BoundedFloatText(value=0.0, min=-99, max=99, step=0.1,
+                                         layout=w.Layout(width="72px")) for _ in range(k * k)]
+        for b in self.boxes:
+            b.observe(self._edited, names="value")
+        self.grid.children = self.boxes
+        self.grid.layout.grid_template_columns = f"repeat({k}, 76px)"
+
+    def _edited(self, _change) -> None:
+        if self._hold:
+            return
+        self._hold = True
+        self.menu.value = "custom"
+        self._hold = False
+        self._redraw()
+
+    def _chose(self, _change) -> None:
+        if self._hold or self.menu.value == "custom":
+            return
+        self._load(preset(self.menu.value, size=self.size.value))
+        self._redraw()
+
+    def _resized(self, _change) -> None:
+        old = self.kernel() if self.boxes else None
+        k = self.size.value
+        self._build(k)
+        if self.menu.value != "custom":
+            self._load(preset(self.menu.value, size=k))
+        elif old is not None:  # keep a custom kernel: crop 5->3 or pad 3->5
+            self._load(old[1:-1, 1:-1] if old.shape[0] > k else F.pad(old, (1, 1, 1, 1)))
+        self._redraw()
+
+
+def kernel_editor_widget(*, image: torch.Tensor | None = None, size: int = 3) -> KernelEditor:
+    """Edit a 3×3 or 5×5 kernel (or pick a preset) and watch its feature map on ``image``
+    (H×W; default: the sample photo, 150 px high). Ends a notebook cell to show it."""
+    if size not in (3, 5):
+        raise ValueError(f"size must be 3 or 5, got {size!r}")
+    return KernelEditor(image=_image_or_photo(image), size=size)

@@ -1,0 +1,422 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Activation functions
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/02_activation_functions.ipynb)
+#
+# *Lecture 02:* step, logistic, tanh, ReLU and friends; their derivatives; saturation and
+# vanishing gradients; ReLU's kink; which activation goes on the output.
+
+# %% slideshow={"slide_type": "skip"}
+# Setup: install nbhelpers on Colab only, seed everything, pick the device.
+import sys
+if "google.colab" in sys.modules:
+    # %pip install -q "nbhelpers @ git+https://github.com/nn-lectures/nn-lectures"
+import nbhelpers
+device = nbhelpers.setup(seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why a non-linear activation?
+#
+# Without $\varphi$, two layers collapse into one:
+# $W_2(W_1\mathbf{x} + \mathbf{b}_1) + \mathbf{b}_2 = (W_2W_1)\mathbf{x} + (W_2\mathbf{b}_1 + \mathbf{b}_2)$,
+# again a single linear layer. However deep, a purely linear network is one matrix.
+# The activation function bends the output, and that is what makes depth pay off.
+
+# %% slideshow={"slide_type": "-"}
+import torch
+from torch import nn
+
+lin1, lin2 = nn.Linear(3, 4), nn.Linear(4, 2)
+x = torch.randn(10, 3)
+W, b = lin2.weight @ lin1.weight, lin2.weight @ lin1.bias + lin2.bias   # one layer
+assert torch.allclose(lin2(lin1(x)), x @ W.T + b, atol=1e-6)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The step (threshold) function
+#
+# $$H(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}$$
+#
+# The perceptron's activation. Its slope is 0 everywhere except at 0, where it jumps:
+# a small change of a weight changes the output by 0 or by 1. Gradient descent
+# (lecture 05) needs slopes, so torch does not even define one:
+
+# %% slideshow={"slide_type": "-"}
+z = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+try:
+    torch.heaviside(z, torch.tensor(0.0)).sum().backward()
+except RuntimeError as err:
+    message = str(err)
+print(message.splitlines()[0])
+
+# %% slideshow={"slide_type": "-"}
+assert "not implemented" in message and z.grad is None
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The logistic function $\sigma(\beta x)$
+#
+# $$\sigma(\beta x) = \frac{1}{1 + e^{-\beta x}} \in (0, 1), \qquad \sigma(0) = \tfrac12$$
+#
+# A smooth step. The larger $\beta$, the steeper: for $|x| \ge \delta$ the gap to the step
+# is at most $\sigma(-\beta\delta)$, which shrinks to 0 as $\beta$ grows
+# (at $x = 0$ it stays $\frac12$ for every $\beta$).
+
+# %% slideshow={"slide_type": "fragment"}
+x = torch.linspace(-5, 5, 2001, dtype=torch.float64)
+step, far = (x > 0).double(), x.abs() >= 0.5 - 1e-9     # the grid holds ±0.5 (to rounding)
+for beta in [1, 2, 5, 10, 50]:
+    sig = 1 / (1 + torch.exp(-beta * x))
+    gap = (sig - step)[far].abs().max()
+    print(f"beta = {beta:2d}: max gap for |x| >= 0.5 is {gap:.2e}")
+    assert torch.allclose(sig, torch.sigmoid(beta * x))
+    assert torch.isclose(gap, torch.sigmoid(torch.tensor(-beta * 0.5, dtype=torch.float64)))
+
+# %% slideshow={"slide_type": "skip"}
+from nbhelpers import activations
+from nbhelpers.widgets import activations as demo
+
+gaps = [activations.gap_to_step(beta) for beta in [0.5, 1, 2, 5, 10, 50]]
+assert all(a > b for a, b in zip(gaps, gaps[1:]))       # the gap shrinks as beta grows
+assert torch.sigmoid(torch.tensor(0.0)) == 0.5          # but sigma(0) = 1/2, always
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### σ(βx) for a few β
+
+# %% slideshow={"slide_type": "-"}
+fig = demo.sigmoid_betas_figure([0.5, 1, 2, 5, 20])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Try it: drag β
+
+# %% slideshow={"slide_type": "-"} tags=["widget"]
+demo.sigmoid_beta_widget(beta=1.0)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Drag beta from 0.1 to 100 (the slider is logarithmic). Around beta = 10 the curve
+#     is already within 0.007 of the step outside the grey band; at x = 0 it stays at 1/2.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## tanh: a zero-centred logistic
+#
+# $$\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1 \in (-1, 1)$$
+#
+# The lecture notes' example, `nn.Linear(4, 5)` then `nn.Tanh()`, computed again:
+
+# %% slideshow={"slide_type": "-"}
+x = torch.rand(4) * 10
+hidden, act = nn.Linear(in_features=4, out_features=5), nn.Tanh()
+pre_act = hidden(x)
+post_act = act(pre_act)
+print("pre: ", pre_act.detach().numpy().round(4))
+print("post:", post_act.detach().numpy().round(4))
+
+# %% slideshow={"slide_type": "-"}
+e, p = torch.exp(pre_act), torch.exp(-pre_act)
+assert torch.allclose(post_act, (e - p) / (e + p), atol=1e-6)
+assert torch.allclose(post_act, 2 * torch.sigmoid(2 * pre_act) - 1, atol=1e-6)
+seed_pre = torch.tensor([0.3864, -2.1247, 3.0473, 2.4152, -2.6261])   # the notes' numbers
+seed_post = torch.tensor([0.3683, -0.9719, 0.9955, 0.9842, -0.9896])
+assert torch.allclose(torch.tanh(seed_pre), seed_post, atol=1e-4)      # they are consistent
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## ReLU and LeakyReLU
+#
+# $$\text{ReLU}(x) = \max(0, x) \qquad \text{LeakyReLU}_\alpha(x) = \max(\alpha x, x)
+#   = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}$$
+#
+# * cheap, and does not saturate for $x > 0$: the default in hidden layers
+# * a unit whose input is always negative outputs 0 and gets no gradient ("dead ReLU");
+#   LeakyReLU keeps a small slope $\alpha$ there (torch's default: $\alpha = 0.01$)
+
+# %% slideshow={"slide_type": "-"}
+x = torch.linspace(-5, 5, 1001)
+assert torch.equal(nn.ReLU()(x), torch.maximum(x, torch.zeros_like(x)))
+assert nn.LeakyReLU().negative_slope == 0.01
+assert torch.allclose(nn.LeakyReLU(0.1)(x), torch.maximum(0.1 * x, x))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Two modern ones: GELU and SiLU
+#
+# $$\text{GELU}(x) = x\,\Phi(x), \quad \Phi(x) = \tfrac12\big(1 + \text{erf}(x/\sqrt2)\big)
+#   \qquad \text{SiLU}(x) = x\,\sigma(x)$$
+#
+# $\Phi$ is the standard normal CDF. Smooth versions of ReLU, slightly negative for
+# $x < 0$; GELU is the default in transformers (BERT, GPT), SiLU ("swish") in many CNNs.
+# GELU's tanh approximation differs from it by less than $10^{-3}$.
+
+# %% slideshow={"slide_type": "-"}
+Phi = 0.5 * (1 + torch.erf(x / 2**0.5))
+assert torch.allclose(nn.GELU()(x), x * Phi, atol=1e-6)
+assert torch.allclose(nn.SiLU()(x), x * torch.sigmoid(x), atol=1e-6)
+assert (nn.GELU(approximate="tanh")(x) - nn.GELU()(x)).abs().max() < 1e-3
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### All of torch's modules against the closed forms
+#
+# One table, on 1001 points in $[-5, 5]$:
+
+# %% slideshow={"slide_type": "-"}
+closed = {
+    nn.Sigmoid(): 1 / (1 + torch.exp(-x)),
+    nn.Tanh(): (torch.exp(x) - torch.exp(-x)) / (torch.exp(x) + torch.exp(-x)),
+    nn.ReLU(): x * (x > 0),
+    nn.LeakyReLU(0.01): torch.where(x > 0, x, 0.01 * x),
+    nn.GELU(): x * Phi,
+    nn.SiLU(): x / (1 + torch.exp(-x)),
+}
+worst = {str(module): (module(x) - formula).abs().max().item()
+         for module, formula in closed.items()}
+assert max(worst.values()) < 1e-6, worst        # float32 rounding, nothing more
+print("torch = formula (to < 1e-6) for", ", ".join(name.split("(")[0] for name in worst))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Derivatives side by side
+#
+# The saturating pair: flat tails, slopes at most $\frac14$ (σ) and $1$ (tanh).
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers.plotting import plot_functions
+
+fig = plot_functions({"sigmoid": torch.sigmoid, "tanh": torch.tanh}, derivative=True)
+fig.set_size_inches(10, 3.6)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The ReLU family
+#
+# Slope 1 for large $x$: no saturation on the positive side.
+
+# %% slideshow={"slide_type": "-"}
+fig = plot_functions({"ReLU": nn.ReLU(), "LeakyReLU(0.1)": nn.LeakyReLU(0.1),
+                      "GELU": nn.GELU(), "SiLU": nn.SiLU()}, xlim=(-4, 4), derivative=True)
+fig.set_size_inches(10, 3.6)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Closed-form derivatives = autograd
+#
+# | $\varphi$ | $\varphi'$ |
+# |---|---|
+# | $\sigma$ | $\sigma(1 - \sigma)$ |
+# | $\tanh$ | $1 - \tanh^2$ |
+# | ReLU, LeakyReLU | $1$ for $x > 0$, else $0$ resp. $\alpha$ |
+# | SiLU | $\sigma(x)\,\big(1 + x(1 - \sigma(x))\big)$ |
+# | GELU | $\Phi(x) + x\,\phi(x)$, $\phi$ the normal density |
+
+# %% slideshow={"slide_type": "-"}
+s, t = torch.sigmoid(x), torch.tanh(x)
+pdf = torch.exp(-x**2 / 2) / (2 * torch.pi) ** 0.5
+formulas = {nn.Sigmoid(): s * (1 - s), nn.Tanh(): 1 - t**2, nn.ReLU(): (x > 0).float(),
+            nn.LeakyReLU(0.01): torch.where(x > 0, 1.0, 0.01),
+            nn.SiLU(): s * (1 + x * (1 - s)), nn.GELU(): Phi + x * pdf}
+for module, formula in formulas.items():
+    assert torch.allclose(activations.derivative(module, x), formula, atol=1e-5), module
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Saturation
+#
+# $\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le \frac14$, largest at $x = 0$. Far from 0 the
+# curve is flat: $\sigma'(5) \approx 0.0066$, $\sigma'(10) \approx 4.5\cdot10^{-5}$,
+# $\tanh'(5) \approx 1.8\cdot10^{-4}$. A **saturated** neuron barely changes when its weights
+# change, so it learns very slowly.
+
+# %% slideshow={"slide_type": "-"}
+ds = lambda v: activations.derivative(torch.sigmoid, torch.tensor([v]))[0]
+assert torch.isclose(ds(0.0), torch.tensor(0.25)) and (activations.derivative(torch.sigmoid, x) <= 0.25).all()
+assert abs(ds(5.0) - 0.0066) < 1e-4 and abs(ds(10.0) - 4.5e-5) < 1e-6
+assert abs(activations.derivative(torch.tanh, torch.tensor([5.0]))[0] - 1.8e-4) < 1e-5
+assert (activations.derivative(torch.tanh, x) <= 1).all()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The tangent's slope is the local gradient
+
+# %% slideshow={"slide_type": "-"}
+fig = demo.saturation_figure("sigmoid", points=[0, 2, 4])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Try it: pick φ, move the point
+
+# %% slideshow={"slide_type": "-"} tags=["widget"]
+demo.activation_widget("sigmoid", x0=2.0)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Try tanh at x0 = 3 (slope 0.01), ReLU at negative x0 (slope exactly 0: a dead
+#     unit), GELU at -1 (a small negative slope).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Vanishing gradients
+#
+# Chain $n$ neurons $y_k = \varphi(y_{k-1})$. By the chain rule
+# $\frac{dy_n}{dx} = \prod_{k=1}^{n} \varphi'(y_{k-1})$, and for the sigmoid every factor is
+# at most $\frac14$: the gradient reaching the first layer is at most $4^{-n}$.
+
+# %% slideshow={"slide_type": "-"}
+y = x0 = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+factors = []
+for _ in range(10):
+    factors.append(torch.sigmoid(y) * (1 - torch.sigmoid(y)))    # sigma'(y_{k-1})
+    y = torch.sigmoid(y)
+(grad,) = torch.autograd.grad(y, x0)
+print(f"dy10/dx = {grad:.3e}, product of sigma' = {torch.stack(factors).prod():.3e}")
+
+# %% slideshow={"slide_type": "-"}
+assert torch.isclose(grad, torch.stack(factors).prod()) and grad <= 0.25**10
+assert torch.isclose(activations.chain_slopes("sigmoid", 10)[-1], grad)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Sigmoid vs tanh vs ReLU through depth
+#
+# Deep sigmoid networks hardly learn in their first layers; ReLU passes the gradient on
+# unchanged wherever it is active (and not at all where it is not).
+
+# %% slideshow={"slide_type": "-"}
+fig = demo.vanishing_figure(depth=15)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## ReLU's kink at 0
+#
+# ReLU has slope 0 on the left and 1 on the right: at $x = 0$ it has no derivative. Any
+# value in $[0, 1]$ is a valid *subgradient*; autograd must return one. Which one depends on
+# how the function is written:
+
+# %% slideshow={"slide_type": "-"}
+def grad_at_0(f):
+    z = torch.zeros(1, requires_grad=True)
+    f(z).sum().backward()
+    return z.grad.item()
+
+kinks = {"torch.relu": torch.relu, "nn.ReLU()": nn.ReLU(),
+         "x * (x > 0)": lambda v: v * (v > 0),
+         "torch.maximum(x, 0)": lambda v: torch.maximum(v, torch.zeros_like(v)),
+         "nn.LeakyReLU(0.01)": nn.LeakyReLU(0.01)}
+for label, f in kinks.items():
+    print(f"{label:20s} slope at 0: {grad_at_0(f):.4g}")
+
+# %% slideshow={"slide_type": "-"}
+assert grad_at_0(torch.relu) == grad_at_0(nn.ReLU()) == 0.0        # torch's convention
+assert grad_at_0(lambda v: torch.maximum(v, torch.zeros_like(v))) == 0.5
+assert abs(grad_at_0(nn.LeakyReLU(0.01)) - 0.01) < 1e-9
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# In practice this never matters: a weighted input is exactly 0.0 almost never,
+#     and any subgradient keeps gradient descent working. It matters when you compare your own
+#     backprop with autograd (lecture 05): use torch's convention, 0.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Output activations: match the task
+#
+# | task | output layer | activation | output |
+# |---|---|---|---|
+# | binary classification | 1 unit | sigmoid | $P(y = 1) \in (0, 1)$ |
+# | $C$ classes | $C$ units | softmax | $C$ probabilities, sum 1 |
+# | regression | as many as targets | identity | any real number |
+#
+# $$\text{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_j e^{z_j}}$$
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Hidden layers use ReLU/GELU etc.; the output activation is chosen by the task.
+#     torch's losses nn.CrossEntropyLoss and nn.BCEWithLogitsLoss take the raw scores (logits)
+#     and apply softmax / sigmoid inside, for numerical stability (lecture 04).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Softmax, checked
+
+# %% slideshow={"slide_type": "-"}
+z = torch.tensor([[2.0, 1.0, 0.1], [-1.0, 0.0, 3.0]])      # scores of 2 examples, 3 classes
+p = torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True)
+print(p.numpy().round(3))
+
+# %% slideshow={"slide_type": "-"}
+assert torch.allclose(p, nn.Softmax(dim=1)(z)) and torch.allclose(p.sum(dim=1), torch.ones(2))
+assert torch.allclose(torch.softmax(z + 100.0, dim=1), p)           # shift invariant
+two = torch.tensor([0.3, 1.7])                                       # 2 classes = sigmoid
+assert torch.isclose(torch.softmax(two, 0)[1], torch.sigmoid(two[1] - two[0]))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# * softmax only depends on *differences* of scores: adding a constant to all changes nothing
+# * with two classes, softmax is the sigmoid of the score difference
+# * a sigmoid output can never reach a regression target of 3.7; use the identity there
+
+# %% slideshow={"slide_type": "-"}
+assert torch.sigmoid(torch.tensor(50.0)) <= 1.0 < 3.7
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * Without a non-linear activation, depth adds nothing.
+# * The step has no useful slope; σ(βx) is its smooth version, tanh its zero-centred cousin.
+# * Sigmoid and tanh saturate: slopes below ¼ multiply into vanishing gradients.
+# * ReLU (and LeakyReLU, GELU, SiLU) keep slope 1 for large inputs: the hidden-layer default.
+# * At ReLU's kink torch's autograd returns 0.
+# * Output: sigmoid for binary, softmax for classes, identity for regression.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Write your answer in the cell under each exercise and run it, then run the check below it.
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import check
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1: the ReLU derivative
+#
+# Write `relu_grad(x)`: the derivative of ReLU at every element of the tensor `x`
+# (use torch's convention at 0). No autograd.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def relu_grad(x):
+    """dReLU/dx element-wise; same shape as x."""
+    return (x > 0).to(x.dtype)
+
+
+# %% slideshow={"slide_type": "-"}
+check.act_relu_grad(relu_grad)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: the sigmoid derivative
+#
+# Write `sigmoid_grad(x)` using `torch.sigmoid` (no autograd). It must stay finite for
+# large $|x|$.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def sigmoid_grad(x):
+    """dσ/dx element-wise; same shape as x."""
+    s = torch.sigmoid(x)
+    return s * (1 - s)
+
+
+# %% slideshow={"slide_type": "-"}
+check.act_sigmoid_grad(sigmoid_grad)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3: a softmax that does not overflow
+#
+# Write `softmax(z)` over the last dimension of `z` (a vector, or a batch of rows) without
+# `torch.softmax`. It must work for scores like `[1000, 1001, 1002]`, where $e^{1000}$
+# overflows.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def softmax(z):
+    """Softmax over the last dimension of z."""
+    e = torch.exp(z - z.max(dim=-1, keepdim=True).values)
+    return e / e.sum(dim=-1, keepdim=True)
+
+
+# %% slideshow={"slide_type": "-"}
+check.act_softmax(softmax)

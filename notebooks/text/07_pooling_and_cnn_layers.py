@@ -1,0 +1,453 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Pooling and CNN layers
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/07_pooling_and_cnn_layers.ipynb)
+#
+# *From filters to a network:* max and average pooling, why convolutions need so few
+# parameters, a small CNN built layer by layer, and what its feature maps look like before and
+# after training.
+
+# %% slideshow={"slide_type": "skip"}
+# Setup: install nbhelpers on Colab only, seed everything, pick the device.
+import sys
+if "google.colab" in sys.modules:
+    # %pip install -q "nbhelpers @ git+https://github.com/nn-lectures/nn-lectures"
+import nbhelpers
+device = nbhelpers.setup(seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Pooling
+#
+# A pooling layer slides a window too, but it has **no weights**: it keeps the **maximum**
+# (max pooling) or the **mean** (average pooling) of each window, channel by channel.
+# Most common: a 2×2 window with stride 2, which halves height and width.
+# (The notes call max pooling a "fixed convolution with a MAX kernel": it slides like one,
+# but a maximum is not a weighted sum.)
+
+# %% slideshow={"slide_type": "skip"}
+import copy
+import torch
+import torch.nn.functional as F
+from torch import nn
+import matplotlib.pyplot as plt
+from nbhelpers import data, images, kernels, plotting, training
+from nbhelpers.layers import print_shapes, trace_shapes
+from nbhelpers.widgets import pooling as pw
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### By hand, by `kernels.pool2d`, by torch
+#
+# A 4×4 input, 2×2 windows, stride 2: four windows, four outputs.
+
+# %% slideshow={"slide_type": "-"}
+x = torch.tensor([[1., 3, 2, 1],
+                  [4, 6, 5, 0],
+                  [3, 1, 1, 2],
+                  [0, 2, 4, 3]])
+max_by_hand = torch.tensor([[6., 5], [3, 4]])                  # largest of each 2×2 block
+avg_by_hand = torch.tensor([[1 + 3 + 4 + 6, 2 + 1 + 5 + 0],
+                            [3 + 1 + 0 + 2, 1 + 2 + 4 + 3]]) / 4    # sums / 4
+print(kernels.pool2d(x, 2, mode="max"))
+print(kernels.pool2d(x, 2, mode="avg"))
+
+# %% slideshow={"slide_type": "-"}
+assert torch.equal(kernels.pool2d(x, 2, mode="max"), max_by_hand)
+assert torch.equal(F.max_pool2d(x[None, None], 2)[0, 0], max_by_hand)
+assert torch.equal(nn.MaxPool2d(2)(x[None, None])[0, 0], max_by_hand)
+assert torch.allclose(kernels.pool2d(x, 2, mode="avg"), avg_by_hand)
+assert torch.allclose(F.avg_pool2d(x[None, None], 2)[0, 0], avg_by_hand)
+assert avg_by_hand.tolist() == [[3.5, 2.0], [1.5, 2.5]]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Windows and stride, drawn
+#
+# Each window in its own colour; for max pooling the winning cell is filled.
+
+# %% slideshow={"slide_type": "-"}
+fig = pw.pooling_figure()                  # 6×6 example, 2×2 windows, stride 2
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.equal(kernels.pool2d(pw.EXAMPLE_POOL_INPUT, 2),
+                   F.max_pool2d(pw.EXAMPLE_POOL_INPUT[None, None], 2)[0, 0])
+pooled_example = kernels.pool2d(pw.EXAMPLE_POOL_INPUT, 2)
+assert pooled_example.tolist() == [[6, 5, 3], [3, 4, 7], [5, 3, 6]]
+
+# %% slideshow={"slide_type": "subslide"} tags=["widget"]
+pw.pooling_widget()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Try:* window 3 with stride 2 (windows overlap), window 4 with stride 4 (cells left over).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The output size: the same formula as convolution
+#
+# ⌊(N − F)/S⌋ + 1 per axis (torch's default stride is the window size). With 7×7 and 2×2
+# windows the last row and column are dropped, as with a stride that does not fit.
+
+# %% slideshow={"slide_type": "-"}
+for n, k, s in [(28, 2, 2), (7, 2, 2), (6, 3, 2), (6, 3, 1)]:
+    by_torch = F.max_pool2d(torch.zeros(1, 1, n, n), k, stride=s).shape[-1]
+    by_helper = kernels.conv_output_size(n, k, stride=s)
+    print(f"N={n}, window {k}, stride {s}: formula {(n - k) // s + 1}, "
+          f"conv_output_size {by_helper}, torch {by_torch}")
+    assert (n - k) // s + 1 == by_helper == by_torch
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why pool?
+#
+# * **Fewer parameters downstream**: a fully connected layer after the maps needs 4× fewer
+#   weights per 2×2 pooling.
+# * **Faster**: the next convolution runs on 4× fewer positions.
+# * **Small shifts matter less** (max): the maximum of a window survives when the feature
+#   moves within the window.
+#
+# The first two are arithmetic; the third we measure.
+
+# %% slideshow={"slide_type": "fragment"}
+no_pool = nn.Linear(16 * 28 * 28, 10)     # 16 maps of 28×28 flattened into 10 outputs
+pooled = nn.Linear(16 * 7 * 7, 10)        # the same after two 2×2 poolings
+count = lambda m: sum(p.numel() for p in m.parameters())
+print(f"without pooling: {count(no_pool):,} parameters, after two: {count(pooled):,}")
+
+# %% slideshow={"slide_type": "-"}
+assert count(no_pool) == 16 * 28 * 28 * 10 + 10 == 125_450
+assert count(pooled) == 16 * 7 * 7 * 10 + 10 == 7_850
+macs = lambda hw: 16 * 8 * 3 * 3 * hw * hw        # multiply-adds of Conv2d(8, 16, 3)
+assert macs(28) == 4 * macs(14)                    # 4× fewer positions after 2×2 pooling
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Shift one pixel: how much do the maps change?
+#
+# 1000 test digits, each moved one pixel to the right. Relative change
+# ‖a − b‖ / ‖a‖ of the map, averaged over the digits, without and with max pooling:
+
+# %% slideshow={"slide_type": "-"}
+digits, _ = data.load_tensors("mnist", train=False, normalize=False, limit=1000)
+moved = F.pad(digits, (1, 0))[..., :28]                # one pixel right, zero fill
+def change(a, b):
+    return ((a - b).flatten(1).norm(dim=1) / a.flatten(1).norm(dim=1)).mean().item()
+changes = {k: change(F.max_pool2d(digits, k), F.max_pool2d(moved, k)) for k in (1, 2, 4)}
+for k, c in changes.items():
+    print(f"max pool {k}×{k}: maps change by {c:.0%}" + (" (no pooling)" if k == 1 else ""))
+
+# %% slideshow={"slide_type": "-"}
+assert changes[1] > 0.55 and changes[4] < changes[2] < 0.85 * changes[1], changes
+assert torch.equal(F.max_pool2d(digits, 1), digits)       # a 1×1 "pool" changes nothing
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Pooling helps, but only partly: after a one-pixel shift the 2×2-pooled maps still change
+# noticeably, only less than the raw ones. Robustness grows with more pooling (4×4, or two
+# 2×2 layers in a row); it is never full shift invariance.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The shift, seen
+
+# %% slideshow={"slide_type": "-"}
+d, m = digits[0, 0], moved[0, 0]
+pd, pm = F.max_pool2d(d[None], 2)[0], F.max_pool2d(m[None], 2)[0]
+panels = {"digit": d, "moved 1 px": m, "change, no pooling": (m - d).abs(),
+          "change, 2×2 max pool": (pm - pd).abs()}
+fig, axes = plt.subplots(1, 4, figsize=(10, 3))
+for ax, (title, img) in zip(axes, panels.items()):
+    ax.imshow(img, cmap="gray", vmin=0, vmax=1); ax.set_title(title, fontsize=13)
+    ax.axis("off")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Fully connected vs convolution: parameters
+#
+# A 100-pixel image (10×10), two ways to get 10 hidden features (both with biases):
+#
+# * **fully connected**, 10 hidden units: each sees all 100 pixels:
+#   100 · 10 + 10 = **1010** parameters;
+# * **3×3 convolution, 10 feature maps** (1 input channel): 10 kernels of 9 weights:
+#   9 · 10 + 10 = **100** parameters, whatever the image size (weight sharing).
+
+# %% slideshow={"slide_type": "fragment"}
+fc = nn.Linear(100, 10)
+conv = nn.Conv2d(1, 10, kernel_size=3)
+print("fully connected:", count(fc), "  convolution:", count(conv))
+print("outputs:", fc(torch.zeros(1, 100)).numel(), "numbers vs",
+      conv(torch.zeros(1, 1, 10, 10)).numel(), "(10 maps of 8×8)")
+
+# %% slideshow={"slide_type": "-"}
+assert count(fc) == fc.weight.numel() + fc.bias.numel() == 100 * 10 + 10 == 1010
+assert count(conv) == conv.weight.numel() + conv.bias.numel() == 9 * 10 + 10 == 100
+assert conv(torch.zeros(1, 1, 10, 10)).shape == (1, 10, 8, 8)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The same for a 28×28 MNIST digit
+#
+# Fully connected: 784 · 10 + 10 = **7850**. Convolution: still **100** — and it computes
+# 10 maps of 26×26 = 6760 numbers with them.
+
+# %% slideshow={"slide_type": "-"}
+fc = nn.Linear(28 * 28, 10)
+conv = nn.Conv2d(1, 10, kernel_size=3)
+print("fully connected:", count(fc), "  convolution:", count(conv),
+      "  conv output:", tuple(conv(torch.zeros(1, 1, 28, 28)).shape))
+
+# %% slideshow={"slide_type": "-"}
+assert count(fc) == 28 * 28 * 10 + 10 == 7850 and count(conv) == 100
+assert conv(torch.zeros(1, 1, 28, 28)).numel() == 10 * 26 * 26 == 6760
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## A small CNN, layer by layer
+#
+# Two blocks of convolution → ReLU → 2×2 max pooling; `print_shapes` runs a dummy batch
+# through and prints the shape after every layer. "Same" padding keeps 28×28 in the
+# convolutions; each pooling halves the size.
+
+# %% slideshow={"slide_type": "fragment"}
+torch.manual_seed(0)
+features = nn.Sequential(
+    nn.Conv2d(1, 8, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Conv2d(8, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+)
+print_shapes(features, (1, 1, 28, 28))
+
+# %% slideshow={"slide_type": "-"}
+shapes = [row.shape for row in trace_shapes(features, (1, 1, 28, 28))]
+assert shapes == [(1, 8, 28, 28), (1, 8, 28, 28), (1, 8, 14, 14),
+                  (1, 16, 14, 14), (1, 16, 14, 14), (1, 16, 7, 7)]
+assert count(features[0]) == 8 * 1 * 9 + 8 == 80 and count(features[3]) == 16 * 8 * 9 + 16
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the final layer sees
+#
+# 16 maps of 7×7: for each of 16 learned features, *roughly where* it occurs. Flattened,
+# that is 16 · 7 · 7 = 784 numbers — the same count as the pixels, but a very different
+# description. One `nn.Linear` turns them into 10 class scores.
+
+# %% slideshow={"slide_type": "-"}
+classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
+print_shapes(classifier, (1, 16, 7, 7))
+model = nn.Sequential(features, classifier)
+print(f"whole model: {count(model):,} parameters, {count(classifier):,} in the last layer")
+
+# %% slideshow={"slide_type": "-"}
+assert count(model) == 80 + 1168 + 7850 == 9098
+assert model(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The receptive field grows with depth
+#
+# The **receptive field** of a unit: the input pixels it depends on. Each layer adds
+# (k − 1) × (the product of the strides before it):
+# $r = 1 + \sum_l (k_l - 1) \prod_{m<l} s_m$. Measured: the input pixels whose gradient
+# is non-zero for the centre unit (over 32 random images).
+
+# %% slideshow={"slide_type": "fragment"}
+def measured_rf(net):
+    x = torch.rand(32, 1, 28, 28, requires_grad=True)
+    out = net(x)
+    out[:, :, out.shape[2] // 2, out.shape[3] // 2].sum().backward()
+    cols = x.grad.abs().sum(dim=(0, 1, 2)).nonzero()  # columns that matter
+    return int(cols.max() - cols.min() + 1)
+
+layers = [(3, 1), (2, 2), (3, 1), (2, 2)]             # (kernel, stride): conv, pool, ...
+for depth, end in enumerate([1, 3, 4, 6], start=1):  # features[:end] holds them
+    print(f"after {depth} layer(s): formula {kernels.receptive_field(layers[:depth])}, "
+          f"measured {measured_rf(features[:end])}")
+
+# %% slideshow={"slide_type": "-"}
+rfs = [kernels.receptive_field(layers[:d]) for d in range(1, 5)]
+assert rfs == [3, 4, 8, 10] == [measured_rf(features[:e]) for e in (1, 3, 4, 6)]
+assert rfs[-1] == 1 + 2 * 1 + 1 * 1 + 2 * 2 + 1 * 2        # the sum, term by term
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The receptive field is a property of the architecture, not of the weights: padding and
+# ReLU do not change it. After the two blocks, each of the 7×7 positions sees a 10×10 patch
+# of the digit; deeper networks see the whole image from a single unit.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Untrained vs trained feature maps
+#
+# Keep a copy of the random network, then train the model for 3 epochs on 5000 MNIST
+# digits (about ten seconds on a laptop CPU).
+
+# %% slideshow={"slide_type": "-"}
+untrained = copy.deepcopy(model)
+x_train, y_train = data.load_tensors("mnist", train=True, limit=5000)
+x_test, y_test = data.load_tensors("mnist", train=False, limit=2000)
+train = data.TensorBatches(x_train, y_train, batch_size=64)
+test = data.TensorBatches(x_test, y_test, batch_size=500, shuffle=False)
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_IGNORE_OUTPUT
+# val: held-out digits scored after every epoch (here the test digits; lecture 09
+# splits a validation set off the training data)
+history = training.fit(model, train, epochs=3, val=test, live=False,
+                       optimizer=torch.optim.Adam(model.parameters(), lr=3e-3))
+
+# %% slideshow={"slide_type": "-"}
+accuracy = training.evaluate(model, test).accuracy
+print(f"test accuracy after 3 epochs: above 90%: {accuracy > 0.9}")
+assert accuracy > 0.9, accuracy
+assert training.evaluate(untrained, test).accuracy < 0.3      # the copy stayed random
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How far did the weights move?
+#
+# Relative change ‖W_trained − W_random‖ / ‖W_random‖ of each layer's weights:
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+layer_names = {"0.0.weight": "conv 1", "0.3.weight": "conv 2", "1.1.weight": "linear"}
+now, start = dict(model.named_parameters()), dict(untrained.named_parameters())
+moved = {label: ((now[n] - start[n]).norm() / start[n].norm()).item()
+         for n, label in layer_names.items()}
+for label, r in moved.items():
+    print(f"{label:7s} {r:.0%}")
+
+# %% slideshow={"slide_type": "-"}
+assert moved["conv 1"] < moved["conv 2"] < moved["linear"], moved    # grows with depth
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The layer next to the input moved least in this short training, the classifier most.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The first layer's 8 maps for one digit
+#
+# After the ReLU, random kernels (top) vs trained (bottom): much alike, as the first layer
+# moved least.
+
+# %% slideshow={"slide_type": "-"}
+digit = x_test[:1]                                            # 1×1×28×28 (normalised)
+with torch.no_grad():
+    before, after = untrained[0][:2](digit)[0], model[0][:2](digit)[0]   # 8×28×28 each
+titles = [f"random {i}" for i in range(8)] + [f"trained {i}" for i in range(8)]
+fig = plotting.plot_feature_maps(torch.cat([before, after]), titles=titles, ncols=8,
+                                 shared_scale=False)
+
+# %% slideshow={"slide_type": "skip"}
+assert before.shape == after.shape == (8, 28, 28) and int(y_test[0]) == 7
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The second block's 16 maps
+#
+# Random network: rows 1–2; trained: rows 3–4. The trained maps are **selective**: each
+# lights up in fewer places (a bar, a diagonal stroke).
+
+# %% slideshow={"slide_type": "-"}
+with torch.no_grad():
+    maps = torch.cat([untrained[0][:5](digit)[0], model[0][:5](digit)[0]])   # 32×14×14
+fig = plotting.plot_feature_maps(maps, ncols=8, shared_scale=False, size=0.75)
+
+# %% slideshow={"slide_type": "skip"}
+assert maps.shape == (32, 14, 14)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Fewer active units
+#
+# The share of second-block units that are switched on (> 0 after the ReLU), over 500
+# test digits:
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+with torch.no_grad():
+    active = {name: (net[0][:5](x_test[:500]) > 0).float().mean().item()
+              for name, net in [("random", untrained), ("trained", model)]}
+print(", ".join(f"{name}: {a:.0%} active" for name, a in active.items()))
+
+# %% slideshow={"slide_type": "-"}
+assert active["trained"] < 0.8 * active["random"], active
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the last layer receives, trained
+#
+# The 16 maps of 7×7 after the second block, for the same digit: coarse "which feature,
+# where". These 784 numbers are all the classifier sees.
+
+# %% slideshow={"slide_type": "-"}
+with torch.no_grad():
+    seen = features(digit)[0]                                 # 16×7×7
+    scores = model(digit)[0]
+fig = plotting.plot_feature_maps(seen, ncols=8, shared_scale=False, size=1.1)
+print("predicted class:", scores.argmax().item(), " true class:", y_test[0].item())
+
+# %% slideshow={"slide_type": "skip"}
+assert seen.shape == (16, 7, 7) and seen.min() >= 0           # after ReLU and max pooling
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * Pooling (max or average) has no weights; 2×2 with stride 2 halves each side, with the
+#   same output-size formula as a convolution.
+# * It cuts parameters and work downstream and makes small shifts matter less (measured:
+#   less, not zero).
+# * Convolutions share weights: 100 parameters instead of 1010 (or 7850 for MNIST).
+# * Stacking layers grows the receptive field; the final layer sees coarse feature maps.
+# * Training moves the deep layers most; their maps become selective (fewer active units).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Write your answer in the cell under each exercise, run it, then run the check below it.
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import check
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1: max pooling by hand
+#
+# Write `max_pool(x, k)`: max pooling of an H×W tensor with k×k windows and stride k, with
+# loops or slicing (not `F.max_pool2d`). Windows that would stick out are dropped.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def max_pool(x, k):
+    h, w = x.shape[0] // k, x.shape[1] // k
+    out = torch.empty(h, w)
+    for i in range(h):
+        for j in range(w):
+            out[i, j] = x[i * k:(i + 1) * k, j * k:(j + 1) * k].max()
+    return out
+
+
+# %% slideshow={"slide_type": "-"}
+check.pool_max_by_hand(max_pool)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: a receptive field
+#
+# conv 3×3 → max-pool 2×2 (stride 2) → conv 3×3 → max-pool 2×2 (stride 2) → conv 3×3
+# (convolutions with stride 1). How many input pixels (along one axis) does one unit of
+# the last layer see? Set `answer`.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+answer = 18
+
+# %% slideshow={"slide_type": "-"}
+check.cnn_receptive_field(answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3: a CNN under 5 000 parameters
+#
+# Build `model`: input N×1×28×28, output N×10 class scores, at least two `nn.Conv2d`, at
+# least one pooling layer, and fewer than 5 000 parameters in total.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+model = nn.Sequential(
+    nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 4×14×14
+    nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 8×7×7
+    nn.Flatten(), nn.Linear(8 * 7 * 7, 10),
+)
+
+# %% slideshow={"slide_type": "-"}
+check.cnn_small_design(model)

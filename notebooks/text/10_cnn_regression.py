@@ -1,0 +1,727 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # CNNs that predict numbers: regression
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/10_cnn_regression.ipynb)
+#
+# A CNN can output **numbers** instead of a class: here the position, size and orientation of
+# an ellipse. The same train/test loops as in the lecture text, a small CNN trained live, and
+# torchvision's **Inception3** on the same task.
+
+# %% slideshow={"slide_type": "skip"}
+# Setup: install nbhelpers on Colab only, seed everything, pick the device.
+import sys
+if "google.colab" in sys.modules:
+    # %pip install -q "nbhelpers @ git+https://github.com/nn-lectures/nn-lectures"
+import nbhelpers
+device = nbhelpers.setup(seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Regression vs classification
+#
+# | | classification (lecture 08) | regression (today) |
+# |---|---|---|
+# | predicts | one of `C` classes | `nparams` real numbers |
+# | output layer | `nn.Linear(…, C)`: logits, softmax | `nn.Linear(…, nparams)`, **no activation** |
+# | loss | cross-entropy | mean squared error (`nn.MSELoss`) |
+# | how good? | accuracy | error per target, R² |
+#
+# Today's task: read the centre, length and orientation of an ellipse off a 32×32 image.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## A data set with exact answers
+#
+# `nbhelpers.ellipses.make_ellipses` draws noisy images of one ellipse each and returns the
+# parameters that drew it: centre `x`, `y` and semi-major axis `length` in pixels, `angle` in
+# radians (0 = horizontal). Generated on the fly: no download, and the truth is exact.
+
+# %% slideshow={"slide_type": "-"}
+import math
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+from nbhelpers import ellipses
+
+images, raw = ellipses.make_ellipses(5000, size=32, seed=0)
+print("images:", tuple(images.shape), "  parameters:", tuple(raw.shape), ellipses.RAW_NAMES)
+
+# %% slideshow={"slide_type": "-"}
+assert images.shape == (5000, 1, 32, 32) and raw.shape == (5000, 4)
+assert raw[:, :2].min() >= 0.3 * 32 and raw[:, :2].max() <= 0.7 * 32   # centres
+assert raw[:, 3].min() >= 0 and raw[:, 3].max() < math.pi               # angle in [0, pi)
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(2, 6, figsize=(10, 4))
+for ax, img, (x, y, length, a) in zip(axes.flat, images, raw.tolist()):
+    ax.imshow(img[0], cmap="gray", extent=(0, 32, 32, 0))
+    dx, dy = length * math.cos(a), length * math.sin(a)
+    ax.plot([x - dx, x + dx], [y - dy, y + dy], "r-", lw=1.5)   # the major axis
+    ax.set_title(f"x={x:.0f} y={y:.0f}\nlen={length:.1f} {math.degrees(a):.0f}°",
+                 fontsize=11)
+    ax.axis("off")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The red line is drawn from the parameters, not found in the image: it shows what the
+#     network has to read off. Rows are y (pointing down), columns are x; the angle turns from +x
+#     towards +y, i.e. clockwise on screen.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The angle: why (cos 2a, sin 2a)?
+#
+# An ellipse turned by 180° is the **same** ellipse. As a number, 2° and 178° are far apart,
+# although the images are almost identical. Encoded as **(cos 2a, sin 2a)** (period 180°),
+# similar images get similar targets. `ellipses.encode` gives 5 targets: x, y, length,
+# cos 2a, sin 2a; `ellipses.decode` maps them back.
+
+# %% slideshow={"slide_type": "-"}
+degrees = (2, 178, 182, 92)
+p = torch.tensor([[16.0, 16.0, 7.0, math.radians(deg)] for deg in degrees])
+pics = ellipses.draw_ellipses(p)                    # the same ellipses without noise
+enc = ellipses.encode(p)                            # x, y, length, cos 2a, sin 2a
+fig, axes = plt.subplots(1, 4, figsize=(9, 2.8))
+for ax, pic, (c, s), deg in zip(axes, pics, enc[:, 3:].tolist(), degrees):
+    ax.imshow(pic[0], cmap="gray"); ax.axis("off")
+    ax.set_title(f"a = {deg}°\n({c:.2f}, {s:.2f})", fontsize=13)
+plt.show()
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.allclose(pics[2], pics[0], atol=1e-5)          # 182° draws the 2° ellipse
+turned = raw.clone(); turned[:, 3] += math.pi               # every ellipse turned by pi:
+assert torch.allclose(ellipses.encode(turned), ellipses.encode(raw), atol=1e-5)   # same targets
+assert (enc[0] - enc[1]).norm() < 0.15 and (enc[0] - enc[3]).norm() > 1.9    # 2°≈178°≠92°
+assert torch.allclose(ellipses.decode(ellipses.encode(raw)), raw, atol=1e-4)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Targets, and a train/test split
+#
+# 4000 images to train on, 1000 to test. Look at the scale of each target:
+
+# %% slideshow={"slide_type": "-"}
+targets = ellipses.encode(raw)                                     # (5000, 5)
+train_x, test_x = images[:4000], images[4000:]
+train_t, test_t = targets[:4000], targets[4000:]
+for name, m, s in zip(ellipses.TARGET_NAMES, train_t.mean(0), train_t.std(0)):
+    print(f"{name:>7}: mean {m:6.2f}   std {s:5.2f}")
+
+# %% slideshow={"slide_type": "-"}
+assert targets.shape == (5000, 5) and len(train_x) == 4000 and len(test_x) == 1000
+assert ellipses.TARGET_NAMES == ("x", "y", "length", "cos 2a", "sin 2a")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The model: a CNN with `nparams` linear outputs
+#
+# The same building blocks as the MNIST CNN. Only the end differs: the last layer is
+# `nn.Linear(64, nparams)` with **no activation**, so each output can be any real number.
+
+# %% slideshow={"slide_type": "-"}
+nparams = targets.shape[1]   # 5
+
+def small_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),   # 16×16
+        nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  # 8×8
+        nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),  # 4×4
+        nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(),
+        nn.Linear(64, nparams))           # the regression head: nparams numbers, no activation
+
+count = lambda model: sum(p.numel() for p in model.parameters())
+print(f"{count(small_cnn()):,} parameters; 2 images in:", tuple(small_cnn()(train_x[:2]).shape), "out")
+
+# %% slideshow={"slide_type": "skip"}
+convs = (16 * 9 + 16) + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64)
+linears = (1024 * 64 + 64) + (64 * nparams + nparams)
+assert count(small_cnn()) == convs + 2 * (16 + 32 + 64) + linears      # BatchNorm: 2 per channel
+assert isinstance(small_cnn()[-1], nn.Linear) and small_cnn()[-1].out_features == nparams
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The loss: mean squared error
+#
+# For a batch of $N$ examples with $T$ targets each,
+# $$L = \frac{1}{N\,T} \sum_{n=1}^{N} \sum_{j=1}^{T} \left(\hat y_{nj} - y_{nj}\right)^2$$
+# `nn.MSELoss()` averages over the batch **and** the outputs. (The lecture text's
+# $L = (x - y)^2$ is this for one number.)
+
+# %% slideshow={"slide_type": "-"}
+criterion = nn.MSELoss()
+g = torch.Generator().manual_seed(0)
+pred, true = torch.randn(8, nparams, generator=g), torch.randn(8, nparams, generator=g)
+by_hand = ((pred - true) ** 2).mean()
+print(f"nn.MSELoss: {criterion(pred, true):.4f}   by hand: {by_hand:.4f}")
+
+# %% slideshow={"slide_type": "-"}
+assert torch.allclose(criterion(pred, true), by_hand)
+assert torch.allclose(by_hand, ((pred - true) ** 2).sum() / (8 * nparams))   # 1/(N T) * sum
+assert torch.allclose(by_hand, nn.functional.mse_loss(pred, true))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Target scaling: why it matters
+#
+# MSE adds the squared errors of all targets, so targets in **large units dominate**.
+# Before training the outputs are near 0: the error of each target is about mean² + std².
+
+# %% slideshow={"slide_type": "-"}
+start = (train_t ** 2).mean(0)        # MSE per target when the network outputs 0
+print("  ".join(f"{n}: {v:.1f}" for n, v in zip(ellipses.TARGET_NAMES, start)))
+share = start[3:].sum() / start.sum()
+print(f"the angle targets are {share:.2%} of that loss")
+
+# %% slideshow={"slide_type": "-"}
+assert torch.allclose(start, train_t.mean(0) ** 2 + train_t.var(0, correction=0), rtol=1e-4)
+assert share < 0.01
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The loss is also dominated later: an error of 10 % of the range costs (0.1 * 12.8)^2
+#     = 1.6 for x but (0.1 * 2)^2 = 0.04 for cos 2a. The shared convolutional layers follow the
+#     big gradients: they learn position first and orientation hardly at all.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Standardise the targets
+#
+# $$z = \frac{t - \mu}{\sigma}, \qquad t = z\,\sigma + \mu$$
+# with $\mu, \sigma$ per target, from the **training** set (used for the test set too).
+# Every target then has mean 0 and std 1 and weighs the same in the loss; predictions are
+# mapped back with the second formula.
+
+# %% slideshow={"slide_type": "-"}
+t_mean, t_std = train_t.mean(0), train_t.std(0)
+train_z, test_z = (train_t - t_mean) / t_std, (test_t - t_mean) / t_std
+print("train z: means ≈ 0:", bool(train_z.mean(0).abs().max() < 1e-5),
+      "  stds:", train_z.std(0).round(decimals=3).tolist())
+
+# %% slideshow={"slide_type": "-"}
+assert torch.allclose(train_z.mean(0), torch.zeros(5), atol=1e-5)
+assert torch.allclose(train_z.std(0), torch.ones(5), atol=1e-5)
+assert torch.allclose(test_z * t_std + t_mean, test_t, atol=1e-5)   # the inverse
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Data: `TensorDataset` and `DataLoader`
+#
+# The lecture's loops read `(images, params)` batches from a `DataLoader`; our tensors are
+# already in memory, so a `TensorDataset` wraps them.
+
+# %% slideshow={"slide_type": "-"}
+from torch.utils.data import DataLoader, TensorDataset
+
+def loaders(train_targets, test_targets, batch_size=128):
+    shuffle = torch.Generator().manual_seed(0)        # the same batches for every model
+    return (DataLoader(TensorDataset(train_x, train_targets), batch_size=batch_size,
+                       shuffle=True, generator=shuffle),
+            DataLoader(TensorDataset(test_x, test_targets), batch_size=500))
+
+trainloader, testloader = loaders(train_z, test_z)
+sizes = [len(images) for images, params in trainloader]
+print(len(trainloader.dataset), "examples,", len(sizes), "batches; the last has", sizes[-1])
+
+# %% slideshow={"slide_type": "-"}
+assert sizes == [128] * 31 + [32] and sum(sizes) == len(trainloader.dataset) == 4000
+assert math.ceil(4000 / 128) == len(trainloader)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The training loop, from the lecture text
+#
+# `loss` is the **mean** over the batch. `loss.item() * len(images)` is the batch's **sum**;
+# adding those up gives the sum over the data set, which the lecture printed. Divide by the
+# number of examples to get the mean per example: it does not grow with the data set, the
+# small last batch counts by its size, and it is comparable with the test loss.
+
+# %% slideshow={"slide_type": "subslide"}
+def train_epoch(model, trainloader, optimizer, max_steps=None):
+    model.train()
+    tloss, seen = 0.0, 0
+    for i, (images, params) in enumerate(trainloader):
+        if i == max_steps:           # None: the whole epoch
+            break
+        optimizer.zero_grad()
+        output = model(images.to(device))
+        loss = criterion(output, params.to(device))
+        loss.backward()
+        optimizer.step()
+        tloss += loss.item() * len(images)    # batch mean × batch size = batch sum
+        seen += len(images)                   # len(trainloader.dataset) after a full epoch
+    return tloss / seen                       # the mean loss per example
+
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Moving each batch to `device` is the only other change to the lecture's loop: it
+#     lets the same code run on a GPU. `i` was unused in the lecture; here it stops the loop
+#     after `max_steps` batches, which we need for Inception3 below.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The test loop
+#
+# As in the lecture, under `torch.no_grad()` and in `eval()` mode (BatchNorm uses its running
+# statistics). The lecture added `loss * len(images)`: a **tensor**. Use `.item()` to add a
+# Python float (outside `no_grad` a tensor would also keep every batch's graph alive).
+
+# %% slideshow={"slide_type": "-"}
+def test(model, testloader):
+    total_loss, outputs = 0.0, []
+    model.eval()
+    with torch.no_grad():
+        for images, params in testloader:
+            output = model(images.to(device))
+            loss = criterion(output, params.to(device))
+            total_loss += loss.item() * len(images)   # a float, not a tensor
+            outputs.append(output.cpu())
+    return total_loss / len(testloader.dataset), torch.cat(outputs)
+
+
+# %% slideshow={"slide_type": "skip"}
+# the loops compute the mean over all examples: compare with one pass over the whole set
+torch.manual_seed(1)
+probe = small_cnn().to(device)
+mse, out = test(probe, testloader)
+with torch.no_grad():
+    whole = criterion(probe(test_x.to(device)), test_z.to(device)).item()
+assert math.isclose(mse, whole, rel_tol=1e-4) and out.shape == test_z.shape
+linear = nn.Sequential(nn.Flatten(), nn.Linear(32 * 32, nparams)).to(device)   # no BatchNorm
+frozen = torch.optim.SGD(linear.parameters(), lr=0.0)                         # no change
+with torch.no_grad():
+    full = criterion(linear(train_x.to(device)), train_z.to(device)).item()
+assert math.isclose(train_epoch(linear, trainloader, frozen), full, rel_tol=1e-4)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Raw vs standardised targets: the same CNN, the same budget
+#
+# Same initial weights, same batches, 4 epochs each, the learning rate halved after every
+# epoch (`ExponentialLR`). The slowest cell of this notebook.
+
+# %% slideshow={"slide_type": "-"}
+def train_and_test(train_targets, test_targets, epochs=4):
+    torch.manual_seed(0)                                   # the same initial weights
+    model = small_cnn().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+    trainloader, testloader = loaders(train_targets, test_targets)
+    for epoch in range(epochs):
+        tloss = train_epoch(model, trainloader, optimizer)
+        scheduler.step()                                   # lr: 2e-3, 1e-3, 5e-4, ...
+        print(f"Epoch {epoch + 1}: Loss = {tloss:.4f}")
+    return model, test(model, testloader)
+
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+model_raw, (mse_raw, out_raw) = train_and_test(train_t, test_t)  # raw targets
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+model, (mse_z, out_z) = train_and_test(train_z, test_z)          # standardised targets
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Which targets did each model learn? R² per target
+#
+# $$R^2 = 1 - \frac{\sum_n (y_n - \hat y_n)^2}{\sum_n (y_n - \bar y)^2}$$
+# 1: perfect; 0: no better than always predicting the mean $\bar y$. It has no units (the
+# same in pixels or standardised), so it compares targets and models fairly.
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+def r2(pred, true):
+    return 1 - ((true - pred) ** 2).sum(0) / ((true - true.mean(0)) ** 2).sum(0)
+
+pred_t = out_z * t_std + t_mean                        # back to pixels, cos and sin
+r2_raw, r2_z = r2(out_raw, test_t), r2(pred_t, test_t)
+for name, a, b in zip(ellipses.TARGET_NAMES, r2_raw, r2_z):
+    print(f"{name:>7}:  raw targets {a:.3f}   standardised {b:.3f}")
+
+# %% slideshow={"slide_type": "-"}
+assert r2(test_t, test_t).eq(1).all()                                 # perfect
+assert r2(test_t.mean(0).expand_as(test_t), test_t).abs().max() < 1e-6   # the mean: 0
+assert torch.allclose(r2(out_z, test_z), r2_z, atol=1e-5)                # no units
+assert (r2_raw[:2] > 0.9).all() and (r2_z > 0.9).all()   # both: x, y; standardised: all
+assert (r2_z[2:] - r2_raw[2:] > 0.2).all()      # standardised: length and angle far better
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# What to say: with raw targets the network nails x and y (big units, big gradients)
+#     and half-ignores the orientation. Same architecture, same data, same number of steps: only
+#     the units of the targets changed.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Predicted vs true (standardised model, test set)
+#
+# Decoded to pixels and degrees; angle errors go the short way round (179° vs 1°: 2°).
+
+# %% slideshow={"slide_type": "skip"}
+pred, true = ellipses.decode(pred_t), ellipses.decode(test_t)
+err = (pred - true).abs()
+u, v = pred_t[:, 3:], test_t[:, 3:]   # (cos 2a, sin 2a): their angle is twice the error
+err[:, 3] = torch.atan2(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0], (u * v).sum(1)).abs() / 2
+k = [1, 1, 1, 180 / math.pi]                                  # the angle in degrees
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(1, 4, figsize=(11, 3.0))
+for j, (ax, unit) in enumerate(zip(axes, ["x (px)", "y (px)", "length (px)", "angle (°)"])):
+    ax.scatter(true[:, j] * k[j], pred[:, j] * k[j], s=4, alpha=0.4)
+    ax.plot(ax.get_xlim(), ax.get_xlim(), "k--", lw=1)         # perfect predictions
+    ax.set_title(f"{unit}\nmean error {err[:, j].mean() * k[j]:.2f}", fontsize=13)
+axes[0].set(xlabel="true", ylabel="predicted"); plt.show()
+print(f"test MSE (standardised units): {mse_z:.4f}")
+
+# %% slideshow={"slide_type": "skip"}
+assert err[:, :3].mean(0).max() < 0.5               # centre and length: within half a pixel
+assert math.degrees(err[:, 3].mean()) < 4           # orientation: within a few degrees
+assert mse_z < 0.05
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The points near the top-left and bottom-right corners of the angle panel are not
+#     errors: a true 1° predicted as 179° is 2° off. That is why we score angles with the
+#     wrap-aware error, not with |pred - true|.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The same task with Inception3
+#
+# torchvision's Inception v3 was made for 299×299 colour photos (ImageNet). `num_classes` is
+# just the size of its last `Linear` layer, so `num_classes=nparams` makes it a regressor.
+# `aux_logits=False` drops its auxiliary classifier; `transform_input=False` leaves our
+# inputs as they are.
+
+# %% slideshow={"slide_type": "-"}
+from torchvision.models import Inception3
+
+def make_inception():
+    return Inception3(num_classes=nparams, aux_logits=False, init_weights=True,
+                      transform_input=False)
+
+torch.manual_seed(0)
+inception = make_inception()
+print(f"Inception3: {count(inception):,} parameters (our small CNN: {count(model):,})")
+print("last layer:", inception.fc)
+
+# %% slideshow={"slide_type": "-"}
+assert isinstance(inception.fc, nn.Linear) and inception.AuxLogits is None
+assert (inception.fc.in_features, inception.fc.out_features) == (2048, nparams)
+assert round(count(inception) / 1e6) == 22 and round(count(model), -4) == 90_000
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Inception3 needs 3 channels and at least 75×75 pixels
+#
+# Our images have 1 channel and 32×32 pixels. Torch says so, in its own words:
+
+# %% slideshow={"slide_type": "-"}
+errors = []
+inception.eval()
+for shape in [(2, 1, 75, 75), (2, 3, 32, 32)]:
+    try:
+        inception(torch.zeros(shape))
+    except RuntimeError as err:               # expected: both shapes are wrong
+        errors.append(str(err).splitlines()[0])
+        print(f"{shape}:\n  {errors[-1]}")
+
+# %% slideshow={"slide_type": "-"}
+assert len(errors) == 2 and "3 channels" in errors[0] and "can't be greater" in errors[1]
+
+# %% slideshow={"slide_type": "skip"}
+with torch.no_grad():
+    assert inception(torch.zeros(1, 3, 75, 75)).shape == (1, nparams)   # 75: fine
+    try:
+        inception(torch.zeros(1, 3, 74, 74)); too_small = False
+    except RuntimeError:
+        too_small = True
+assert too_small                                                        # 74: too small
+
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The 32×32 image shrinks to 1×1 after the stem's stride-2 layers; Mixed_6a then has
+#     a 3×3 stride-2 convolution without padding and nothing left to slide over. 75 is the
+#     smallest size where every block still gets at least 3×3 pixels.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Shape trace: what each block makes of the input
+#
+# Channels × height × width after some of Inception3's blocks, for 75×75 and 299×299 inputs:
+
+# %% slideshow={"slide_type": "-"}
+def trace(size):
+    """Run Inception3's blocks one by one on a blank image: the shape after each."""
+    x, after = torch.zeros(1, 3, size, size), {}
+    with torch.no_grad():
+        for name, block in inception.eval().named_children():
+            x = block(torch.flatten(x, 1) if name == "fc" else x)
+            after[name] = "×".join(map(str, x.shape[1:]))
+    return after, x
+
+(small, out_75), (large, _) = trace(75), trace(299)
+print(f"{'block':>9}  {'75×75':>10}  {'299×299':>11}")
+for name in ["maxpool1", "maxpool2", "Mixed_5d", "Mixed_6a", "Mixed_7a", "avgpool", "fc"]:
+    print(f"{name:>9}  {small[name]:>10}  {large[name]:>11}")
+
+# %% slideshow={"slide_type": "-"}
+assert small["Mixed_7a"] == "1280×1×1" and large["Mixed_7c"] == "2048×8×8"
+assert small["fc"] == large["fc"] == "5"             # avgpool: 2048 features at any size
+
+# %% slideshow={"slide_type": "skip"}
+with torch.no_grad():                                # the blocks in order = the model
+    assert torch.allclose(out_75, inception(torch.zeros(1, 3, 75, 75)), atol=1e-5)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Adapting our images
+#
+# Resize to the size Inception needs (`F.interpolate`) and repeat the grey channel 3 times.
+# As a module in front of Inception3, the training loop stays exactly the same.
+
+# %% slideshow={"slide_type": "-"}
+import torch.nn.functional as F
+
+class ForInception(nn.Module):
+    """(N, 1, h, w) grey images -> (N, 3, size, size)."""
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+    def forward(self, x):
+        x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
+        return x.repeat(1, 3, 1, 1)            # the same grey image in R, G and B
+
+inception_model = nn.Sequential(ForInception(75), inception).to(device)
+print(tuple(train_x[:16].shape), "->", tuple(ForInception(75)(train_x[:16]).shape))
+
+# %% slideshow={"slide_type": "skip"}
+resized = ForInception(75)(train_x[:16])
+assert resized.shape == (16, 3, 75, 75) and torch.equal(resized[:, 0], resized[:, 2])
+assert torch.allclose(resized.mean(), train_x[:16].mean(), atol=0.01)   # same brightness
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Inception's own initialisation starts far off
+#
+# `init_weights=True` draws every convolution and linear weight with std 0.1. The last
+# layer sums 2048 features, so its outputs start spread over several units while our
+# targets have std 1: the first loss is far above 1. Usual fix for a regression head:
+# **start the last layer at zero**, so the network first predicts the mean (loss ≈ 1),
+# then learns from there.
+
+# %% slideshow={"slide_type": "-"}
+batch_x, batch_z = train_x[:16].to(device), train_z[:16].to(device)
+init_std = inception.fc.weight.std().item()
+inception_model.train()
+with torch.no_grad():
+    before = criterion(inception_model(batch_x), batch_z).item()
+    nn.init.zeros_(inception.fc.weight); nn.init.zeros_(inception.fc.bias)
+    after = criterion(inception_model(batch_x), batch_z).item()
+print(f"last layer's weights: std {init_std:.3f}")
+print(f"first loss: {before:.1f} with Inception's init, {after:.2f} with the last layer at 0")
+
+# %% slideshow={"slide_type": "-"}
+assert 0.09 < init_std < 0.11 and inception.fc.in_features == 2048
+assert math.isclose(after, (batch_z ** 2).mean().item(), rel_tol=1e-5)   # outputs exactly 0
+assert before > 4 * after
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# With zero weights, the gradient into the earlier layers is zero for the very first
+#     step, but the last layer's own gradient (features times error) is not: after one step it is
+#     no longer zero and everything trains.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A few training steps on the CPU
+#
+# 20 steps of 16 images at 75×75, with the same `train_epoch` (`max_steps` stops it early);
+# each call starts on newly shuffled batches.
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+optimizer = torch.optim.Adam(inception_model.parameters(), lr=1e-3)
+few = DataLoader(TensorDataset(train_x, train_z), batch_size=16, shuffle=True,
+                 generator=torch.Generator().manual_seed(0))
+block_losses = []
+for block in range(4):                            # 4 blocks of 5 steps
+    block_losses.append(train_epoch(inception_model, few, optimizer, max_steps=5))
+    print(f"steps {5 * block + 1:2d}-{5 * block + 5:2d}: mean loss {block_losses[-1]:.3f}")
+
+# %% slideshow={"slide_type": "-"}
+assert block_losses[-1] < 0.9 * block_losses[0]   # it learns: the loss went down
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The full run: a GPU job
+#
+# Set `NBHELPERS_FULL=1` before starting the notebook (on Colab: a GPU runtime, and
+# `os.environ["NBHELPERS_FULL"] = "1"` in the first cell) and run it again: Inception3 then
+# trains at its native 299×299 on 20 000 new images for 5 epochs, on `device`.
+# It saves a checkpoint after every epoch; if the runtime disconnects, run the notebook
+# again and it resumes after the last finished epoch.
+#
+# **Not recorded yet:** no GPU machine was available when this notebook was written, so
+# there are no measured results of the full run here, only what to expect.
+
+# %% slideshow={"slide_type": "subslide"}
+from torch.utils.flop_counter import FlopCounterMode
+
+def gflop(size):
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        inception.eval()(torch.zeros(1, 3, size, size))
+    return counter.get_total_flops() / 1e9
+
+per_image = {size: gflop(size) for size in (75, 299)}
+print(f"forward pass per image: {per_image[75]:.2f} GFLOP at 75×75, {per_image[299]:.1f} at 299×299")
+tflop = 20_000 * 3 * per_image[299] / 1e3        # one epoch; forward + backward ≈ 3 × forward
+print(f"one epoch of 20 000 images ≈ {tflop:.0f} TFLOP; at full float32 speed that is")
+for where, peak in [("a 2-core CPU", 0.1), ("Colab's T4", 8.1), ("an H100", 67)]:
+    print(f"  {tflop / peak / 60:6.1f} min on {where} ({peak} TFLOP/s)")
+
+# %% slideshow={"slide_type": "-"}
+assert 10 < per_image[299] < 13 and per_image[299] > 10 * per_image[75]   # ~5.7 G multiply-adds
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Peak float32 rates from the datasheets (T4: 8.1 TFLOP/s, H100 SXM: 67 TFLOP/s without
+#     tensor cores; a 2-core CPU: of the order of 0.1). Real training reaches a fraction of peak,
+#     and data loading, resizing and the test pass add time: read the minutes as a lower bound.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What to expect from the full run
+#
+# * **Time:** the lower bounds above, a few times longer in practice.
+# * **Output:** the mean training loss per epoch, the test loss, and the test R² per target,
+#   to compare with the small CNN's table.
+# * **The question it answers:** do 22 million parameters at 299×299 beat 90 thousand at
+#   32×32? Blowing 32-pixel images up to 299 adds no detail, so it is not a given.
+
+# %% slideshow={"slide_type": "subslide"}
+import os
+from pathlib import Path
+from nbhelpers import training
+
+CHECKPOINT = Path(os.environ.get("NBHELPERS_CHECKPOINTS", "checkpoints")) / "inception3.pt"
+
+def resume(model, optimizer):
+    """Epochs already done: 0, or as many as the checkpoint of an earlier runtime holds."""
+    if not CHECKPOINT.is_file():
+        return 0
+    done = training.load_checkpoint(CHECKPOINT, model=model, optimizer=optimizer).epoch
+    print(f"resuming after epoch {done} from {CHECKPOINT}")
+    return done
+
+
+# %% slideshow={"slide_type": "subslide"}
+def full_run(n_train=20_000, n_test=5_000, size=299, epochs=5, batch_size=32):
+    x, raw_full = ellipses.make_ellipses(n_train + n_test, size=32, seed=1)   # new images
+    z = (ellipses.encode(raw_full) - t_mean) / t_std
+    train = DataLoader(TensorDataset(x[:n_train], z[:n_train]), batch_size, shuffle=True)
+    testset = DataLoader(TensorDataset(x[n_train:], z[n_train:]), 4 * batch_size)
+    torch.manual_seed(0)
+    big = nn.Sequential(ForInception(size), make_inception()).to(device)
+    nn.init.zeros_(big[1].fc.weight); nn.init.zeros_(big[1].fc.bias)   # start at the mean
+    optimizer = torch.optim.Adam(big.parameters(), lr=1e-3)
+    for epoch in range(resume(big, optimizer), epochs):      # 0, or where it stopped
+        tloss = train_epoch(big, train, optimizer)
+        print(f"Epoch {epoch + 1}: Loss = {tloss:.4f}")
+        training.save_checkpoint(CHECKPOINT, model=big, optimizer=optimizer, epoch=epoch + 1)
+    mse, out = test(big, testset)
+    return mse, r2(out * t_std + t_mean, ellipses.encode(raw_full[n_train:]))
+
+
+# %% slideshow={"slide_type": "subslide"}
+# NBVAL_IGNORE_OUTPUT
+FULL = os.environ.get("NBHELPERS_FULL") == "1"
+if FULL:
+    mse_full, r2_full = full_run()
+    print(f"test loss {mse_full:.4f}")
+    print("test R²:", dict(zip(ellipses.TARGET_NAMES, r2_full.round(decimals=3).tolist())))
+else:
+    print("Full run skipped: set NBHELPERS_FULL=1 (on a GPU) and run the notebook again.")
+
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# How resuming works: after every epoch `training.save_checkpoint` writes the model's and
+#     Adam's state, the number of finished epochs and the torch RNG states (the order of the
+#     shuffled batches) to `checkpoints/inception3.pt`; on the next run `training.load_checkpoint`
+#     loads them and the loop starts at the next epoch. On Colab a new runtime starts with an empty
+#     disk: mount Google Drive and set `NBHELPERS_CHECKPOINTS` to a folder on it. Delete the file to
+#     start afresh.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * Regression: `nparams` linear outputs, no activation, `nn.MSELoss`.
+# * Encode targets so that similar images get similar targets (angle → cos 2a, sin 2a).
+# * Standardise targets with the training set's mean and std; map predictions back.
+# * Report the **mean** loss per example (sum ÷ number of examples), as a float (`.item()`).
+# * Judge each target on its own: R², errors in pixels and degrees.
+# * Big ImageNet networks need their input size and channels, and a sensible start for
+#   the new head.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1: standardise the targets, and invert it
+#
+# Write `standardise(targets)` for targets of shape (N, T): return `z`, `mean`, `std` with
+# one mean and std per target, so that every column of `z` has mean 0 and std 1. Then write
+# `unstandardise(z, mean, std)` that gives the targets back.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def standardise(targets):
+    mean, std = targets.mean(dim=0), targets.std(dim=0)
+    return (targets - mean) / std, mean, std
+
+def unstandardise(z, mean, std):
+    return z * std + mean
+
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import check
+check.regression_standardise(standardise, unstandardise)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: a regression output layer
+#
+# Write `regression_head(in_features, nparams)` that returns the last layer of a network that
+# predicts `nparams` real numbers from `in_features` features (any value must be reachable).
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def regression_head(in_features, nparams):
+    return nn.Linear(in_features, nparams)
+
+
+# %% slideshow={"slide_type": "-"}
+check.regression_head(regression_head)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3: the mean loss of an epoch
+#
+# `loss.item()` gives the **mean** loss of a batch. Write `epoch_loss(batch_losses,
+# batch_sizes)` that returns the mean loss per example over the epoch (4000 examples in
+# batches of 128: the last batch has only 32).
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def epoch_loss(batch_losses, batch_sizes):
+    total = sum(loss * n for loss, n in zip(batch_losses, batch_sizes))
+    return total / sum(batch_sizes)
+
+
+# %% slideshow={"slide_type": "-"}
+check.regression_epoch_loss(epoch_loss)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 4: the orientation error
+#
+# Write `angle_error(pred, true)`: tensors of orientations in radians, where an ellipse turned
+# by π is the same. Return, elementwise, the smallest difference (between 0 and π/2).
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def angle_error(pred, true):
+    d = (pred - true) % math.pi
+    return torch.minimum(d, math.pi - d)
+
+
+# %% slideshow={"slide_type": "-"}
+check.regression_angle_error(angle_error)

@@ -1,0 +1,215 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Generative vs discriminative models
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/11_generative_vs_discriminative.ipynb)
+#
+# A classifier can learn **P(y | x)** directly, or learn what each class looks like, **P(x | y)**,
+# and turn that into a prediction with Bayes' rule. Only the second can *draw* new digits.
+
+# %% slideshow={"slide_type": "skip"}
+# Setup: install nbhelpers on Colab only, seed everything, pick the device.
+import sys
+if "google.colab" in sys.modules:
+    # %pip install -q "nbhelpers @ git+https://github.com/nn-lectures/nn-lectures"
+import nbhelpers
+device = nbhelpers.setup(seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Two ways to model digits
+#
+# | | learns | can it... |
+# |---|---|---|
+# | **discriminative** (the CNN of lecture 08) | $P(y \mid x)$ | classify |
+# | **generative** | $P(x \mid y)$ and $P(y)$, so $P(x, y) = P(x \mid y)\,P(y)$ | classify *and* sample new $x$ |
+#
+# Bayes' rule turns a generative model into a classifier:
+# $$P(y \mid x) = \frac{P(x \mid y)\,P(y)}{\sum_{y'} P(x \mid y')\,P(y')}$$
+
+# %% slideshow={"slide_type": "subslide"}
+from nbhelpers import data, plotting
+from nbhelpers.generative import GaussianClassifier
+import torch
+
+x, y = data.load_tensors("mnist", train=True, normalize=False)   # pixels in [0, 1]
+x_test, y_test = data.load_tensors("mnist", train=False, normalize=False)
+prior = torch.bincount(y) / len(y)
+print("P(y):", [round(p, 3) for p in prior.tolist()])
+
+# %% slideshow={"slide_type": "-"}
+assert torch.isclose(prior.sum(), torch.tensor(1.0)) and prior.min() > 0.08
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The simplest picture of P(x | y): the class means
+#
+# The average of all training images of each digit: what a "typical" 0, 1, … looks like.
+
+# %% slideshow={"slide_type": "-"}
+means = torch.stack([x[y == c].mean(0) for c in range(10)])   # (10, 1, 28, 28)
+fig = plotting.show_images(means, titles=[f"mean {c}" for c in range(10)], ncols=10)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## A Gaussian per class
+#
+# Model each class as a multivariate normal over the 784 pixels:
+# $$\log P(x \mid y) = -\tfrac12 (x-\mu_y)^\top \Sigma_y^{-1} (x-\mu_y) - \tfrac12 \log\det(2\pi\Sigma_y)$$
+# $\mu_y$: class mean, $\Sigma_y$: class covariance (784×784). Many border pixels are always 0,
+# so $\Sigma_y$ is singular: we *shrink* it towards a multiple of the identity.
+
+# %% slideshow={"slide_type": "subslide"}
+model = GaussianClassifier(shrinkage=0.1).fit(x, y)
+d, x0 = model.dists[3], x_test[:1].reshape(1, -1).double()
+diff = x0 - d.mean
+by_hand = (-0.5 * diff @ torch.linalg.solve(d.covariance_matrix, diff.T)
+           - 0.5 * torch.logdet(2 * torch.pi * d.covariance_matrix))
+print(f"by hand {by_hand.item():.3f}   torch {d.log_prob(x0).item():.3f}")
+
+# %% slideshow={"slide_type": "-"}
+assert torch.allclose(by_hand.flatten(), d.log_prob(x0), rtol=1e-9)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Classifying by likelihood
+#
+# Predict the class with the largest $\log P(x \mid y) + \log P(y)$.
+# The naive-Bayes variant assumes pixels are independent given the class (diagonal $\Sigma_y$).
+
+# %% slideshow={"slide_type": "fragment"}
+naive = GaussianClassifier(shrinkage=0.1, diagonal=True).fit(x, y)
+acc_gauss = (model.predict(x_test) == y_test).float().mean().item()
+acc_naive = (naive.predict(x_test) == y_test).float().mean().item()
+print(f"full-covariance Gaussian: {acc_gauss:.2%}   naive Bayes: {acc_naive:.2%}")
+
+# %% slideshow={"slide_type": "-"}
+assert acc_gauss > 0.90 and acc_naive < acc_gauss  # pixel correlations matter
+post = model.predict_proba(x_test[:5])
+manual = torch.softmax(model.log_likelihood(x_test[:5]) + prior.log().double(), dim=1)
+assert torch.allclose(post.sum(1), torch.ones(5)) and torch.allclose(post, manual.float(), atol=1e-6)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Pixel correlations: neighbouring pixels of a stroke are on together. Naive Bayes
+#     ignores that and loses ~15 points of accuracy.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## A generative model can *draw*
+#
+# Sample new images from $P(x \mid y)$: each row is a fresh draw from one class's Gaussian.
+# None of these images is in the training set.
+
+# %% slideshow={"slide_type": "-"}
+samples = torch.cat([model.sample(c, 2, generator_seed=c) for c in range(10)])
+samples = samples.clamp(0, 1).reshape(-1, 1, 28, 28)
+fig = plotting.show_images(samples, titles=[str(c) for c in range(10) for _ in range(2)], ncols=10)
+
+# %% slideshow={"slide_type": "-"}
+agree = (model.predict(samples) == torch.arange(10).repeat_interleave(2)).float().mean()
+assert agree >= 0.9, agree   # the model recognises its own samples
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## How does the discriminative CNN compare?
+#
+# The CNN of lecture 08 learns only $P(y \mid x)$, with all its capacity spent on the
+# boundaries between classes. Train it briefly and compare (it cannot draw anything).
+
+# %% slideshow={"slide_type": "subslide"}
+# NBVAL_IGNORE_OUTPUT
+from nbhelpers import models, training
+
+cnn = models.MnistCNN()
+train_batches, test_batches = data.mnist_batches("mnist", batch_size=128, device=device)
+history = training.fit(cnn, train_batches, epochs=1, val=test_batches, device=device,
+                       optimizer=torch.optim.Adam(cnn.parameters(), lr=3e-3), live=False)
+acc_cnn = history.val_acc[-1]                # on the test set
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+print(f"Gaussian (generative): {acc_gauss:.1%}   CNN (discriminative, 1 epoch): {acc_cnn:.1%}")
+assert acc_cnn > 0.97 and acc_cnn > acc_gauss
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Does the CNN recognise the Gaussian's drawings?
+#
+# The discriminative model never saw these samples; if it labels them as the class they were
+# drawn from, the generative model captured something real about each digit.
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+x_norm = (samples - data.mean_std("mnist")[0]) / data.mean_std("mnist")[1]
+cnn_says = training.predict(cnn, x_norm)
+recognised = (cnn_says == torch.arange(10).repeat_interleave(2)).float().mean().item()
+print(f"CNN agrees with the sampled class for {recognised:.0%} of the samples")
+
+# %% slideshow={"slide_type": "-"}
+assert recognised >= 0.5
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Modern generative models, in one slide
+#
+# | model | learns | generates by |
+# |---|---|---|
+# | **Gaussian / naive Bayes** (today) | $P(x\mid y)$ in closed form | sampling the Gaussian |
+# | **VAE** | encoder $q(z\mid x)$, decoder $p(x\mid z)$; maximises a lower bound on $\log p(x)$ | decoding $z \sim \mathcal N(0, I)$ |
+# | **GAN** | a generator that fools a discriminator (no explicit density) | one pass of the generator |
+# | **Autoregressive** (GPT, PixelCNN) | $p(x) = \prod_i p(x_i \mid x_{<i})$ | one element at a time |
+# | **Diffusion** | to remove noise step by step (the score $\nabla_x \log p$) | denoising pure noise |
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1: the class prior
+#
+# Write `priors(labels)` that returns $P(y)$: for each class, the fraction of labels equal to it.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def priors(labels):
+    """labels: (N,) int64 -> (C,) float, sums to 1."""
+    return torch.bincount(labels).float() / len(labels)
+
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import check
+check.class_priors(priors)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: Bayes' rule, in log space
+#
+# Write `posterior(log_lik, log_prior)`: `log_lik` is (N, C) with values like −300, so `exp`
+# underflows. Return P(y | x), shape (N, C), each row summing to 1.
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def posterior(log_lik, log_prior):
+    scores = log_lik + log_prior
+    return torch.softmax(scores, dim=1)
+
+
+# %% slideshow={"slide_type": "-"}
+check.bayes_posterior(posterior)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3: a template matcher
+#
+# Write `nearest(x, means)`: for each row of `x` (N, D) the index of the closest class mean
+# (C, D). How accurate is it on MNIST with the class means above?
+
+# %% slideshow={"slide_type": "-"} tags=["answer"]
+def nearest(x, means):
+    return torch.cdist(x, means).argmin(dim=1)
+
+
+# %% slideshow={"slide_type": "-"}
+check.nearest_mean(nearest)

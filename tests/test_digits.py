@@ -1,0 +1,102 @@
+"""nbhelpers.digits (lecture 08): disturbing a digit and a model's class probabilities."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from nbhelpers.digits import class_probabilities, normalisation_stats, perturb
+
+MEAN, STD = 0.1307, 0.3081
+
+
+def _digit(seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    img = torch.zeros(28, 28)
+    img[6:22, 10:18] = torch.rand(16, 8, generator=g)
+    return img
+
+
+def test_no_perturbation_is_the_identity_and_pixels_stay_in_range():
+    img = _digit()
+    assert torch.equal(perturb(img), img)
+    assert torch.equal(perturb(img[None]), img)
+    out = perturb(img, noise=0.8, angle=33.0, shift_x=3, erase=6)
+    assert out.shape == (28, 28) and out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.parametrize(("dx", "dy"), [(3, 0), (0, -4), (-5, 2), (27, 0), (0, 28)])
+def test_shift_moves_pixels_and_fills_with_black(dx, dy):
+    img = _digit()
+    out = perturb(img, shift_x=dx, shift_y=dy)
+    expected = torch.zeros_like(img)
+    for r in range(28):
+        for c in range(28):
+            if 0 <= r - dy < 28 and 0 <= c - dx < 28:
+                expected[r, c] = img[r - dy, c - dx]
+    assert torch.equal(out, expected)
+
+
+def test_rotation_by_90_degrees_matches_rot90():
+    img = _digit(1)
+    out = perturb(img, angle=90.0)
+    torch.testing.assert_close(out, torch.rot90(img, 1, dims=(0, 1)), atol=1e-5, rtol=0)
+    torch.testing.assert_close(perturb(img, angle=360.0), img, atol=1e-4, rtol=0)
+
+
+def test_erase_blanks_a_centred_square_only():
+    img = torch.ones(28, 28)
+    out = perturb(img, erase=10)
+    assert out[9:19, 9:19].sum() == 0
+    assert out.sum() == 28 * 28 - 100
+
+
+def test_noise_is_gaussian_reproducible_and_seeded():
+    img = torch.full((28, 28), 0.5)
+    a = perturb(img, noise=0.1, seed=3)
+    assert torch.equal(a, perturb(img, noise=0.1, seed=3))
+    assert not torch.equal(a, perturb(img, noise=0.1, seed=4))
+    big = perturb(torch.full((280, 280), 0.5), noise=0.1)
+    assert abs((big - 0.5).std().item() - 0.1) < 0.005
+
+
+def test_perturb_rejects_bad_input():
+    with pytest.raises(TypeError, match="torch tensor"):
+        perturb([[0.0]])
+    with pytest.raises(ValueError, match="one grey image"):
+        perturb(torch.zeros(2, 28, 28))
+    with pytest.raises(TypeError, match="shift_x"):
+        perturb(_digit(), shift_x=1.5)
+    with pytest.raises(ValueError, match="erase"):
+        perturb(_digit(), erase=29)
+    with pytest.raises(ValueError, match="noise"):
+        perturb(_digit(), noise=-0.1)
+
+
+def test_class_probabilities_normalise_like_training_and_restore_mode():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Dropout(0.5)).train()
+    img = _digit()
+    probs = class_probabilities(model, img, mean=MEAN, std=STD)
+    model.eval()
+    with torch.no_grad():
+        expected = model(((img - MEAN) / STD)[None, None]).softmax(1)[0]
+    torch.testing.assert_close(probs, expected)
+    assert model.training is False
+    model.train()
+    class_probabilities(model, img, mean=MEAN, std=STD)
+    assert model.training
+    batch = class_probabilities(model, torch.stack([img, img]), mean=MEAN, std=STD)
+    assert batch.shape == (2, 10)
+    torch.testing.assert_close(batch.sum(1), torch.ones(2))
+    with pytest.raises(ValueError, match="std"):
+        class_probabilities(model, img, mean=0.0, std=0.0)
+    with pytest.raises(TypeError, match="nn.Module"):
+        class_probabilities(lambda x: x, img, mean=MEAN, std=STD)
+
+
+def test_normalisation_stats_keep_what_is_given():
+    assert normalisation_stats(0.5, 0.25) == (0.5, 0.25)
+    with pytest.raises(ValueError, match="std must be positive"):
+        normalisation_stats(0.0, -1.0)
