@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import torch
+from shared import EMPTY
+from shared import rejects as _rejects
 from torch import nn
 
 from nbhelpers import check
-
-EMPTY = ...  # what a blanked student answer cell leaves behind
-
-
-def _rejects(result, *words):
-    assert not result.passed, result
-    for word in words:
-        assert word in result.message, (word, result.message)
 
 
 def test_count_params():

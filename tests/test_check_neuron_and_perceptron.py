@@ -4,16 +4,10 @@ and never show the reference weights."""
 from __future__ import annotations
 
 import torch
+from shared import EMPTY
+from shared import rejects as _rejects
 
 from nbhelpers import check
-
-EMPTY = ...  # what a blanked student answer cell leaves behind
-
-
-def _rejects(result, *words):
-    assert not result.passed, result
-    for word in words:
-        assert word in result.message, (word, result.message)
 
 
 def test_nor_accepts_any_correct_weights():

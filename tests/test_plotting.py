@@ -10,9 +10,11 @@ import pytest
 import torch
 from matplotlib.colors import same_color
 from matplotlib.figure import Figure
+from shared import curves as _curves
+from shared import fits_slide as _fits_slide
 
 from nbhelpers import plotting as P
-from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH, WRONG
+from nbhelpers.display import WRONG
 
 plt.switch_backend("Agg")
 
@@ -23,14 +25,6 @@ def _close_figures():
     plt.close("all")
 
 
-def _fits_slide(fig: Figure) -> bool:
-    w, h = fig.get_size_inches()
-    return fig.dpi == 100 and w <= MAX_WIDTH + 1e-9 and h <= MAX_HEIGHT + 1e-9
-
-
-def _curves(ax) -> list:
-    """The labelled lines of an axis (not the x=0 / y=0 guide lines)."""
-    return [line for line in ax.lines if not line.get_label().startswith("_")]
 
 
 def _no_new_figure(func, *args, error=ValueError, match=None, **kwargs):

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
+from shared import curves as _curves
+from shared import fits_slide as _fits_slide
 
-from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH
 from nbhelpers.training import History, plot_history
 
 plt.switch_backend("Agg")
@@ -23,14 +24,6 @@ def _close_figures():
     plt.close("all")
 
 
-def _fits_slide(fig: Figure) -> bool:
-    w, h = fig.get_size_inches()
-    return fig.dpi == 100 and w <= MAX_WIDTH + 1e-9 and h <= MAX_HEIGHT + 1e-9
-
-
-def _curves(ax) -> list:
-    """The labelled lines of an axis."""
-    return [line for line in ax.lines if not line.get_label().startswith("_")]
 
 
 # --------------------------------------------------------------------------- History

@@ -1,0 +1,27 @@
+"""Small assertions shared by several test files (tests/ is on sys.path under pytest)."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH
+
+EMPTY = ...  # what a blanked student answer cell leaves behind
+
+
+def rejects(result, *words: str) -> None:
+    """A checker's Result failed, and its message names every one of ``words``."""
+    assert not result.passed, result
+    for word in words:
+        assert word in result.message, (word, result.message)
+
+
+def fits_slide(fig: Figure) -> bool:
+    """100 dpi and at most MAX_WIDTH x MAX_HEIGHT inches."""
+    w, h = fig.get_size_inches()
+    return fig.dpi == 100 and w <= MAX_WIDTH + 1e-9 and h <= MAX_HEIGHT + 1e-9
+
+
+def curves(ax) -> list:
+    """The labelled lines of an axis (not guide lines such as x=0)."""
+    return [line for line in ax.lines if not line.get_label().startswith("_")]
