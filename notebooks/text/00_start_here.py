@@ -85,7 +85,7 @@ from nbhelpers import data
 x, y = data.load_tensors("mnist", train=False)
 print("images:", tuple(x.shape), x.dtype, " labels:", tuple(y.shape), y.dtype)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert x.shape == (10_000, 1, 28, 28) and y.shape == (10_000,)
 assert sorted(y.unique().tolist()) == list(range(10))
 

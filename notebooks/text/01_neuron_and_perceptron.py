@@ -65,7 +65,7 @@ z = sum(w[k] * x[k] for k in range(3)) + b   # weighted input
 y = 1.0 if z > 0 else 0.0                    # step activation
 print(f"z = {z:.2f}, y = {y}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(z, torch.dot(w, x) + b) and torch.isclose(z, torch.tensor(0.4)) and y == 1
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -169,7 +169,7 @@ Z = X @ torch.stack([W1.flatten(), W2.flatten()]) + B.flatten()      # 4 × 4913
 tables = {tuple(col.tolist()) for col in (Z > 0).int().T}
 print(len(tables), "of the 16 two-input functions; XOR among them:", (0, 1, 1, 0) in tables)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert Z.shape == (4, 17**3) and 17**3 == 4913 and len(tables) == 14
 assert torch.allclose((Z[1] + Z[2]) / 2, (Z[0] + Z[3]) / 2)    # both = z at (1/2, 1/2)
 assert (0, 1, 1, 0) not in tables and (1, 0, 0, 1) not in tables   # XOR, XNOR
@@ -189,7 +189,7 @@ def xor_net(x):
 
 print("XOR network on 00, 01, 10, 11:", xor_net(X).int().tolist())
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.equal(xor_net(X).bool(), x1 ^ x2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -286,7 +286,7 @@ with torch.no_grad():
     layer.weight.copy_(W); layer.bias.copy_(bias)
 print((layer(X) > 0).int())                             # columns: AND, OR, NAND
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(layer(X), Z) and torch.allclose(Z[1], W @ X[1] + bias)
 assert torch.equal((Z > 0).T, torch.stack([truth["AND"], truth["OR"], truth["NAND"]]))
 

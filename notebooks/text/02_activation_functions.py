@@ -62,7 +62,7 @@ except RuntimeError as err:
     message = str(err)
 print(message.splitlines()[0])
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert "not implemented" in message and z.grad is None
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -270,7 +270,7 @@ for _ in range(10):
 (grad,) = torch.autograd.grad(y, x0)
 print(f"dy10/dx = {grad:.3e}, product of sigma' = {torch.stack(factors).prod():.3e}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(grad, torch.stack(factors).prod()) and grad <= 0.25**10
 assert torch.isclose(activations.chain_slopes("sigmoid", 10)[-1], grad)
 
@@ -304,7 +304,7 @@ kinks = {"torch.relu": torch.relu, "nn.ReLU()": nn.ReLU(),
 for label, f in kinks.items():
     print(f"{label:20s} slope at 0: {grad_at_0(f):.4g}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert grad_at_0(torch.relu) == grad_at_0(nn.ReLU()) == 0.0        # torch's convention
 assert grad_at_0(lambda v: torch.maximum(v, torch.zeros_like(v))) == 0.5
 assert abs(grad_at_0(nn.LeakyReLU(0.01)) - 0.01) < 1e-9
@@ -349,7 +349,7 @@ assert torch.isclose(torch.softmax(two, 0)[1], torch.sigmoid(two[1] - two[0]))
 # * with two classes, softmax is the sigmoid of the score difference
 # * a sigmoid output can never reach a regression target of 3.7; use the identity there
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.sigmoid(torch.tensor(50.0)) <= 1.0 < 3.7
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -83,7 +83,7 @@ print("Linear: ", hidden(x).detach().numpy().round(4))
 X = torch.randn(32, 4)                       # a batch of 32 inputs
 Y = X @ hidden.weight.T + hidden.bias        # (32, 4) @ (4, 5) + (5,) -> (32, 5)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(hidden(x), by_hand) and torch.allclose(hidden(X), Y) and Y.shape == (32, 5)
 assert torch.allclose(hidden(X)[7], hidden(X[7]))      # each row is computed on its own
 
@@ -125,7 +125,7 @@ with torch.no_grad():
         mine.copy_(theirs)
 print("after copying: ", torch.equal(seq(X), net(X)))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.equal(seq(X), net(X)) and not torch.equal(seq(X), TwoLayer(4, 8, 3)(X))
 assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
 
@@ -150,7 +150,7 @@ by_formula = sum(n_in * n_out + n_out for n_in, n_out in sizes)
 by_numel = sum(p.numel() for p in mnist_net.parameters())
 print(f"formula: {by_formula:,}   numel: {by_numel:,}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert by_formula == by_numel == 669_706
 assert sum(p.numel() for p in net.parameters()) == (4 * 8 + 8) + (8 * 3 + 3)
 
@@ -169,7 +169,7 @@ for layer in mnist_net:
     h = layer(h)
     print(f"{type(layer).__name__:8s} -> {tuple(h.shape)}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert h.shape == (64, 10) and mnist_net(images[0].unsqueeze(0)).shape == (1, 10)
 assert hidden(torch.randn(2, 3, 4)).shape == (2, 3, 5)          # only the last dim changes
 
@@ -186,7 +186,7 @@ out = net.to(device)(X.to(device))                 # `device` comes from the set
 print("same result:", torch.allclose(out.cpu(), expected, atol=1e-5))
 net = net.cpu()
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(out.cpu(), expected, atol=1e-5) and next(net.parameters()).device.type == "cpu"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -202,7 +202,7 @@ except RuntimeError as err:
     message = str(err)
 print(message)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert "meta" in message and "cpu" in message
 
 
@@ -339,7 +339,7 @@ outside = torch.linspace(3.5, 6, 101).unsqueeze(1)
 print(f"on [-3, 3]: built {max_err(built[50], xs):.4f}, trained {max_err(nets[50], xs):.4f}")
 print(f"on [3.5, 6]: trained {max_err(nets[50], outside):.2f}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert max_err(built[50], xs) < 0.01 < max_err(nets[50], xs)    # exists, was not found
 assert max_err(nets[50], outside) > 0.5                        # no promise outside the data
 

@@ -68,7 +68,7 @@ y     = torch.tensor([3.0, -0.5, 2.0, 7.0])     # targets
 mse_hand = ((y_hat - y) ** 2).mean()           # (0.25 + 0.25 + 0 + 16) / 4
 show({"by hand": mse_hand, "nn.MSELoss": nn.MSELoss()(y_hat, y)})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert mse_hand == nn.MSELoss()(y_hat, y) == 4.125
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -90,7 +90,7 @@ huber_hand = torch.where(r.abs() <= 1, 0.5 * r**2, r.abs() - 0.5).mean()   # δ 
 show({"L1 by hand": l1_hand, "nn.L1Loss": nn.L1Loss()(y_hat, y)})
 show({"Huber by hand": huber_hand, "nn.HuberLoss": nn.HuberLoss(delta=1.0)(y_hat, y)})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert l1_hand == nn.L1Loss()(y_hat, y) == 1.25
 assert huber_hand == nn.HuberLoss(delta=1.0)(y_hat, y) == 0.9375
 
@@ -127,7 +127,7 @@ t = torch.tensor([1.0, 0.0, 1.0])         # labels
 bce_hand = -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
 show({"by hand": bce_hand, "nn.BCELoss": nn.BCELoss()(p, t)})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(bce_hand, nn.BCELoss()(p, t))
 assert math.isclose(bce_hand, -(math.log(.9) + math.log(.8) + math.log(.6)) / 3, rel_tol=1e-6)
 
@@ -176,7 +176,7 @@ stable = (z.clamp(min=0) - t * z + torch.log1p(torch.exp(-z.abs()))).mean()
 show({"by hand": stable, "BCEWithLogitsLoss": nn.BCEWithLogitsLoss()(z, t),
       "BCELoss(σ(z))": nn.BCELoss()(torch.sigmoid(z), t)})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(stable, nn.BCEWithLogitsLoss()(z, t))
 assert torch.allclose(stable, nn.BCELoss()(torch.sigmoid(z), t))
 assert torch.allclose(stable, (torch.log1p(torch.exp(z)) - t * z).mean())
@@ -195,7 +195,7 @@ show({"BCELoss(σ(z))": via_sigmoid, "BCEWithLogitsLoss(z)": on_logits})
 g_sig, = torch.autograd.grad(via_sigmoid, z17); g_log, = torch.autograd.grad(on_logits, z17)
 print(f"gradient dL/dz:  via sigmoid {g_sig.item()}   on logits {g_log.item()}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.sigmoid(z17).item() == 1.0 and via_sigmoid.item() == 100.0
 assert math.isclose(on_logits.item(), 17 + math.log1p(math.exp(-17)), rel_tol=1e-6)
 assert g_sig.item() == 0.0 and g_log.item() == 1.0    # exact: σ(z) − y = 1.0 in float32
@@ -248,7 +248,7 @@ notes_version = torch.log(torch.exp(x[0, 0]) / torch.exp(x[0]).sum())
 show({"by hand": ce_hand, "F.cross_entropy": F.cross_entropy(x, label),
       "notes' formula": notes_version})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(ce_hand, F.cross_entropy(x, label))
 assert torch.isclose(ce_hand, -torch.log_softmax(x, 1)[0, 0])
 assert torch.isclose(notes_version, -F.cross_entropy(x, label)) and notes_version < 0
@@ -272,7 +272,7 @@ nll_hand = -log_p[torch.arange(5), labels].mean()
 show({"by hand": nll_hand, "NLLLoss": nn.NLLLoss()(log_p, labels),
       "CrossEntropyLoss": nn.CrossEntropyLoss()(logits, labels)})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(nll_hand, nn.NLLLoss()(log_p, labels))
 assert torch.isclose(nll_hand, nn.CrossEntropyLoss()(logits, labels))
 
@@ -288,7 +288,7 @@ print("log(softmax):", torch.log(torch.softmax(big, dim=1)).tolist())
 print("log_softmax: ", torch.log_softmax(big, dim=1).tolist())
 print("cross-entropy for label 1:", F.cross_entropy(big, torch.tensor([1])).item())
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.log(torch.softmax(big, 1))[0, 1] == -math.inf
 assert torch.log_softmax(big, 1)[0, 1] == -1000 and F.cross_entropy(big, torch.tensor([1])) == 1000
 
@@ -338,7 +338,7 @@ two_class = torch.stack([torch.zeros_like(s), s], dim=1)      # scores (0, s)
 multi = nn.MultiMarginLoss()(two_class, (tt > 0).long())
 show({"hinge by hand": hinge(tt * s).mean(), "2 × MultiMarginLoss": 2 * multi})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(logistic(tt * s).mean(), nn.SoftMarginLoss()(s, tt))
 assert torch.isclose(nn.SoftMarginLoss()(s, tt), nn.BCEWithLogitsLoss()(s, (tt + 1) / 2))
 assert torch.isclose(hinge(tt * s).mean(), 2 * multi)
@@ -364,7 +364,7 @@ cel = nn.CosineEmbeddingLoss(margin=0.2)
 print("cos:", cos.round(decimals=3).tolist())
 show({"by hand": cel_hand, "nn.CosineEmbeddingLoss": cel(a, b, pair)})
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(cos, F.cosine_similarity(a, b))
 assert torch.isclose(cel_hand, cel(a, b, pair))
 assert torch.isclose(cel(a, 3 * b, pair), cel(a, b, pair))    # lengths do not matter

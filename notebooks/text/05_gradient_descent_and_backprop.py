@@ -161,7 +161,7 @@ opt.zero_grad(); F.mse_loss(model(X), Y).backward(); opt.step()
 same = all(torch.allclose(a, p) for a, p in zip(by_formula, params))
 print("the notes' formula gives the same weights as torch.optim.SGD:", same)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert all(torch.allclose(a, p, atol=1e-7) for a, p in zip(by_formula, params))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -483,7 +483,7 @@ final = {name: ravine(path[-1]).item() for name, path in paths.items()}
 for name, value in final.items():
     print(f"{name:9s} lr = {optimisers[name][3]:<6g} loss {value:.1e}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert final["momentum"] < final["SGD"] / 100 and final["Adam"] < final["SGD"] / 100
 assert all(value < final["SGD"] / 100 for name, value in final.items() if name != "SGD")
 

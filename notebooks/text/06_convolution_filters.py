@@ -71,7 +71,7 @@ print("y[0, 0] = sum of the products =", products.sum().item())
 # Left column $-(1 + 1 + 2) = -4$, middle column $0$, right column $2 + 3 + 1 = 6$:
 # $y_{00} = -4 + 0 + 6 = 2$. Brightness grows from left to right here.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert products.sum().item() == -(1 + 1 + 2) + (2 + 3 + 1) == 2
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -114,7 +114,7 @@ y_torch = F.conv2d(x[None, None], W[None, None])[0, 0]
 print(y_torch)
 print("identical:", torch.equal(y_loops, y_torch) and torch.equal(y_ours, y_torch))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.equal(y_loops, y_torch) and torch.equal(y_ours, y_torch)
 assert y_torch.shape == (3, 3) and y_torch[0, 0] == 2
 
@@ -222,7 +222,7 @@ sy = kernels.conv2d(step, kernels.KERNELS["sobel_y"])
 print("Sobel x, one row:", sx[0].tolist())
 print("Sobel y, largest |value|:", sy.abs().max().item())
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert sx[0].tolist() == [0, 0, 4, 4, 0, 0] and (sx == sx[0]).all()   # 1 + 2 + 1 = 4
 assert sy.abs().max() == 0
 
@@ -317,7 +317,7 @@ ones = torch.ones(1, 1, 3, 3)
 before, after = F.conv2d(img, ones, stride=3), F.conv2d(changed, ones, stride=3)
 print("output changed?", not torch.equal(before, after))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.equal(before, after)
 assert not torch.equal(F.conv2d(img, ones, stride=2), F.conv2d(changed, ones, stride=2))
 
@@ -375,7 +375,7 @@ per_channel = sum(F.conv2d(rgb[c][None, None], Wc[:, c:c + 1])[0, 0] for c in ra
 print("one map", tuple(together.shape), "= sum of 3 per-channel maps:",
       torch.allclose(together, per_channel, atol=1e-5))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert rgb.shape == (3, 150, 128) and together.shape == (148, 126)
 assert torch.allclose(together, per_channel, atol=1e-5)
 
@@ -391,7 +391,7 @@ print("weight", tuple(layer.weight.shape), " bias", tuple(layer.bias.shape))
 n_params = sum(p.numel() for p in layer.parameters())
 print("parameters:", n_params, "= 8·3·3·3 + 8 =", 8 * 3 * 3 * 3 + 8)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert layer.weight.shape == (8, 3, 3, 3) and layer.bias.shape == (8,)
 assert n_params == 8 * 3 * 3 * 3 + 8 == 224
 

@@ -64,7 +64,7 @@ avg_by_hand = torch.tensor([[1 + 3 + 4 + 6, 2 + 1 + 5 + 0],
 print(kernels.pool2d(x, 2, mode="max"))
 print(kernels.pool2d(x, 2, mode="avg"))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.equal(kernels.pool2d(x, 2, mode="max"), max_by_hand)
 assert torch.equal(F.max_pool2d(x[None, None], 2)[0, 0], max_by_hand)
 assert torch.equal(nn.MaxPool2d(2)(x[None, None])[0, 0], max_by_hand)
@@ -144,7 +144,7 @@ changes = {k: change(F.max_pool2d(digits, k), F.max_pool2d(moved, k)) for k in (
 for k, c in changes.items():
     print(f"max pool {k}×{k}: maps change by {c:.0%}" + (" (no pooling)" if k == 1 else ""))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert changes[1] > 0.55 and changes[4] < changes[2] < 0.85 * changes[1], changes
 assert torch.equal(F.max_pool2d(digits, 1), digits)       # a 1×1 "pool" changes nothing
 
@@ -184,7 +184,7 @@ print("fully connected:", count(fc), "  convolution:", count(conv))
 print("outputs:", fc(torch.zeros(1, 100)).numel(), "numbers vs",
       conv(torch.zeros(1, 1, 10, 10)).numel(), "(10 maps of 8×8)")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert count(fc) == fc.weight.numel() + fc.bias.numel() == 100 * 10 + 10 == 1010
 assert count(conv) == conv.weight.numel() + conv.bias.numel() == 9 * 10 + 10 == 100
 assert conv(torch.zeros(1, 1, 10, 10)).shape == (1, 10, 8, 8)
@@ -201,7 +201,7 @@ conv = nn.Conv2d(1, 10, kernel_size=3)
 print("fully connected:", count(fc), "  convolution:", count(conv),
       "  conv output:", tuple(conv(torch.zeros(1, 1, 28, 28)).shape))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert count(fc) == 28 * 28 * 10 + 10 == 7850 and count(conv) == 100
 assert conv(torch.zeros(1, 1, 28, 28)).numel() == 10 * 26 * 26 == 6760
 
@@ -239,7 +239,7 @@ print_shapes(classifier, (1, 16, 7, 7))
 model = nn.Sequential(features, classifier)
 print(f"whole model: {count(model):,} parameters, {count(classifier):,} in the last layer")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert count(model) == 80 + 1168 + 7850 == 9098
 assert model(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
 
@@ -315,7 +315,7 @@ moved = {label: ((now[n] - start[n]).norm() / start[n].norm()).item()
 for label, r in moved.items():
     print(f"{label:7s} {r:.0%}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert moved["conv 1"] < moved["conv 2"] < moved["linear"], moved    # grows with depth
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -365,7 +365,7 @@ with torch.no_grad():
               for name, net in [("random", untrained), ("trained", model)]}
 print(", ".join(f"{name}: {a:.0%} active" for name, a in active.items()))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert active["trained"] < 0.8 * active["random"], active
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -351,7 +351,7 @@ with torch.no_grad():             # no graph needed: faster, less memory
 accuracy = num_correct / len(x_test)
 print(f"test accuracy: {accuracy:.2%}, {len(x_test) - num_correct:.0f} wrong")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert accuracy >= 0.99
 assert abs(accuracy - history.val_acc[-1]) <= 2e-4     # the same as fit measured
 

@@ -58,7 +58,7 @@ from nbhelpers import ellipses
 images, raw = ellipses.make_ellipses(5000, size=32, seed=0)
 print("images:", tuple(images.shape), "  parameters:", tuple(raw.shape), ellipses.RAW_NAMES)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert images.shape == (5000, 1, 32, 32) and raw.shape == (5000, 4)
 assert raw[:, :2].min() >= 0.3 * 32 and raw[:, :2].max() <= 0.7 * 32   # centres
 assert raw[:, 3].min() >= 0 and raw[:, 3].max() < math.pi               # angle in [0, pi)
@@ -117,7 +117,7 @@ train_t, test_t = targets[:4000], targets[4000:]
 for name, m, s in zip(ellipses.TARGET_NAMES, train_t.mean(0), train_t.std(0)):
     print(f"{name:>7}: mean {m:6.2f}   std {s:5.2f}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert targets.shape == (5000, 5) and len(train_x) == 4000 and len(test_x) == 1000
 assert ellipses.TARGET_NAMES == ("x", "y", "length", "cos 2a", "sin 2a")
 
@@ -162,7 +162,7 @@ pred, true = torch.randn(8, nparams, generator=g), torch.randn(8, nparams, gener
 by_hand = ((pred - true) ** 2).mean()
 print(f"nn.MSELoss: {criterion(pred, true):.4f}   by hand: {by_hand:.4f}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(criterion(pred, true), by_hand)
 assert torch.allclose(by_hand, ((pred - true) ** 2).sum() / (8 * nparams))   # 1/(N T) * sum
 assert torch.allclose(by_hand, nn.functional.mse_loss(pred, true))
@@ -179,7 +179,7 @@ print("  ".join(f"{n}: {v:.1f}" for n, v in zip(ellipses.TARGET_NAMES, start)))
 share = start[3:].sum() / start.sum()
 print(f"the angle targets are {share:.2%} of that loss")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(start, train_t.mean(0) ** 2 + train_t.var(0, correction=0), rtol=1e-4)
 assert share < 0.01
 
@@ -202,7 +202,7 @@ train_z, test_z = (train_t - t_mean) / t_std, (test_t - t_mean) / t_std
 print("train z: means ≈ 0:", bool(train_z.mean(0).abs().max() < 1e-5),
       "  stds:", train_z.std(0).round(decimals=3).tolist())
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(train_z.mean(0), torch.zeros(5), atol=1e-5)
 assert torch.allclose(train_z.std(0), torch.ones(5), atol=1e-5)
 assert torch.allclose(test_z * t_std + t_mean, test_t, atol=1e-5)   # the inverse
@@ -226,7 +226,7 @@ trainloader, testloader = loaders(train_z, test_z)
 sizes = [len(images) for images, params in trainloader]
 print(len(trainloader.dataset), "examples,", len(sizes), "batches; the last has", sizes[-1])
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert sizes == [128] * 31 + [32] and sum(sizes) == len(trainloader.dataset) == 4000
 assert math.ceil(4000 / 128) == len(trainloader)
 
@@ -342,7 +342,7 @@ r2_raw, r2_z = r2(out_raw, test_t), r2(pred_t, test_t)
 for name, a, b in zip(ellipses.TARGET_NAMES, r2_raw, r2_z):
     print(f"{name:>7}:  raw targets {a:.3f}   standardised {b:.3f}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert r2(test_t, test_t).eq(1).all()                                 # perfect
 assert r2(test_t.mean(0).expand_as(test_t), test_t).abs().max() < 1e-6   # the mean: 0
 assert torch.allclose(r2(out_z, test_z), r2_z, atol=1e-5)                # no units
@@ -406,7 +406,7 @@ inception = make_inception()
 print(f"Inception3: {count(inception):,} parameters (our small CNN: {count(model):,})")
 print("last layer:", inception.fc)
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert isinstance(inception.fc, nn.Linear) and inception.AuxLogits is None
 assert (inception.fc.in_features, inception.fc.out_features) == (2048, nparams)
 assert round(count(inception) / 1e6) == 22 and round(count(model), -4) == 90_000
@@ -426,7 +426,7 @@ for shape in [(2, 1, 75, 75), (2, 3, 32, 32)]:
         errors.append(str(err).splitlines()[0])
         print(f"{shape}:\n  {errors[-1]}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert len(errors) == 2 and "3 channels" in errors[0] and "can't be greater" in errors[1]
 
 # %% slideshow={"slide_type": "skip"}
@@ -464,7 +464,7 @@ print(f"{'block':>9}  {'75×75':>10}  {'299×299':>11}")
 for name in ["maxpool1", "maxpool2", "Mixed_5d", "Mixed_6a", "Mixed_7a", "avgpool", "fc"]:
     print(f"{name:>9}  {small[name]:>10}  {large[name]:>11}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert small["Mixed_7a"] == "1280×1×1" and large["Mixed_7c"] == "2048×8×8"
 assert small["fc"] == large["fc"] == "5"             # avgpool: 2048 features at any size
 
@@ -518,7 +518,7 @@ with torch.no_grad():
 print(f"last layer's weights: std {init_std:.3f}")
 print(f"first loss: {before:.1f} with Inception's init, {after:.2f} with the last layer at 0")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert 0.09 < init_std < 0.11 and inception.fc.in_features == 2048
 assert math.isclose(after, (batch_z ** 2).mean().item(), rel_tol=1e-5)   # outputs exactly 0
 assert before > 4 * after
@@ -544,7 +544,7 @@ for block in range(4):                            # 4 blocks of 5 steps
     block_losses.append(train_epoch(inception_model, few, optimizer, max_steps=5))
     print(f"steps {5 * block + 1:2d}-{5 * block + 5:2d}: mean loss {block_losses[-1]:.3f}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert block_losses[-1] < 0.9 * block_losses[0]   # it learns: the loss went down
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -574,7 +574,7 @@ print(f"one epoch of 20 000 images ≈ {tflop:.0f} TFLOP; at full float32 speed 
 for where, peak in [("a 2-core CPU", 0.1), ("Colab's T4", 8.1), ("an H100", 67)]:
     print(f"  {tflop / peak / 60:6.1f} min on {where} ({peak} TFLOP/s)")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert 10 < per_image[299] < 13 and per_image[299] > 10 * per_image[75]   # ~5.7 G multiply-adds
 
 # %% [markdown] slideshow={"slide_type": "notes"}

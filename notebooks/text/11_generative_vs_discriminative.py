@@ -49,7 +49,7 @@ x_test, y_test = data.load_tensors("mnist", train=False, normalize=False)
 prior = torch.bincount(y) / len(y)
 print("P(y):", [round(p, 3) for p in prior.tolist()])
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.isclose(prior.sum(), torch.tensor(1.0)) and prior.min() > 0.08
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -77,7 +77,7 @@ by_hand = (-0.5 * diff @ torch.linalg.solve(d.covariance_matrix, diff.T)
            - 0.5 * torch.logdet(2 * torch.pi * d.covariance_matrix))
 print(f"by hand {by_hand.item():.3f}   torch {d.log_prob(x0).item():.3f}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(by_hand.flatten(), d.log_prob(x0), rtol=1e-9)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -150,7 +150,7 @@ cnn_says = training.predict(cnn, x_norm)
 recognised = (cnn_says == torch.arange(10).repeat_interleave(2)).float().mean().item()
 print(f"CNN agrees with the sampled class for {recognised:.0%} of the samples")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert recognised >= 0.5
 
 
