@@ -26,6 +26,8 @@ error-output      no error output unless the cell is tagged ``raises-exception``
 absolute-path     no machine paths (/work/, /tmp/, /root/, /home/, /Users/, C:\\) in sources
                   or outputs
 metadata          notebook has a kernelspec and exactly the RISE block of tools/nbbuild.py
+assert-slide      a code cell that only asserts (plus imports) is a ``skip`` cell: slides show the
+                  idea and its result, never test code
 widget-fallback   a cell tagged ``widget`` has a static figure (an image output) on its own
                   slide or on the slide before it
 """
@@ -33,6 +35,7 @@ widget-fallback   a cell tagged ``widget`` has a static figure (an image output)
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import re
 import struct
@@ -362,9 +365,27 @@ def check_widget_fallback(nb: NotebookNode, name: str) -> Iterator[Problem]:
                           "GitHub, nbval, static slides and wherever widgets do not render")
 
 
+def _only_asserts(source: str) -> bool:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics: not plain assertions
+        return False
+    return any(isinstance(s, ast.Assert) for s in body) and all(
+        isinstance(s, ast.Assert | ast.Import | ast.ImportFrom) for s in body)
+
+
+def check_assert_slides(nb: NotebookNode, name: str) -> Iterator[Problem]:
+    shown = {i for group in slides(nb) for i in group}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and i in shown and _only_asserts(_text(cell.source)):
+            yield Problem(i, "assert-slide", "this cell only asserts: make it a skip cell "
+                          "(test code does not go on a slide)")
+
+
 RULES: tuple[Rule, ...] = (
     check_slide_types, check_title, check_setup, check_headings, check_budgets,
     check_images, check_execution, check_absolute_paths, check_metadata, check_widget_fallback,
+    check_assert_slides,
 )
 
 
