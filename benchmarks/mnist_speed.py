@@ -1,10 +1,10 @@
-"""How much sooner does lecture 08's CNN reach 99 % MNIST test accuracy than the classic
+"""How much sooner does lecture 12's CNN reach 99 % MNIST test accuracy than the classic
 PyTorch MNIST example?
 
 Both run in the same invocation on the same machine, each in a fresh Python process (so the
 peak-memory numbers do not mix), with torch's default number of threads:
 
-* **ours**: :class:`nbhelpers.models.MnistCNN` trained exactly as lecture 08 trains it
+* **ours**: :class:`nbhelpers.models.MnistCNN` trained exactly as lecture 12 trains it
   (``nbhelpers.models.FAST_RECIPE``: the whole data set preloaded as two tensors, batches of
   128, SGD with Nesterov momentum, a one-cycle learning rate, 3 epochs) with
   ``nbhelpers.training.fit`` (channels_last on CPU; mixed precision on CUDA);
@@ -327,7 +327,7 @@ def main() -> None:
                                        args.keep_going)))
         return
     print(f"machine: {machine()}", flush=True)
-    print(f"device: {args.device}; training ours (lecture 08's CNN) ...", flush=True)
+    print(f"device: {args.device}; training ours (lecture 12's CNN) ...", flush=True)
     ours = _child("ours", args)
     for e in ours["evals"]:
         print(f"  ours: epoch {e['epoch']}, {e['seconds']:.1f} s, test accuracy "

@@ -1,4 +1,4 @@
-"""Lecture 08: disturb one test digit, and a trained classifier's probabilities for digits.
+"""Lecture 12: disturb one test digit, and a trained classifier's probabilities for digits.
 
 - :func:`perturb` shifts, rotates, erases part of and adds noise to one digit (pure).
 - :func:`class_probabilities` runs a classifier on digits with pixels in [0, 1]: the softmax

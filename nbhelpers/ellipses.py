@@ -1,4 +1,4 @@
-"""Synthetic ellipses with known continuous parameters, for CNN regression (lecture 10).
+"""Synthetic ellipses with known continuous parameters, for CNN regression (lecture 14).
 
 Each image shows one bright ellipse on a dark, slightly noisy background. The parameters that
 generated it are the regression targets, so the ground truth is exact and nothing is downloaded.

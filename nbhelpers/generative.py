@@ -1,8 +1,8 @@
-"""A generative classifier for lecture 11: one Gaussian per class, P(x | y) = N(mu_y, Sigma_y).
+"""A generative classifier for lecture 15: one Gaussian per class, P(x | y) = N(mu_y, Sigma_y).
 
 It learns what each class *looks like*, so it can both classify, by Bayes' rule
 ``argmax_y log P(x | y) + log P(y)``, and *sample* new inputs ``x ~ P(x | y)``.
-Discriminative models (the CNN of lecture 08) learn only P(y | x).
+Discriminative models (the CNN of lecture 12) learn only P(y | x).
 """
 
 from __future__ import annotations

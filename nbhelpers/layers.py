@@ -1,4 +1,4 @@
-"""What every layer of a model does to the shape of its input (lectures 07 and 08).
+"""What every layer of a model does to the shape of its input (lectures 11 and 12).
 
 - :func:`trace_shapes` runs a model once on zeros and records, layer by layer, the output
   shape and the number of parameters (:class:`ShapeRow`).

@@ -1,10 +1,10 @@
 """The course's model definitions, shared by the lectures and the benchmark.
 
-- :class:`MnistCNN`: the small, fast CNN that lecture 08 trains live to 99 % MNIST test accuracy
+- :class:`MnistCNN`: the small, fast CNN that lecture 12 trains live to 99 % MNIST test accuracy
   on a laptop CPU (see ``benchmarks/mnist_speed.py``).
 - :class:`QuickstartMLP`: the 784-512-512-10 network of the PyTorch "quickstart" tutorial
-  (FashionMNIST), with a choice of activation (lecture 09).
-- :func:`mlp`: a one-hidden-layer perceptron 784-hidden-10, the baseline of lecture 08.
+  (FashionMNIST), with a choice of activation (lecture 13).
+- :func:`mlp`: a one-hidden-layer perceptron 784-hidden-10, the baseline of lecture 12.
 - :class:`ReferenceNet`: the network of the well-known PyTorch MNIST example
   (two 3×3 convolutions with 32 and 64 channels, dropout, a 9216-128-10 head).
 
@@ -32,7 +32,7 @@ __all__ = [
     "mlp",
 ]
 
-#: How lecture 08 (and ``benchmarks/mnist_speed.py``) trains :class:`MnistCNN`: SGD with
+#: How lecture 12 (and ``benchmarks/mnist_speed.py``) trains :class:`MnistCNN`: SGD with
 #: Nesterov momentum and weight decay, a one-cycle learning rate that peaks at ``lr`` after
 #: ``pct_start`` of the steps, mini-batches of ``batch_size``, ``epochs`` passes.
 FAST_RECIPE: dict[str, float | int] = {
@@ -91,7 +91,7 @@ def mlp(hidden: int = 100, *, activation: str = "relu", inputs: int = 784,
 
 
 class MnistCNN(nn.Sequential):
-    """The fast MNIST CNN of lecture 08: a LeNet-5-sized network with batch norm.
+    """The fast MNIST CNN of lecture 12: a LeNet-5-sized network with batch norm.
 
     ====================================  ==============  ===========
     layer                                 output          parameters

@@ -1,4 +1,4 @@
-"""The checkers of lecture 10 accept the reference answers and reject the usual mistakes."""
+"""The checkers of lecture 14 accept the reference answers and reject the usual mistakes."""
 
 from __future__ import annotations
 

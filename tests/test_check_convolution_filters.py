@@ -1,4 +1,4 @@
-"""Lecture 06's checkers accept the reference answers and reject plausible wrong ones (with a
+"""Lecture 10's checkers accept the reference answers and reject plausible wrong ones (with a
 hint, never the solution), and never crash on an answer that raises."""
 
 from __future__ import annotations

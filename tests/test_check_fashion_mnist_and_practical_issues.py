@@ -1,4 +1,4 @@
-"""Lecture 09's checkers: the split, the epoch early stopping keeps, eval()/no_grad() predictions."""
+"""Lecture 13's checkers: the split, the epoch early stopping keeps, eval()/no_grad() predictions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lecture 08's checkers: the test loop, the Conv2d parameter count, the MLP on MNIST."""
+"""Lecture 12's checkers: the test loop, the Conv2d parameter count, the MLP on MNIST."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lecture 07's checkers: max pooling by hand, the receptive field (its reference measured by
+"""Lecture 11's checkers: max pooling by hand, the receptive field (its reference measured by
 gradient), a small CNN design."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""nbhelpers.digits (lecture 08): disturbing a digit and a model's class probabilities."""
+"""nbhelpers.digits (lecture 12): disturbing a digit and a model's class probabilities."""
 
 from __future__ import annotations
 

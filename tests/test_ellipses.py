@@ -1,4 +1,4 @@
-"""nbhelpers.ellipses (lecture 10): synthetic ellipses and their regression targets."""
+"""nbhelpers.ellipses (lecture 14): synthetic ellipses and their regression targets."""
 
 from __future__ import annotations
 

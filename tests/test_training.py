@@ -125,7 +125,7 @@ def test_fit_learns_with_dataloader_and_train_numbers_are_exact():
 
 
 def test_train_epoch_is_the_tutorial_loop():
-    """train_epoch = lecture 08's hand-written loop (to device, forward, loss, backward, step,
+    """train_epoch = lecture 12's hand-written loop (to device, forward, loss, backward, step,
     zero_grad), with a per-batch schedule, on the same batches: the same weights."""
     x, y = blobs(200)
     model, by_hand = mlp(), mlp()

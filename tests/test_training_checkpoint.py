@@ -1,5 +1,5 @@
 """nbhelpers.training.checkpoint: fit(checkpoint_dir=..., resume=True) and the
-save_checkpoint / load_checkpoint pair that lecture 10's own loop calls."""
+save_checkpoint / load_checkpoint pair that lecture 14's own loop calls."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def test_resume_with_a_checkpoint_of_another_model(tmp_path):
 
 
 def _own_loop(path, epochs, *, model_seed=0):
-    """A hand-written loop like lecture 10's: one checkpoint per epoch, resumed if present."""
+    """A hand-written loop like lecture 14's: one checkpoint per epoch, resumed if present."""
     x, y = blobs(96)
     model = mlp(model_seed)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)

@@ -1,4 +1,4 @@
-"""nbhelpers.widgets.digits (lecture 08 digit demo): figures and widget."""
+"""nbhelpers.widgets.digits (lecture 12 digit demo): figures and widget."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exercises of lecture 10 (CNN regression): target scaling, the regression output layer,
+"""Exercises of lecture 14 (CNN regression): target scaling, the regression output layer,
 the mean loss of an epoch, and the wrap-aware orientation error.
 
 Each checker calls the student's code on inputs of its own and compares with a closed form

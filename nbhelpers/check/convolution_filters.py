@@ -1,4 +1,4 @@
-"""Exercises of lecture 06 (convolution filters): the output-size formula, a horizontal-edge
+"""Exercises of lecture 10 (convolution filters): the output-size formula, a horizontal-edge
 kernel, and the parameter count of a ``Conv2d``."""
 
 from __future__ import annotations

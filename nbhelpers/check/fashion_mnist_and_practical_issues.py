@@ -1,4 +1,4 @@
-"""Exercises of lecture 09 (FashionMNIST and practical issues): a train/validation split, the
+"""Exercises of lecture 13 (FashionMNIST and practical issues): a train/validation split, the
 epoch early stopping keeps, and predicting labels in eval mode without a graph."""
 
 from __future__ import annotations

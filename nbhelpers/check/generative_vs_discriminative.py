@@ -1,4 +1,4 @@
-"""Exercises of lecture 11 (generative vs discriminative): class priors, Bayes' rule in log
+"""Exercises of lecture 15 (generative vs discriminative): class priors, Bayes' rule in log
 space, and the nearest class mean."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exercises of lecture 07 (pooling and CNN layers): max pooling by hand, the receptive field
+"""Exercises of lecture 11 (pooling and CNN layers): max pooling by hand, the receptive field
 of a stack, and a small CNN design."""
 
 from __future__ import annotations

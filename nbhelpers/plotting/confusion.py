@@ -1,5 +1,5 @@
 """Which classes a classifier mixes up: the confusion matrix, its largest mistakes, its figure
-(lecture 08)."""
+(lecture 12)."""
 
 from __future__ import annotations
 

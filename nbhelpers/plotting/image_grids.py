@@ -1,5 +1,5 @@
 """Grids of images: a batch with its labels, the feature maps of one example, a kernel with
-its numbers (lectures 06 to 11)."""
+its numbers (lectures 10 to 15)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lecture 06 demos: how a convolution moves over its input.
+"""Lecture 10 demos: how a convolution moves over its input.
 
 Each demo is a pure figure function (the notebook's static fallback) plus a widget:
 

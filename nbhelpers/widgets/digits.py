@@ -1,4 +1,4 @@
-"""Lecture 08 demo: take a test digit, disturb it, and watch the trained network's answer.
+"""Lecture 12 demo: take a test digit, disturb it, and watch the trained network's answer.
 
 The maths is in :mod:`nbhelpers.digits` (:func:`~nbhelpers.digits.perturb`,
 :func:`~nbhelpers.digits.class_probabilities`); this module draws it:

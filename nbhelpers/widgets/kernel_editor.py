@@ -1,4 +1,4 @@
-"""Lecture 06 demo: image kernels and their feature maps, with an editor for the numbers.
+"""Lecture 10 demo: image kernels and their feature maps, with an editor for the numbers.
 
 - :func:`kernel_editor_figure`: input image, kernel (numbers) and feature map
   ``conv2d(image, kernel)``; :func:`presets_figure`: every preset kernel over its map;

@@ -1,4 +1,4 @@
-"""Pooling demo for lecture 07: which input window each output cell summarises.
+"""Pooling demo for lecture 11: which input window each output cell summarises.
 
 :func:`pooling_figure` (the static fallback) draws a small input with every pooling window
 outlined in its own colour (for max pooling the winning cell is filled) next to the pooled

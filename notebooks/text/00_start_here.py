@@ -38,18 +38,18 @@ device = nbhelpers.setup(seed=0)
 # | 03 | `03_networks_and_tensors` | `nn.Linear`, `nn.Module`, `nn.Sequential`, shapes, universal approximation |
 # | 04 | `04_loss_functions` | MSE, cross-entropy, hinge and friends, checked against torch |
 # | 05 | `05_gradient_descent_and_backprop` | gradient descent, backprop by hand vs autograd, optimisers |
-# | 06 | `06_convolution_filters` | kernels, feature maps, padding, stride, channels |
+# | 10 | `10_convolution_filters` | kernels, feature maps, padding, stride, channels |
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The course map, continued
 #
 # | # | Notebook | What you will see |
 # |---|---|---|
-# | 07 | `07_pooling_and_cnn_layers` | pooling, parameter counts, a CNN layer by layer |
-# | 08 | `08_mnist_cnn` | a CNN trained live to 99 % on MNIST |
-# | 09 | `09_fashion_mnist_and_practical_issues` | FashionMNIST, overfitting, validation, reproducibility |
-# | 10 | `10_cnn_regression` | CNNs that predict numbers (Inception3) |
-# | 11 | `11_generative_vs_discriminative` | P(y\|x) vs P(x\|y): sampling new digits |
+# | 11 | `11_pooling_and_cnn_layers` | pooling, parameter counts, a CNN layer by layer |
+# | 12 | `12_mnist_cnn` | a CNN trained live to 99 % on MNIST |
+# | 13 | `13_fashion_mnist_and_practical_issues` | FashionMNIST, overfitting, validation, reproducibility |
+# | 14 | `14_cnn_regression` | CNNs that predict numbers (Inception3) |
+# | 15 | `15_generative_vs_discriminative` | P(y\|x) vs P(x\|y): sampling new digits |
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Present as slides

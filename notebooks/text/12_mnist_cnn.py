@@ -15,9 +15,9 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # A CNN on MNIST, trained live
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/08_mnist_cnn.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/12_mnist_cnn.ipynb)
 #
-# *Lecture 08:* the MNIST digits, a baseline MLP, and a small CNN trained during the lecture to
+# *Lecture 12:* the MNIST digits, a baseline MLP, and a small CNN trained during the lecture to
 # 99 % test accuracy in well under a minute on a laptop CPU; then what it gets wrong, what it
 # learned, and how to save it.
 

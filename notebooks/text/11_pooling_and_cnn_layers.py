@@ -15,7 +15,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # Pooling and CNN layers
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/07_pooling_and_cnn_layers.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/11_pooling_and_cnn_layers.ipynb)
 #
 # *From filters to a network:* max and average pooling, why convolutions need so few
 # parameters, a small CNN built layer by layer, and what its feature maps look like before and
@@ -290,7 +290,7 @@ test = data.TensorBatches(x_test, y_test, batch_size=500, shuffle=False)
 
 # %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
-# val: held-out digits scored after every epoch (here the test digits; lecture 09
+# val: held-out digits scored after every epoch (here the test digits; lecture 13
 # splits a validation set off the training data)
 history = training.fit(model, train, epochs=3, val=test, live=False,
                        optimizer=torch.optim.Adam(model.parameters(), lr=3e-3))

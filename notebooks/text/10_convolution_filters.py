@@ -15,7 +15,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # Convolution filters
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/06_convolution_filters.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/10_convolution_filters.ipynb)
 #
 # *A small kernel slid over an image:* feature maps, classic filters, padding, stride, dilation,
 # channels — and a first filter that is learned instead of designed.
@@ -460,7 +460,7 @@ print(f"correlation between learned and Sobel x weights: {r:.2f}")
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Gradient descent recovered the kernel from examples of its output alone. A CNN does the
 # same with a loss that measures classification, not a target map: its first-layer kernels
-# typically end up looking like edge and blob detectors (lecture 07 shows trained maps).
+# typically end up looking like edge and blob detectors (lecture 11 shows trained maps).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

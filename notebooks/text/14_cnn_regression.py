@@ -15,7 +15,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # CNNs that predict numbers: regression
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/10_cnn_regression.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/14_cnn_regression.ipynb)
 #
 # A CNN can output **numbers** instead of a class: here the position, size and orientation of
 # an ellipse. The same train/test loops as in the lecture text, a small CNN trained live, and
@@ -32,7 +32,7 @@ device = nbhelpers.setup(seed=0)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Regression vs classification
 #
-# | | classification (lecture 08) | regression (today) |
+# | | classification (lecture 12) | regression (today) |
 # |---|---|---|
 # | predicts | one of `C` classes | `nparams` real numbers |
 # | output layer | `nn.Linear(…, C)`: logits, softmax | `nn.Linear(…, nparams)`, **no activation** |

@@ -15,7 +15,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # Generative vs discriminative models
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/11_generative_vs_discriminative.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/15_generative_vs_discriminative.ipynb)
 #
 # A classifier can learn **P(y | x)** directly, or learn what each class looks like, **P(x | y)**,
 # and turn that into a prediction with Bayes' rule. Only the second can *draw* new digits.
@@ -33,7 +33,7 @@ device = nbhelpers.setup(seed=0)
 #
 # | | learns | can it... |
 # |---|---|---|
-# | **discriminative** (the CNN of lecture 08) | $P(y \mid x)$ | classify |
+# | **discriminative** (the CNN of lecture 12) | $P(y \mid x)$ | classify |
 # | **generative** | $P(x \mid y)$ and $P(y)$, so $P(x, y) = P(x \mid y)\,P(y)$ | classify *and* sample new $x$ |
 #
 # Bayes' rule turns a generative model into a classifier:
@@ -120,7 +120,7 @@ assert agree >= 0.9, agree   # the model recognises its own samples
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How does the discriminative CNN compare?
 #
-# The CNN of lecture 08 learns only $P(y \mid x)$, with all its capacity spent on the
+# The CNN of lecture 12 learns only $P(y \mid x)$, with all its capacity spent on the
 # boundaries between classes. Train it briefly and compare (it cannot draw anything).
 
 # %% slideshow={"slide_type": "subslide"}

@@ -15,9 +15,9 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # FashionMNIST and practical issues
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/09_fashion_mnist_and_practical_issues.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/13_fashion_mnist_and_practical_issues.ipynb)
 #
-# *Lecture 09:* the PyTorch quickstart model on FashionMNIST with its default settings and with
+# *Lecture 13:* the PyTorch quickstart model on FashionMNIST with its default settings and with
 # sensible ones; what the modern "details" (ReLU, cross-entropy, mini-batches) buy; and the
 # practical side of training: validation, overfitting, early stopping, augmentation, batch
 # size, reproducibility, `model.eval()` and `torch.no_grad()`.
@@ -317,7 +317,7 @@ assert scaled[1024, 0.05 * 1024 / 64] < scaled[1024, 0.05]   # ... until lr is t
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # … which works until the learning rate gets too large to be stable: here lr 0.8 right
 # from the first step. Large-batch training therefore *warms up* the learning rate, as
-# the one-cycle schedule of lecture 08 does.
+# the one-cycle schedule of lecture 12 does.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reproducibility
