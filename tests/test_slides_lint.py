@@ -181,6 +181,8 @@ BAD = {
         "widget-fallback", _insert(7, md("## B", "slide"), md("## C", "slide"))),
     "widget-fallback: widget skipped": ("widget-fallback", _slide(7, "skip")),
     "assert-slide": ("assert-slide", _source(3, "import math\nassert math.pi > 3")),
+    "slide-count": ("slide-count", lambda nb: nb.cells.extend(
+        md(f"## Extra {i}", "slide") for i in range(28))),
     "title: no cells at all": ("title", lambda nb: nb.cells.clear()),
     "image-format: attachment": ("image-format", _set(
         2, attachments={"fig.gif": {"image/gif": base64.b64encode(b"GIF89a").decode()}})),

@@ -30,6 +30,8 @@ assert-slide      a code cell that only asserts (plus imports) is a ``skip`` cel
                   idea and its result, never test code
 widget-fallback   a cell tagged ``widget`` has a static figure (an image output) on its own
                   slide or on the slide before it
+slide-count       at most 28 slides (slide and subslide cells, the title included): a lecture
+                  fits a 50-minute session; split a longer topic into two lectures
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ MAX_OUTPUT_LINES = 10
 MAX_IMAGES = 1
 MAX_IMAGE_WIDTH = 1150
 MAX_IMAGE_HEIGHT = 450
+MAX_SLIDES = 28
 
 SHOWN = {"slide", "subslide", "fragment", "-"}  # slide types that appear on a slide
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -382,10 +385,17 @@ def check_assert_slides(nb: NotebookNode, name: str) -> Iterator[Problem]:
                           "(test code does not go on a slide)")
 
 
+def check_slide_count(nb: NotebookNode, name: str) -> Iterator[Problem]:
+    count = sum(slide_type(cell) in ("slide", "subslide") for cell in nb.cells)
+    if count > MAX_SLIDES:
+        yield Problem(None, "slide-count", f"{count} slides, at most {MAX_SLIDES} fit a "
+                      "50-minute lecture: merge or cut slides, or split the lecture in two")
+
+
 RULES: tuple[Rule, ...] = (
     check_slide_types, check_title, check_setup, check_headings, check_budgets,
     check_images, check_execution, check_absolute_paths, check_metadata, check_widget_fallback,
-    check_assert_slides,
+    check_assert_slides, check_slide_count,
 )
 
 
