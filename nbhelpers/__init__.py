@@ -17,19 +17,24 @@ Every lecture
     - :mod:`nbhelpers.widgets`       ``live()`` demos with static fallbacks, one module per topic
 
 Topics, in lecture order
-    - :mod:`nbhelpers.neuron`        (01) step, perceptron, truth tables, logic gates
-    - :mod:`nbhelpers.activations`   (02) activation functions, derivatives, gradient through a chain
-    - :mod:`nbhelpers.approximation` (03) what a trained 1-D network outputs, and its error
-    - :mod:`nbhelpers.losses`        (04) loss tables, each loss with its gradient
-    - :mod:`nbhelpers.descent`       (05) loss surfaces, gradient-descent and optimiser paths
-    - :mod:`nbhelpers.compgraph`     (05) a computational graph with values and gradients
-    - :mod:`nbhelpers.images`        (06) a photograph, greyscale, one MNIST digit
-    - :mod:`nbhelpers.kernels`       (06-07) convolution and pooling written to be read, sizes
-    - :mod:`nbhelpers.layers`        (07-08) what each layer of a model does to shapes
-    - :mod:`nbhelpers.models`        (08-11) the course's networks and parameter counts
-    - :mod:`nbhelpers.digits`        (08) disturb a digit, class probabilities
-    - :mod:`nbhelpers.ellipses`      (10) synthetic ellipses with known parameters
-    - :mod:`nbhelpers.generative`    (11) a Gaussian per class that classifies and samples
+    - :mod:`nbhelpers.neuron`         (01) step, perceptron, truth tables, logic gates
+    - :mod:`nbhelpers.ilsvrc`         (01) ImageNet (ILSVRC) winners' top-5 error by year, plotted
+    - :mod:`nbhelpers.activations`    (02) activation functions, derivatives, gradients through a
+      chain and through a deep network
+    - :mod:`nbhelpers.approximation`  (03) what a trained 1-D network outputs, and its error
+    - :mod:`nbhelpers.losses`         (04) loss tables, each loss with its gradient
+    - :mod:`nbhelpers.descent`        (05, 07) loss surfaces, gradient-descent and optimiser paths
+    - :mod:`nbhelpers.compgraph`      (06) a computational graph with values and gradients
+    - :mod:`nbhelpers.schedules`      (07) learning-rate schedules read off torch schedulers
+    - :mod:`nbhelpers.initialisation` (08) a deep linear stack, per-layer signal statistics
+    - :mod:`nbhelpers.regularisation` (09) weight norm, training runs compared
+    - :mod:`nbhelpers.images`         (10) a photograph, greyscale, one MNIST digit
+    - :mod:`nbhelpers.kernels`        (10-11) convolution and pooling written to be read, sizes
+    - :mod:`nbhelpers.layers`         (11-12) what each layer of a model does to shapes
+    - :mod:`nbhelpers.models`         (08-15) the course's networks and parameter counts
+    - :mod:`nbhelpers.digits`         (12) disturb a digit, class probabilities, robustness
+    - :mod:`nbhelpers.ellipses`       (14) synthetic ellipses with known parameters
+    - :mod:`nbhelpers.generative`     (15) a Gaussian per class that classifies and samples
 """
 
 from __future__ import annotations

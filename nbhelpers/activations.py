@@ -1,10 +1,12 @@
-"""Activation functions of lecture 02, their derivatives, and gradients through a chain.
+"""Activation functions of lecture 02, their derivatives, and gradients through depth.
 
 - :data:`ACTIVATION_FUNCTIONS`: name -> element-wise torch function (the lecture's seven);
   :func:`activation_function` looks one up with a clear error.
 - :func:`derivative`: dy/dx of an element-wise function at every point, by autograd.
 - :func:`gap_to_step`: how far the logistic σ(βx) stays from the step outside |x| < δ.
-- :func:`chain_slopes`: |dy/dx| after each neuron of a chain y_k = φ(y_{k−1}).
+- :func:`chain_slopes`: |dy/dx| after each neuron of a chain y_k = φ(y_{k−1}) (no weights).
+- :func:`deep_mlp`: a deep fully connected network with PyTorch's default or He init, to
+  measure how the gradient changes from layer to layer when there *are* weights.
 
 ``nbhelpers.models.ACTIVATIONS`` is something else: the layer *classes* a model is built with.
 """
@@ -15,12 +17,15 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 __all__ = [
     "ACTIVATION_FUNCTIONS",
+    "INITS",
     "Elementwise",
     "activation_function",
     "chain_slopes",
+    "deep_mlp",
     "derivative",
     "gap_to_step",
 ]
@@ -89,3 +94,48 @@ def chain_slopes(name: str, depth: int, *, x: float = 1.0) -> torch.Tensor:
         (g,) = torch.autograd.grad(y, x0, retain_graph=True)
         out.append(abs(float(g)))
     return torch.tensor(out, dtype=torch.float64)
+
+
+#: Weight initialisations :func:`deep_mlp` knows.
+INITS = ("default", "he")
+
+
+def deep_mlp(
+    activation: type[nn.Module],
+    *,
+    depth: int = 20,
+    width: int = 128,
+    inputs: int = 784,
+    classes: int = 10,
+    init: str = "default",
+) -> nn.Sequential:
+    """``Flatten`` and ``depth`` Linear layers, inputs -> width -> ... -> width -> classes, with
+    ``activation()`` after every Linear but the last.
+
+    Input ``(N, 1, 28, 28)`` (or ``(N, inputs)``), output logits ``(N, classes)``. ``init``:
+    ``"default"`` keeps PyTorch's init (weights and biases uniform in ±1/√fan_in); ``"he"``
+    draws weights from N(0, 2/fan_in) (``nn.init.kaiming_normal_``, lecture 08) and zeroes
+    the biases. Seed torch first for repeatable weights.
+    """
+    if not (isinstance(activation, type) and issubclass(activation, nn.Module)):
+        raise TypeError(f"activation must be a layer class such as nn.ReLU (not an instance "
+                        f"or a function), got {activation!r}")
+    for value, name in ((depth, "depth"), (width, "width"), (inputs, "inputs"),
+                        (classes, "classes")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if depth < 2:
+        raise ValueError(f"depth must be at least 2 (one hidden layer), got {depth}")
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of {list(INITS)}")
+    sizes = [inputs] + [width] * (depth - 1) + [classes]
+    layers: list[nn.Module] = [nn.Flatten()]
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [nn.Linear(n_in, n_out), activation()]
+    net = nn.Sequential(*layers[:-1])  # no activation after the output layer
+    if init == "he":
+        for layer in net:
+            if isinstance(layer, nn.Linear):
+                nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+                nn.init.zeros_(layer.bias)
+    return net

@@ -1,4 +1,4 @@
-"""Draw a small computational graph with each node's value and gradient (lecture 05).
+"""Draw a small computational graph with each node's value and gradient (lecture 06).
 
 You build the expression yourself from scalar tensors, call ``retain_grad()`` on the
 intermediate ones and ``backward()`` on the result; :func:`draw_graph` then lays the nodes

@@ -3,7 +3,9 @@
 - :func:`perturb` shifts, rotates, erases part of and adds noise to one digit (pure).
 - :func:`class_probabilities` runs a classifier on digits with pixels in [0, 1]: the softmax
   over the classes, after the same normalisation as in training.
-- :func:`normalisation_stats` is the (mean, std) those two use (default: MNIST's).
+- :func:`perturbed_accuracy` measures how often a classifier is still right when every one
+  of a set of digits gets the same disturbance (one example is not evidence).
+- :func:`normalisation_stats` is the (mean, std) these use (default: MNIST's).
 
 Images are pixels in [0, 1] (as ``ToTensor`` gives them). The digit widget
 (:mod:`nbhelpers.widgets.digits`) draws both.
@@ -11,13 +13,14 @@ Images are pixels in [0, 1] (as ``ToTensor`` gives them). The digit widget
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
 import torchvision.transforms.functional as TF
 from torch import nn
 
-__all__ = ["class_probabilities", "normalisation_stats", "perturb"]
+__all__ = ["class_probabilities", "normalisation_stats", "perturb", "perturbed_accuracy"]
 
 
 def _image(image: Any) -> torch.Tensor:
@@ -134,3 +137,34 @@ def class_probabilities(
     m, s = normalisation_stats(mean, std)
     probs = predict(model, (x - m) / s, probs=True)
     return probs[0] if single else probs
+
+
+def perturbed_accuracy(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    perturbations: Sequence[tuple[str, Mapping[str, Any]]],
+    mean: float | None = None,
+    std: float | None = None,
+) -> dict[str, float]:
+    """For each ``(name, perturb kwargs)`` in ``perturbations``: the fraction of ``images``
+    that ``model`` still classifies as ``labels`` after :func:`perturb` with those kwargs.
+
+    ``images``: N×H×W or N×1×H×W, pixels in [0, 1]; ``labels``: (N,) int class indices.
+    Probabilities come from :func:`class_probabilities` (normalised with ``mean``/``std``,
+    default MNIST's). Returns ``{name: accuracy in [0, 1]}`` in the given order.
+    """
+    if not isinstance(images, torch.Tensor) or images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError("images must be a non-empty tensor of digits, N×H×W or N×1×H×W")
+    if not isinstance(labels, torch.Tensor) or labels.shape != (len(images),):
+        got = tuple(labels.shape) if isinstance(labels, torch.Tensor) else type(labels).__name__
+        raise ValueError(f"labels must be a tensor of shape ({len(images)},), got {got}")
+    if not perturbations:
+        raise ValueError("perturbations is empty: give at least one (name, kwargs) pair")
+    result = {}
+    for name, kwargs in perturbations:
+        batch = torch.stack([perturb(image, **kwargs) for image in images])
+        probs = class_probabilities(model, batch, mean=mean, std=std)
+        result[name] = (probs.argmax(1) == labels.cpu()).sum().item() / len(labels)
+    return result

@@ -58,9 +58,7 @@ def draw_ellipses(params: torch.Tensor, *, size: int = 32, aspect: float = 0.45)
     parameters ``params`` ``(n, 4)``: x, y, length (pixels), angle (radians); any values are
     allowed (e.g. an angle beyond pi, to see that it draws the same ellipse as angle - pi).
     """
-    if not isinstance(params, torch.Tensor) or params.ndim != 2 or params.shape[1] != 4:
-        shape = tuple(params.shape) if isinstance(params, torch.Tensor) else type(params).__name__
-        raise ValueError(f"expected raw parameters of shape (n, 4) (x, y, length, angle), got {shape}")
+    _check_columns(params, 4, "raw parameters (x, y, length, angle)")
     if size < 8:
         raise ValueError(f"need size >= 8, got size={size}")
     if not 0 < aspect < 1:
@@ -78,16 +76,21 @@ def draw_ellipses(params: torch.Tensor, *, size: int = 32, aspect: float = 0.45)
 
 def encode(params: torch.Tensor) -> torch.Tensor:
     """Raw parameters ``(n, 4)`` -> regression targets ``(n, 5)``: x, y, length, cos 2a, sin 2a."""
-    if params.ndim != 2 or params.shape[1] != 4:
-        raise ValueError(f"expected raw parameters of shape (n, 4), got {tuple(params.shape)}")
+    _check_columns(params, 4, "raw parameters (x, y, length, angle)")
     angle = params[:, 3]
     return torch.cat([params[:, :3], torch.cos(2 * angle)[:, None], torch.sin(2 * angle)[:, None]], 1)
 
 
 def decode(targets: torch.Tensor) -> torch.Tensor:
     """Targets ``(n, 5)`` -> raw parameters ``(n, 4)``, the angle back in [0, pi)."""
-    if targets.ndim != 2 or targets.shape[1] != 5:
-        raise ValueError(f"expected targets of shape (n, 5), got {tuple(targets.shape)}")
+    _check_columns(targets, 5, "targets (x, y, length, cos 2a, sin 2a)")
     angle = torch.atan2(targets[:, 4], targets[:, 3]).remainder(2 * math.pi) / 2
     return torch.cat([targets[:, :3], angle[:, None]], 1)
 
+
+
+def _check_columns(t: object, columns: int, what: str) -> None:
+    """Raise ``ValueError`` unless ``t`` is a tensor of shape ``(n, columns)``."""
+    if not isinstance(t, torch.Tensor) or t.ndim != 2 or t.shape[1] != columns:
+        got = tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__
+        raise ValueError(f"expected {what} as a tensor of shape (n, {columns}), got {got}")

@@ -9,8 +9,7 @@ Everything here computes exactly what PyTorch computes (the tests compare with
 - :func:`pool2d`: max and average pooling like ``F.max_pool2d`` / ``F.avg_pool2d``.
 - :func:`conv_output_size`: the output-size formula of Dumoulin & Visin, "A guide to
   convolution arithmetic for deep learning" (2016), with the paper's special cases.
-- :func:`receptive_field`: how many input pixels one output unit of a stack of conv and
-  pooling layers sees.
+- :func:`window_positions`: which input indices each window position reads (for the demos).
 
 The shapes a whole model produces, layer by layer, are in :mod:`nbhelpers.layers`.
 
@@ -21,14 +20,14 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
 
 __all__ = [
     "KERNELS", "conv2d", "conv2d_loops", "conv_output_size", "get_kernel", "pool2d",
-    "receptive_field",
+    "window_positions",
 ]
 
 Pair = int | tuple[int, int]
@@ -316,33 +315,6 @@ def pool2d(
             seen = padded[..., i : i + sh * (h_out - 1) + 1 : sh, j : j + sw * (w_out - 1) + 1 : sw]
             out = torch.maximum(out, seen) if mode == "max" else out + seen
     return out if mode == "max" else out / (kh * kw)
-
-
-# --------------------------------------------------------------------------- receptive field
-
-
-def receptive_field(layers: Sequence[tuple[int, ...]]) -> int:
-    """Receptive field (in input pixels, along one axis) of one output unit of a layer stack.
-
-    ``layers``: ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per conv or
-    pooling layer, first layer first. The recurrence: start with ``r = 1`` and ``jump = 1``
-    (distance in input pixels between neighbouring units); each layer adds
-    ``(k - 1)·d·jump`` to ``r``, then multiplies ``jump`` by its stride. So
-    ``r = 1 + Σ_l (k_l - 1)·d_l·(s_1·…·s_(l-1))``. Padding does not change ``r``.
-    """
-    r, jump = 1, 1
-    for layer in layers:
-        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
-            raise ValueError(f"each layer must be (kernel_size, stride) or "
-                             f"(kernel_size, stride, dilation); got {layer!r}")
-        k, s, d = _int(layer[0], "kernel_size"), _int(layer[1], "stride"), 1
-        if len(layer) == 3:
-            d = _int(layer[2], "dilation")
-        for value, name in ((k, "kernel_size"), (s, "stride"), (d, "dilation")):
-            _at_least(value, 1, name)
-        r += (k - 1) * d * jump
-        jump *= s
-    return r
 
 
 # --------------------------------------------------------------------------- window positions

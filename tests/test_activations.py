@@ -12,6 +12,7 @@ from nbhelpers.activations import (
     ACTIVATION_FUNCTIONS,
     activation_function,
     chain_slopes,
+    deep_mlp,
     derivative,
     gap_to_step,
 )
@@ -86,3 +87,52 @@ def test_unknown_activation_is_a_clear_error():
         activation_function("relu")
     with pytest.raises(ValueError, match="choose one of"):
         chain_slopes("relu", 3)
+
+
+def test_deep_mlp_layers_and_default_init():
+    torch.manual_seed(0)
+    net = deep_mlp(nn.Tanh, depth=4, width=16, inputs=12, classes=3)
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [(12, 16), (16, 16), (16, 16),
+                                                                   (16, 3)]
+    assert isinstance(net[0], nn.Flatten) and isinstance(net[-1], nn.Linear)  # logits out
+    assert sum(isinstance(m, nn.Tanh) for m in net) == 3
+    assert net(torch.randn(5, 3, 4)).shape == (5, 3)
+    for m in linears:  # PyTorch's default: uniform in ±1/sqrt(fan_in)
+        bound = 1 / math.sqrt(m.in_features)
+        assert m.weight.abs().max() <= bound and m.bias.abs().max() <= bound
+
+
+def test_deep_mlp_he_init_has_variance_two_over_fan_in():
+    torch.manual_seed(0)
+    net = deep_mlp(nn.ReLU, depth=3, width=400, inputs=200, init="he")
+    first, hidden = net[1], net[3]
+    assert first.weight.std().item() == pytest.approx(math.sqrt(2 / 200), rel=0.02)
+    assert hidden.weight.std().item() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    assert torch.equal(first.bias, torch.zeros(400))
+
+
+def test_deep_mlp_gradients_vanish_for_sigmoid_not_for_he_relu():
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 784), torch.randint(0, 10, (64,))
+
+    def first_over_last(net):
+        nn.functional.cross_entropy(net(x), y).backward()
+        linears = [m for m in net if isinstance(m, nn.Linear)]
+        return (linears[0].weight.grad.norm() / linears[-1].weight.grad.norm()).item()
+
+    assert first_over_last(deep_mlp(nn.Sigmoid, depth=12, width=64)) < 1e-6
+    assert 0.1 < first_over_last(deep_mlp(nn.ReLU, depth=12, width=64, init="he")) < 10
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"activation": nn.ReLU()}, "layer class"),
+    ({"activation": torch.relu}, "layer class"),
+    ({"activation": nn.ReLU, "depth": 1}, "at least 2"),
+    ({"activation": nn.ReLU, "width": 0}, "width must be a positive int"),
+    ({"activation": nn.ReLU, "init": "xavier"}, "unknown init 'xavier'"),
+])
+def test_deep_mlp_bad_input_is_explained(kwargs, match):
+    activation = kwargs.pop("activation")
+    with pytest.raises((TypeError, ValueError), match=match):
+        deep_mlp(activation, **kwargs)

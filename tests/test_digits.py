@@ -100,3 +100,27 @@ def test_normalisation_stats_keep_what_is_given():
     assert normalisation_stats(0.5, 0.25) == (0.5, 0.25)
     with pytest.raises(ValueError, match="std must be positive"):
         normalisation_stats(0.0, -1.0)
+
+
+def test_perturbed_accuracy_counts_right_answers_per_disturbance():
+    from nbhelpers.digits import perturbed_accuracy
+
+    class Brightness(nn.Module):  # class 1 when the digit has ink in the centre, else 0
+        def forward(self, x):
+            centre = (x[:, 0, 9:19, 9:19] * STD + MEAN).sum((1, 2))
+            return torch.stack([-centre + 1.0, centre - 1.0], dim=1)
+
+    images = torch.stack([_digit(s) for s in range(4)] + [torch.zeros(28, 28)] * 2)
+    labels = torch.tensor([1, 1, 1, 1, 0, 0])
+    got = perturbed_accuracy(Brightness(), images, labels, mean=MEAN, std=STD,
+                             perturbations=[("none", {}), ("erased", {"erase": 10}),
+                                            ("shifted", {"shift_x": 20})])
+    assert list(got) == ["none", "erased", "shifted"]
+    assert got["none"] == 1.0                          # ink in the centre: all right
+    assert got["erased"] == got["shifted"] == 2 / 6    # centre now blank: only the blanks right
+    with pytest.raises(ValueError, match="shape \\(6,\\)"):
+        perturbed_accuracy(Brightness(), images, labels[:3], perturbations=[("none", {})])
+    with pytest.raises(ValueError, match="perturbations is empty"):
+        perturbed_accuracy(Brightness(), images, labels, perturbations=[])
+    with pytest.raises(ValueError, match="non-empty"):
+        perturbed_accuracy(Brightness(), images[:0], labels[:0], perturbations=[("none", {})])

@@ -58,6 +58,8 @@ def test_encode_decode_round_trip_and_periodicity():
         (lambda: ellipses.make_ellipses(3, aspect=1.0), "aspect"),
         (lambda: ellipses.encode(torch.zeros(3, 5)), r"\(n, 4\)"),
         (lambda: ellipses.decode(torch.zeros(3, 4)), r"\(n, 5\)"),
+        (lambda: ellipses.encode([[16.0, 16.0, 5.0, 0.0]]), r"tensor of shape \(n, 4\).*list"),
+        (lambda: ellipses.decode(torch.zeros(5)), r"\(n, 5\), got \(5,\)"),
     ],
 )
 def test_bad_input(call, match):

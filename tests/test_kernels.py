@@ -299,8 +299,6 @@ def test_same_and_full_padding_relations():
         (lambda: K.pool2d(torch.ones(5, 5), 2, stride=0), ValueError, "stride must be positive"),
         (lambda: K.conv_output_size(0, 3), ValueError, "size must be positive"),
         (lambda: K.conv_output_size(5, 3, padding=-1), ValueError, "padding must not be neg"),
-        (lambda: K.receptive_field([(3, 1), (2,)]), ValueError, r"\(kernel_size, stride\)"),
-        (lambda: K.receptive_field([(3, 0)]), ValueError, "stride must be positive"),
     ],
 )
 def test_bad_input_gives_a_clear_error(call, error, match):
@@ -308,60 +306,14 @@ def test_bad_input_gives_a_clear_error(call, error, match):
         call()
 
 
-# --------------------------------------------------------------------------- receptive field
 
 
-def test_receptive_field_closed_forms():
-    assert K.receptive_field([]) == 1
-    for n in range(1, 6):
-        assert K.receptive_field([(3, 1)] * n) == 2 * n + 1  # stacked 3×3 convs
-        assert K.receptive_field([(2, 2)] * n) == 2**n  # stacked 2×2 pools
-    assert K.receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)]) == 15  # dilations 1, 2, 4
-    assert K.receptive_field([(5, 1), (2, 2), (5, 1), (2, 2)]) == 16  # LeNet-5
-
-
-layer_specs = st.lists(
-    st.tuples(st.sampled_from(["conv", "pool"]), st.integers(1, 3), st.integers(1, 2),
-              st.integers(1, 2)),
-    min_size=1, max_size=4,
-)
-
-
-@FAST
-@given(specs=layer_specs, extra=st.integers(0, 3))
-def test_receptive_field_matches_the_gradient(specs, extra):
-    """Brute force: the input pixels that one output pixel depends on (non-zero gradient).
-    All weights are positive (ones, average pooling), so nothing cancels."""
-    layers, modules = [], []
-    for kind, k, s, d in specs:
-        if kind == "pool":
-            layers.append((k, s))
-            modules.append(nn.AvgPool2d(k, stride=s))
-        else:
-            layers.append((k, s, d))
-            conv = nn.Conv2d(1, 1, k, stride=s, dilation=d, bias=False)
-            nn.init.ones_(conv.weight)
-            modules.append(conv)
-    r = K.receptive_field(layers)
-    x = torch.ones(1, 1, r + extra, r + extra, dtype=torch.float64, requires_grad=True)
-    out = nn.Sequential(*modules).double()(x)
-    out[0, 0, 0, 0].backward()
-    rows, cols = (x.grad[0, 0] != 0).nonzero(as_tuple=True)
-    assert rows.min() == 0 and cols.min() == 0
-    assert rows.max() + 1 == r and cols.max() + 1 == r
-
-
-@FAST
-@given(layers=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)),
-                       min_size=1, max_size=4))
-def test_receptive_field_is_the_smallest_input_with_an_output(layers):
-    def final_size(i: int) -> int:
-        for k, s, d in layers:
-            i = K.conv_output_size(i, k, stride=s, dilation=d)
-        return i
-
-    r = K.receptive_field(layers)
-    assert final_size(r) == 1
-    if r > 1:
-        with pytest.raises(ValueError, match="larger than the padded input"):
-            final_size(r - 1)
+def test_window_positions_are_the_taps_torch_reads():
+    assert K.window_positions(7, 3, stride=3) == [[0, 1, 2], [3, 4, 5]]
+    assert K.window_positions(5, 3, padding=1, dilation=2) == [[0, 2, 4], [1, 3, 5], [2, 4, 6]]
+    for n, f, p, s, d in [(7, 3, 0, 2, 1), (9, 2, 1, 3, 2), (6, 1, 0, 1, 1)]:
+        rows = K.window_positions(n, f, padding=p, stride=s, dilation=d)
+        out = F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, f), padding=p, stride=s,
+                       dilation=d)
+        assert len(rows) == out.shape[-1] and all(len(r) == f for r in rows)
+        assert max(r[-1] for r in rows) < n + 2 * p  # every tap inside the padded input

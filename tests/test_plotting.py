@@ -234,6 +234,23 @@ def test_feature_maps_per_map_scale_and_titles():
         assert ax.get_title() == name
 
 
+def test_feature_maps_symmetric_scale_is_centred_at_zero_with_one_colorbar():
+    maps = torch.tensor([[[-0.2, 0.1]], [[0.5, 0.3]]])                # 2 maps of 1×2
+    fig = P.plot_feature_maps(maps, symmetric=True, colorbar=True, cmap="RdBu_r")
+    images, bars = fig.axes[:2], fig.axes[2:]
+    assert {ax.images[0].get_clim() for ax in images} == {(-0.5, 0.5)}  # one scale, 0 central
+    assert len(bars) == 1 and np.allclose(bars[0].get_ylim(), (-0.5, 0.5))
+    assert images[0].images[0].get_cmap().name == "RdBu_r" and _fits_slide(fig)
+    own = P.plot_feature_maps(maps, symmetric=True, shared_scale=False)
+    assert np.allclose([ax.images[0].get_clim() for ax in own.axes], [(-0.2, 0.2), (-0.5, 0.5)])
+    assert len(P.plot_feature_maps(torch.zeros(2, 3, 3), symmetric=True).axes) == 2  # all 0
+
+
+def test_feature_maps_colorbar_needs_a_shared_scale():
+    _no_new_figure(P.plot_feature_maps, torch.rand(2, 3, 3), shared_scale=False, colorbar=True,
+                   match="shared_scale=True")
+
+
 def test_feature_maps_of_a_conv_layer_with_grad():
     maps = torch.nn.Conv2d(1, 16, 3)(torch.rand(1, 1, 12, 12))  # requires grad
     fig = P.plot_feature_maps(maps)

@@ -34,6 +34,7 @@ def test_unknown_activation_is_a_clear_error():
     lambda: demo.activation_figure("step", 1.0),
     lambda: demo.saturation_figure("tanh", [0, 3]),
     lambda: demo.vanishing_figure(10),
+    lambda: demo.layer_gradients_figure({"a": torch.logspace(-8, 0, 20), "He": torch.ones(20)}),
 ])
 def test_figures_fit_a_slide(make):
     fig = make()
@@ -59,3 +60,17 @@ def test_widgets_redraw():
     dropdown.value = "ReLU"
     x0.value = -2.0
     assert plt.get_fignums() == []
+
+
+def test_layer_gradients_figure_draws_each_network():
+    norms = {"sigmoid": torch.logspace(-12, -1, 20), "ReLU, He init": torch.full((20,), 2.0)}
+    fig = demo.layer_gradients_figure(norms)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == list(norms)
+    sig, he = ax.get_lines()
+    assert list(sig.get_xdata()) == list(range(1, 21)) and sig.get_ydata()[0] == pytest.approx(1e-12)
+    assert he.get_linestyle() == "--" and sig.get_linestyle() == "-"
+    with pytest.raises(ValueError, match="empty"):
+        demo.layer_gradients_figure({})
+    with pytest.raises(ValueError, match="positive norms"):
+        demo.layer_gradients_figure({"bad": torch.zeros(5)})

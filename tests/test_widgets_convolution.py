@@ -139,16 +139,6 @@ def test_sliding_window_marks_unused_input():
     assert used.all() and is_pad.sum() == 9 * 9 - 7 * 7
 
 
-def test_sliding_window_steps_figure():
-    fig = cw.sliding_window_steps_figure(steps=[0, 1, 2, 3])
-    out = F.conv2d(cw.EXAMPLE_INPUT[None, None], cw.EXAMPLE_KERNEL[None, None])[0, 0]
-    assert [a.get_title() for a in fig.axes] == [
-        f"out[{r}, {c}] = {out[r, c].item():g}" for r, c in [(0, 0), (0, 1), (0, 2), (1, 0)]]
-    _fits_slide(fig)
-    with pytest.raises(ValueError, match="step numbers"):
-        cw.sliding_window_steps_figure(steps=[50])
-
-
 def test_sliding_window_widget_rescales_the_step_slider():
     demo = cw.sliding_window_widget()
     assert isinstance(demo, LiveDemo)

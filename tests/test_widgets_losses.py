@@ -27,6 +27,8 @@ def test_figure_marks_the_prediction(task):
     assert got == sorted(round(v.item(), 6) for v, _ in values.values())
     w_in, h_in = fig.get_size_inches()
     assert w_in <= 11 and h_in <= 4
+    # gradients of the binary losses lie in [-2, 2] here; MSE's slope 2(ŷ − y) needs more room
+    assert ax_g.get_ylim() == ((-2.5, 2.5) if task == "binary" else (-5.0, 5.0))
     plt.close(fig)
 
 

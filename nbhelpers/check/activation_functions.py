@@ -45,7 +45,8 @@ def act_relu_grad(fn: _Activation) -> Result:
 @exercise
 def act_sigmoid_grad(fn: _Activation) -> Result:
     """``fn(x)``: the derivative of the logistic sigmoid at every element of x."""
-    x = torch.cat([_inputs(), torch.linspace(-30, 30, 61)])
+    # |x| up to 100: e^100 overflows float32, so 1/(1 + e^(-x)) must not be squared naively
+    x = torch.cat([_inputs(), torch.linspace(-30, 30, 61), torch.tensor([-100.0, 100.0])])
     out = _apply(fn, x)
     xg = x.double().requires_grad_(True)
     (want,) = torch.autograd.grad(torch.sigmoid(xg).sum(), xg)

@@ -1,5 +1,9 @@
-"""Exercises of lecture 10 (convolution filters): the output-size formula, a horizontal-edge
-kernel, and the parameter count of a ``Conv2d``."""
+"""Exercises of lecture 10 (convolution filters): the output-size formula, a diagonal-edge
+kernel, and the parameter count of a ``Conv2d``.
+
+The formula exercises must be answered with a formula: an answer that calls a function which
+computes the result for it (torch's layers, or the course's own helpers) is refused, see
+:func:`names_used`."""
 
 from __future__ import annotations
 
@@ -12,10 +16,39 @@ from torch import nn
 
 from nbhelpers.check import Result, call, correct, exercise, not_yet
 
+
+def names_used(fn: object) -> set[str]:
+    """Every global and attribute name the code of ``fn`` refers to, nested functions and
+    lambdas included (empty for an object without Python code)."""
+    code, names = getattr(fn, "__code__", None), set()
+    stack = [code] if code is not None else []
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(const for const in c.co_consts if hasattr(const, "co_names"))
+    return names
+
+
+def refuse_shortcuts(fn: object, forbidden: set[str], what: str,
+                     instead: str = "write the formula yourself, with plain arithmetic"
+                     ) -> Result | None:
+    """A failed Result when the code of ``fn`` calls one of ``forbidden`` (a function that
+    computes ``what`` for the student), saying what to do ``instead``; else None."""
+    used = sorted(names_used(fn) & forbidden)
+    if used:
+        return not_yet(f"your function calls {', '.join(used)}: that computes {what} for you; "
+                       f"{instead}.")
+    return None
+
 _SIZE_CASES = [  # (N, F, P, S): the lecture's examples first, then strides that do not fit
     (7, 3, 0, 1), (7, 3, 0, 2), (7, 3, 0, 3), (28, 5, 2, 1), (28, 5, 2, 2), (32, 3, 1, 2),
     (10, 4, 0, 3), (9, 2, 1, 4), (224, 7, 3, 2), (5, 5, 0, 1), (6, 3, 2, 5),
 ]
+
+
+#: names whose call computes the output size for the student (torch's layers, the course helper)
+_SIZE_SHORTCUTS = {"conv_output_size", "window_positions", "conv1d", "conv2d", "conv3d",
+                   "Conv1d", "Conv2d", "Conv3d", "conv2d_loops"}
 
 
 def _torch_size(n: int, f: int, p: int, s: int) -> int:
@@ -27,6 +60,9 @@ def _torch_size(n: int, f: int, p: int, s: int) -> int:
 def conv_output_size_formula(fn: Callable[[int, int, int, int], Any]) -> Result:
     """``fn(n, f, p, s)``: the output size of a convolution with input size n, kernel f,
     padding p and stride s (an int), checked against the shapes torch produces."""
+    refused = refuse_shortcuts(fn, _SIZE_SHORTCUTS, "the output size")
+    if refused is not None:
+        return refused
     for n, f, p, s in _SIZE_CASES:
         got = call(fn, n, f, p, s)
         where = f"N={n}, F={f}, P={p}, S={s}"
@@ -43,39 +79,36 @@ def conv_output_size_formula(fn: Callable[[int, int, int, int], Any]) -> Result:
 
 
 def _edge_images() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """12×12 images: flat, a horizontal edge (dark top, bright bottom), a vertical edge."""
-    flat = torch.full((12, 12), 0.5)
-    horizontal = torch.zeros(12, 12)
-    horizontal[6:] = 1.0
-    return flat, horizontal, horizontal.T.contiguous()
+    """12×12 images: flat; a diagonal edge, dark top-left and bright bottom-right; the other
+    diagonal, dark bottom-left and bright top-right."""
+    i, j = torch.meshgrid(torch.arange(12.0), torch.arange(12.0), indexing="ij")
+    return torch.full((12, 12), 0.5), (i + j >= 12).float(), (j - i >= 0).float()
 
 
 @exercise
-def conv_horizontal_edge_kernel(kernel: Any) -> Result:
-    """``kernel``: a 3×3 kernel (tensor or nested list) that responds to a *horizontal* edge
-    (brightness changing from top to bottom), not to a vertical edge, and gives 0 on a flat
-    image."""
+def conv_diagonal_edge_kernel(kernel: Any) -> Result:
+    """``kernel``: a 3×3 kernel (tensor or nested list) that responds to a diagonal edge with
+    dark top-left and bright bottom-right, gives 0 on the other diagonal edge (dark bottom-left,
+    bright top-right) and 0 on a flat image."""
     k = torch.as_tensor(kernel, dtype=torch.float32)
     if k.shape != (3, 3):
         return not_yet(f"the kernel must be 3×3, got shape {tuple(k.shape)}.")
     if not torch.isfinite(k).all() or k.abs().sum() == 0:
         return not_yet("all weights are zero (or not finite): such a kernel sees nothing.")
-    flat, horizontal, vertical = (F.conv2d(img[None, None], k[None, None]).abs().max().item()
-                                  for img in _edge_images())
+    flat, wanted, other = (F.conv2d(img[None, None], k[None, None]).abs().max().item()
+                           for img in _edge_images())
     scale = k.abs().sum().item()
     if flat > 0.01 * scale:
         return not_yet("on a flat (constant) image your kernel does not give 0: make its "
                        "weights add up to 0, so it only reacts to changes.")
-    if horizontal < 0.1 * scale and vertical >= 0.1 * scale:
-        return not_yet("your kernel reacts to vertical edges (dark left, bright right) instead: "
-                       "a horizontal edge changes from top to bottom.")
-    if horizontal < 0.1 * scale:
-        return not_yet("your kernel hardly reacts to a horizontal edge (dark above, bright "
-                       "below): weigh the rows above and below the centre differently.")
-    if vertical > 0.1 * horizontal:
-        return not_yet("your kernel also reacts to vertical edges (dark left, bright right): "
-                       "make every column of the kernel add up to 0.")
-    return correct("it finds horizontal edges and ignores vertical ones and flat regions.")
+    if wanted < 0.1 * scale:
+        return not_yet("your kernel hardly reacts to the edge from dark top-left to bright "
+                       "bottom-right: weigh the top-left and bottom-right corners differently.")
+    if other > 0.01 * scale:
+        return not_yet("your kernel also reacts to the other diagonal edge (dark bottom-left, "
+                       "bright top-right): that edge runs from top-left to bottom-right, so make "
+                       "the weights on each line running in that direction add up to 0.")
+    return correct("it finds that diagonal edge and ignores the other diagonal and flat regions.")
 
 
 _PARAM_CASES = [(1, 1, 3, True), (1, 10, 3, True), (3, 16, 5, True), (16, 32, 3, False),
@@ -86,6 +119,10 @@ _PARAM_CASES = [(1, 1, 3, True), (1, 10, 3, True), (3, 16, 5, True), (16, 32, 3,
 def conv_param_count(fn: Callable[..., int]) -> Result:
     """``fn(c_in, c_out, k, bias=True)``: the number of parameters of
     ``nn.Conv2d(c_in, c_out, k, bias=bias)``, checked against ``numel``."""
+    refused = refuse_shortcuts(fn, {"Conv1d", "Conv2d", "Conv3d", "numel", "parameters"},
+                               "the parameter count")
+    if refused is not None:
+        return refused
     for c_in, c_out, k, bias in _PARAM_CASES:
         want = sum(p.numel() for p in nn.Conv2d(c_in, c_out, k, bias=bias).parameters())
         got = call(fn, c_in, c_out, k, bias=bias)

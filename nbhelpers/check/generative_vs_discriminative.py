@@ -31,9 +31,9 @@ def bayes_posterior(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) ->
     got = tensor(call(fn, log_lik.clone(), log_prior.clone()), shape=(5, 4),
                  hint="one row of class probabilities per input")
     if not torch.isfinite(got).all():
-        return not_yet("you got inf/nan: log-likelihoods of images are huge, so exp() "
-                       "overflows; work in log space (subtract the row maximum, or use "
-                       "torch.softmax)")
+        return not_yet("you got inf/nan: log-likelihoods of images are hundreds in size, so "
+                       "exp() underflows to 0 or overflows to inf; work in log space (subtract "
+                       "the row maximum, or use torch.softmax)")
     even = torch.zeros(2, 4)  # equal likelihoods: only the prior decides
     even_got = tensor(call(fn, even, log_prior.clone()), shape=(2, 4))
     if not (torch.allclose(got, torch.softmax(log_lik + log_prior, dim=1).double(), atol=1e-5)

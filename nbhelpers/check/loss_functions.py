@@ -90,7 +90,7 @@ def losses_bce_logits(fn: _LossFn) -> Result:
     got_big = _loss(fn, z_big, y_big)
     if not close(got_big, F.binary_cross_entropy_with_logits(z_big, y_big)):
         return not_yet(f"right for moderate logits, but not for z = ±60 (you get "
-                       f"{got_big.item():.4g}, want 30.0): σ(z) rounds to exactly 0 or 1 there "
-                       "and log breaks. Write log σ(z) and log(1 − σ(z)) in terms of softplus / "
-                       "logsumexp of z instead.")
+                       f"{got_big.item():.4g}, want 30.0): σ(60) rounds to exactly 1, so "
+                       "log(1 − σ(z)) is log 0. Write log σ(z) and log(1 − σ(z)) in terms of "
+                       "softplus / logsumexp of z instead.")
     return correct("your BCE on logits matches torch, even at z = ±60.")

@@ -1,5 +1,6 @@
-"""Exercises of lecture 11 (pooling and CNN layers): max pooling by hand, the receptive field
-of a stack, and a small CNN design."""
+"""Exercises of lecture 11 (pooling and CNN layers): max pooling by hand, the receptive-field
+recurrence of a stack, and a small CNN design. Answers that call the function they are asked
+to write (torch's pooling, the course's helpers) are refused."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ import torch.nn.functional as F
 from torch import nn
 
 from nbhelpers.check import Result, call, close, correct, exercise, not_yet, tensor
+from nbhelpers.check.convolution_filters import refuse_shortcuts
+
+#: names whose call pools for the student (torch's pooling, the course helper)
+_POOL_SHORTCUTS = {"max_pool1d", "max_pool2d", "max_pool3d", "MaxPool1d", "MaxPool2d",
+                   "adaptive_max_pool2d", "AdaptiveMaxPool2d", "pool2d"}
 
 
 @exercise
 def pool_max_by_hand(fn: Callable[[torch.Tensor, int], torch.Tensor]) -> Result:
     """``fn(x, k)``: max pooling of an H×W tensor with k×k windows and stride k (windows side
     by side), checked against ``F.max_pool2d`` on several inputs."""
+    refused = refuse_shortcuts(fn, _POOL_SHORTCUTS, "the pooling",
+                               "take each window's maximum yourself, with loops or slicing")
+    if refused is not None:
+        return refused
     gen = torch.Generator().manual_seed(7)
     for (h, w), k in itertools.product([(4, 4), (6, 8), (7, 7)], [2, 3]):
         x = torch.randn(h, w, generator=gen)
@@ -34,41 +44,69 @@ def pool_max_by_hand(fn: Callable[[torch.Tensor, int], torch.Tensor]) -> Result:
     return correct("your max pooling matches F.max_pool2d.")
 
 
-#: conv 3×3 -> max-pool 2×2 (stride 2) -> conv 3×3 -> max-pool 2×2 -> conv 3×3, as (k, s)
-_RF_LAYERS = [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]
+#: Stacks of (kernel, stride) to try, first layer first; the lecture's exercise stack is
+#: conv 3×3 -> max-pool 2×2 (stride 2) -> conv 3×3 -> max-pool 2×2 -> conv 3×3.
+_RF_CASES = [
+    [(3, 1)], [(3, 1), (3, 1)], [(2, 2), (2, 2)], [(3, 1), (2, 2), (3, 1), (2, 2)],
+    [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)], [(5, 1), (2, 2), (5, 1), (2, 2)],
+    [(7, 2), (3, 2), (3, 1)], [(3, 3), (3, 3), (1, 1)], [(1, 1)],
+]
 
 
 def _rf_by_gradient(layers: list[tuple[int, int]]) -> int:
-    """Receptive field measured: which input pixels change the centre output of the stack."""
+    """Receptive field measured: the input pixels on which one output unit depends (non-zero
+    gradient), for a 1-D stack of convolutions with all weights 1 (nothing cancels)."""
     mods: list[nn.Module] = []
     for k, s in layers:
-        if s == 1:
-            conv = nn.Conv2d(1, 1, k, bias=False)
-            nn.init.constant_(conv.weight, 1.0)
-            mods.append(conv)
-        else:
-            mods.append(nn.AvgPool2d(k, s))  # avg: every pixel of the window gets gradient
-    x = torch.zeros(1, 1, 64, 64, requires_grad=True)
-    out = nn.Sequential(*mods)(x)
-    out[0, 0, out.shape[2] // 2, out.shape[3] // 2].backward()
-    cols = (x.grad[0, 0].abs().sum(0) > 0).nonzero()
-    return int(cols.max() - cols.min() + 1)
+        conv = nn.Conv1d(1, 1, k, stride=s, bias=False)
+        nn.init.ones_(conv.weight)
+        mods.append(conv)
+    x = torch.ones(1, 1, 256, dtype=torch.float64, requires_grad=True)
+    out = nn.Sequential(*mods).double()(x)
+    out[0, 0, out.shape[-1] // 2].backward()
+    used = (x.grad[0, 0] != 0).nonzero()
+    return int(used.max() - used.min() + 1)
+
+
+def _without_strides(layers: list[tuple[int, int]]) -> int:
+    return 1 + sum(k - 1 for k, _ in layers)
+
+
+def _own_stride_too(layers: list[tuple[int, int]]) -> int:
+    r, jump = 1, 1
+    for k, s in layers:
+        jump *= s
+        r += (k - 1) * jump
+    return r
 
 
 @exercise
-def cnn_receptive_field(answer: float) -> Result:
-    """``answer``: the receptive field (pixels along one axis) of one output unit of
-    conv 3×3 -> max-pool 2×2 stride 2 -> conv 3×3 -> max-pool 2×2 stride 2 -> conv 3×3
-    (convolutions with stride 1)."""
-    if not isinstance(answer, int | float) or isinstance(answer, bool):
-        return not_yet(f"answer must be a whole number of pixels, got {type(answer).__name__}.")
-    if answer == _rf_by_gradient(_RF_LAYERS):
-        return correct("that is how many input pixels (per axis) one output unit sees.")
-    if answer == 1 + sum(k - 1 for k, _ in _RF_LAYERS):
-        return not_yet("that ignores the pooling: after a stride-2 layer, one step of the next "
-                       "kernel moves 2 input pixels, after two such layers 4.")
-    return not_yet("not yet. Start from 1 pixel; each layer adds (k − 1) × (the product of the "
-                   "strides of the layers before it).")
+def cnn_receptive_field(fn: Callable[[list[tuple[int, int]]], int]) -> Result:
+    """``fn(layers)``: the receptive field (input pixels along one axis) of one output unit of
+    a stack given as ``[(kernel_size, stride), ...]``, first layer first; checked against the
+    receptive field measured by gradient on several stacks."""
+    refused = refuse_shortcuts(fn, {"receptive_field"}, "the receptive field",
+                               "write the recurrence yourself")
+    if refused is not None:
+        return refused
+    for layers in _RF_CASES:
+        got = call(fn, [tuple(layer) for layer in layers])
+        if got == _rf_by_gradient(layers):
+            continue
+        stack = " -> ".join(f"({k}, {s})" for k, s in layers)
+        if got == _without_strides(layers) != _rf_by_gradient(layers):
+            hint = ("you ignore the strides: after a stride-2 layer, one step of the next "
+                    "kernel moves 2 input pixels, after two such layers 4.")
+        elif got == _own_stride_too(layers):
+            hint = ("a layer's own stride does not widen what it sees: multiply by the "
+                    "strides of the layers *before* it only.")
+        else:
+            hint = ("start from 1 pixel; each layer adds (k − 1) × (the product of the "
+                    "strides of the layers before it).")
+        return not_yet(f"for the stack {stack} you return {got!r}, not what the gradient "
+                       f"measures. Hint: {hint}")
+    return correct(f"your receptive field matches the measured one on all {len(_RF_CASES)} "
+                   "stacks.")
 
 
 _POOLS = (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)

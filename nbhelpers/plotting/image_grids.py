@@ -167,6 +167,8 @@ def plot_feature_maps(
     *,
     ncols: int = 8,
     shared_scale: bool = True,
+    symmetric: bool = False,
+    colorbar: bool = False,
     titles: Sequence[str] | None = None,
     cmap: str = "gray",
     size: float = 1.3,
@@ -175,7 +177,10 @@ def plot_feature_maps(
 
     ``maps``: C×H×W (or 1×C×H×W). With ``shared_scale`` every map uses one colour scale (the
     min and max over all maps), so brightness compares across maps; otherwise each map is
-    scaled to its own min and max. ``titles``: C strings.
+    scaled to its own min and max. ``symmetric`` centres each scale at 0 (from -m to m, m the
+    largest absolute value), for signed numbers such as weights; pair it with a diverging
+    ``cmap`` such as ``"RdBu_r"`` (blue negative, white 0, red positive). ``colorbar`` adds
+    one colour bar for the shared scale (it needs ``shared_scale``). ``titles``: C strings.
     """
     m = to_tensor(maps, "maps").float()
     if m.ndim == 4 and m.shape[0] == 1:
@@ -187,13 +192,24 @@ def plot_feature_maps(
         raise ValueError(f"maps is empty (shape {tuple(m.shape)})")
     if titles is not None and len(titles) != len(m):
         raise ValueError(f"titles has {len(titles)} entries but there are {len(m)} maps")
+    if colorbar and not shared_scale:
+        raise ValueError("colorbar=True needs one colour scale for all maps: pass "
+                         "shared_scale=True (or colorbar=False)")
     fig, axes, fontsize = _grid(len(m), ncols, size, titles=titles or ())
-    lo, hi = m.min().item(), m.max().item()
+
+    def scale(x: torch.Tensor) -> tuple[float, float]:
+        if symmetric:
+            top = x.abs().max().item() or 1.0
+            return -top, top
+        return x.min().item(), x.max().item()
+
     for i, ax in enumerate(axes):
-        vmin, vmax = (lo, hi) if shared_scale else (m[i].min().item(), m[i].max().item())
-        ax.imshow(m[i].numpy(), cmap=cmap, vmin=vmin, vmax=vmax)
+        vmin, vmax = scale(m if shared_scale else m[i])
+        image = ax.imshow(m[i].numpy(), cmap=cmap, vmin=vmin, vmax=vmax)
         if titles is not None:
             ax.set_title(str(titles[i]), fontsize=fontsize)
+    if colorbar:
+        fig.colorbar(image, ax=axes, fraction=0.02, pad=0.01)
     return fig
 
 

@@ -7,12 +7,13 @@ in :mod:`nbhelpers.activations`. Pure figure functions and two widgets:
   the logistic σ(βx) approaching the step as β grows;
 * ``activation_figure(name, x0)`` / ``saturation_figure(name, points)`` /
   ``activation_widget()``: a function with its tangent at x0 and its derivative;
-* ``vanishing_figure(depth)``: the product of φ′ along a chain of neurons.
+* ``vanishing_figure(depth)``: the product of φ′ along a chain of neurons without weights;
+* ``layer_gradients_figure(norms)``: measured ‖∂L/∂Wˡ‖ per layer of real deep networks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
@@ -150,8 +151,33 @@ def vanishing_figure(
     for i, name in enumerate(names):
         ax.semilogy(n, chain_slopes(name, depth, x=x), "o-", color=PALETTE[i], label=name, ms=5)
     ax.semilogy(n, 0.25**n, "k--", lw=1.5, label="(1/4)ⁿ")
-    ax.set_xlabel("number of layers n")
+    ax.set_xlabel("number of neurons n in the chain")
     ax.set_ylabel("|dy/dx|")
-    ax.set_title(f"gradient through a chain of neurons, input x = {x:g}", fontsize=14)
+    ax.set_title(rf"chain $y_k = \varphi(y_{{k-1}})$ without weights, input x = {x:g}",
+                 fontsize=14)
     ax.legend(loc="lower left", fontsize=11, ncols=2)
+    return fig
+
+
+@slide_figure
+def layer_gradients_figure(norms: Mapping[str, torch.Tensor]) -> Figure:
+    """Gradient norm per layer (log scale) of several networks: ``norms`` maps a label to a
+    (depth,) tensor, entry l−1 the norm ‖∂L/∂Wˡ‖ of layer l's weight gradient (input side
+    first). A label containing "He" is drawn dashed."""
+    if not norms:
+        raise ValueError("norms is empty: pass {label: (depth,) tensor of gradient norms}")
+    fig, ax = plt.subplots(figsize=(9.0, 3.6))
+    for i, (label, values) in enumerate(norms.items()):
+        values = torch.as_tensor(values).detach().double().cpu()
+        if values.ndim != 1 or not bool((values > 0).all()):
+            raise ValueError(f"norms[{label!r}] must be a 1-D tensor of positive norms, got "
+                             f"{values.numpy().round(3) if values.ndim else values}")
+        ax.semilogy(np.arange(1, len(values) + 1), values, marker="o", ms=4,
+                    color=PALETTE[i % len(PALETTE)], ls="--" if "He" in label else "-",
+                    label=label)
+    ax.set_xlabel("layer l (1 = next to the input)")
+    ax.set_xticks([1, *range(5, len(values) + 1, 5)])
+    ax.set_ylabel("‖∂L/∂Wˡ‖")
+    ax.set_title("gradient norm per layer at initialisation, one batch", fontsize=14)
+    ax.legend(loc="lower right", fontsize=11, ncols=2)
     return fig

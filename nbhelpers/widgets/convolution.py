@@ -2,9 +2,8 @@
 
 Each demo is a pure figure function (the notebook's static fallback) plus a widget:
 
-- :func:`sliding_window_figure` / :func:`sliding_window_steps_figure` and
-  :func:`sliding_window_widget` (the window, its element-wise products, their sum and the
-  output cell it fills; a slider with a play button);
+- :func:`sliding_window_figure` and :func:`sliding_window_widget` (the window, its
+  element-wise products, their sum and the output cell it fills; a slider with a play button);
 - :func:`output_size_figure` / :func:`output_size_text` and :func:`output_size_widget`
   (N, F, P, S, D -> ⌊(N + 2P − D(F−1) − 1)/S⌋ + 1, the window positions along one axis, and
   the size torch produces).
@@ -16,7 +15,6 @@ The arithmetic is :func:`nbhelpers.kernels.conv_output_size` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import NamedTuple
 
 import ipywidgets as w
@@ -35,8 +33,7 @@ from nbhelpers.widgets.grids import as_image, hatch, number_grid, outline
 
 __all__ = [
     "EXAMPLE_INPUT", "EXAMPLE_KERNEL", "output_size_figure", "output_size_text",
-    "output_size_widget", "sliding_window_figure", "sliding_window_steps_figure",
-    "sliding_window_widget",
+    "output_size_widget", "sliding_window_figure", "sliding_window_widget",
 ]
 
 #: A small input for the step-by-step demo (5×5 integers, so the sums can be done by hand).
@@ -156,27 +153,6 @@ def sliding_window_figure(
     _draw_output(axes[3], win.out, step, r_out, c_out)
     fig.suptitle(f"step {step + 1} of {n_steps}:  {_sum_text(r_out, c_out, window, k, total)}",
                  fontsize=12)
-    return fig
-
-
-@slide_figure
-def sliding_window_steps_figure(
-    *, steps: Sequence[int] = (0, 1, 2, 3), x: torch.Tensor | None = None,
-    kernel: torch.Tensor | None = None, padding: int = 0, stride: int = 1, dilation: int = 1,
-) -> Figure:
-    """A few steps side by side: the input with the window of each step and the output value
-    it produces in the title (a static summary of :func:`sliding_window_figure`)."""
-    win = _setup_window(x, kernel, padding, stride, dilation)
-    n_steps = len(win.rows) * len(win.cols)
-    steps = [s for s in steps if 0 <= s < n_steps]
-    if not steps:
-        raise ValueError(f"steps must hold step numbers from 0 to {n_steps - 1}")
-    fig, axes = plt.subplots(1, len(steps), figsize=(min(11.0, 2.75 * len(steps)), 3.2),
-                             squeeze=False)
-    for ax, step in zip(axes[0], steps, strict=True):
-        r_out, c_out = divmod(step, len(win.cols))
-        _draw_input(ax, win, r_out, c_out, dilation)
-        ax.set_title(f"out[{r_out}, {c_out}] = {win.out[r_out, c_out].item():g}", fontsize=13)
     return fig
 
 

@@ -52,7 +52,7 @@ def loss_explorer_figure(
         a.legend(fontsize=11, loc="upper center" if task == "regression" else "best")
     ax.set_ylim(-0.2, 6)
     ax.set_title(f"loss (target {target:g})")
-    ax_g.set_ylim(-2.5, 2.5) if task == "binary" else ax_g.set_ylim(-5, 5)
+    ax_g.set_ylim(*((-2.5, 2.5) if task == "binary" else (-5, 5)))
     ax_g.set_title("gradient d loss / d prediction")
     return fig
 

@@ -33,23 +33,114 @@ device = nbhelpers.setup(seed=0)
 #
 # | # | Notebook | What you will see |
 # |---|---|---|
-# | 01 | `01_neuron_and_perceptron` | the artificial neuron; perceptrons as AND / OR / NAND; why XOR needs a hidden layer |
+# | 01 | `01_neuron_and_perceptron` | the neuron; perceptrons as logic gates; XOR needs a hidden layer |
 # | 02 | `02_activation_functions` | step, sigmoid, tanh, ReLU, GELU and their derivatives |
 # | 03 | `03_networks_and_tensors` | `nn.Linear`, `nn.Module`, `nn.Sequential`, shapes, universal approximation |
 # | 04 | `04_loss_functions` | MSE, cross-entropy, hinge and friends, checked against torch |
-# | 05 | `05_gradient_descent_and_backprop` | gradient descent, backprop by hand vs autograd, optimisers |
-# | 10 | `10_convolution_filters` | kernels, feature maps, padding, stride, channels |
+# | 05 | `05_gradient_descent` | the learning rate, ravines, the training loop, stochastic and mini-batch descent |
+# | 06 | `06_backpropagation` | backprop's four equations by hand vs autograd; the computational graph |
+# | 07 | `07_optimisers` | momentum, Nesterov, Adam & co.; learning-rate schedules, one-cycle |
+# | 08 | `08_initialisation_and_batch_norm` | Xavier and He initialisation; batch normalisation, train vs eval mode |
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The course map, continued
 #
 # | # | Notebook | What you will see |
 # |---|---|---|
+# | 09 | `09_regularisation` | weight decay, dropout |
+# | 10 | `10_convolution_filters` | kernels, feature maps, padding, stride, channels |
 # | 11 | `11_pooling_and_cnn_layers` | pooling, parameter counts, a CNN layer by layer |
-# | 12 | `12_mnist_cnn` | a CNN trained live to 99 % on MNIST |
+# | 12 | `12_mnist_cnn` | a CNN trained live to ≥ 99 % on MNIST |
 # | 13 | `13_fashion_mnist_and_practical_issues` | FashionMNIST, overfitting, validation, reproducibility |
 # | 14 | `14_cnn_regression` | CNNs that predict numbers (Inception3) |
 # | 15 | `15_generative_vs_discriminative` | P(y\|x) vs P(x\|y): sampling new digits |
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The tools: PyTorch, TensorFlow, JAX
+#
+# | | PyTorch (this course) | TensorFlow | JAX |
+# |---|---|---|---|
+# | maintained by | PyTorch Foundation (Linux Foundation), started at Meta | Google | Google |
+# | runs code | eagerly, op by op, as Python runs | eagerly (TF 2); `tf.function` traces a graph | eagerly; `jax.jit` compiles a function |
+# | gradients | autograd: `loss.backward()` | `tf.GradientTape` | `jax.grad(f)` returns a function |
+# | compiling (optional) | `torch.compile` | XLA: `jit_compile=True` | XLA, through `jax.jit` |
+# | models | `nn.Module` objects | Keras layers and models | pure functions + Flax, Optax |
+#
+# All three do the same job: arrays on CPUs and accelerators (GPU, TPU) plus automatic
+# gradients; Keras 3 runs on any of them. What this course teaches carries over unchanged.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The source lecture notes name TensorFlow and PyTorch as the two main contenders and call
+#     the choice otherwise arbitrary; the course uses PyTorch. JAX is the third big one today.
+#     All three are open source; Colab has all three installed.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### PyTorch: NumPy on accelerators, plus autograd
+#
+# A tensor is a NumPy-like array that can live on a GPU:
+
+# %% slideshow={"slide_type": "-"}
+import numpy as np
+import torch
+
+a = np.arange(6.0).reshape(2, 3)           # a NumPy array
+t = torch.from_numpy(a)                    # a tensor on the same memory (no copy)
+print(a @ a.T)                             # NumPy's matrix product ...
+print(t @ t.T)                             # ... and torch's, on the same numbers
+t_dev = t.to(device)                       # a copy on the GPU, if there is one
+back = t_dev.cpu().numpy()                 # and back to NumPy, via the CPU
+print(type(back).__name__, back.shape, "from", t_dev.device)
+
+# %% slideshow={"slide_type": "skip"}
+assert np.shares_memory(a, t.numpy()) and np.array_equal(back, a)
+assert np.array_equal((t @ t.T).numpy(), a @ a.T)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Autograd: gradients without the calculus
+#
+# Mark the inputs with `requires_grad=True`; `backward()` fills in $\partial y/\partial x$.
+# For $y = \sum_k x_k^2 \sin x_k$ the product rule gives $2x\sin x + x^2\cos x$:
+
+# %% slideshow={"slide_type": "-"}
+x = torch.tensor([0.5, 1.0, 2.0], requires_grad=True)
+y = (x**2 * torch.sin(x)).sum()
+y.backward()                                             # autograd: dy/dx into x.grad
+by_hand = 2 * x * torch.sin(x) + x**2 * torch.cos(x)     # the product rule
+print("autograd:", x.grad.round(decimals=3))
+print("by hand: ", by_hand.detach().round(decimals=3))
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.allclose(x.grad, by_hand)
+assert torch.allclose(torch.func.grad(lambda v: (v**2 * torch.sin(v)).sum())(x.detach()), by_hand)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### CPU or GPU: one big matrix product
+#
+# A GPU does many thousands of multiply-adds at once. Time a 1024×1024 product on what this
+# machine has (the numbers vary from run to run and machine to machine):
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+import time
+def matmul_seconds(on, n=1024, repeats=10):
+    a, b = torch.randn(n, n, device=on), torch.randn(n, n, device=on)
+    (a @ b).sum().item()                   # warm-up; .item() waits for the device
+    start = time.perf_counter()
+    for _ in range(repeats):
+        c = a @ b                          # a GPU queues these and returns at once,
+    c.sum().item()                         # so wait for the last result
+    return (time.perf_counter() - start) / repeats
+
+cpu_s = matmul_seconds("cpu")
+print(f"CPU: {cpu_s * 1e3:.0f} ms per product ({2 * 1024**3 / cpu_s / 1e9:.0f} GFLOP/s)")
+print("no GPU here: CPU only" if device.type == "cpu" else
+      f"{device}: {cpu_s / matmul_seconds(device):.0f}× faster than the CPU")
+
+# %% slideshow={"slide_type": "skip"}
+assert 0 < cpu_s < 60                                            # it ran, and finished
+assert device.type != "cpu" or not torch.cuda.is_available()     # a CUDA GPU would be used
+a, b = torch.randn(64, 64), torch.randn(64, 64)
+assert torch.allclose((a.to(device) @ b.to(device)).cpu(), a @ b, atol=1e-3)   # same result
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Present as slides
@@ -111,12 +202,15 @@ with tempfile.TemporaryDirectory() as empty:
     except data.DataNotFoundError as err:
         message = str(err)
 print(message.splitlines()[-1])
+
+# %% slideshow={"slide_type": "skip"}
 assert "NBHELPERS_DATA" in message and "train-images-idx3-ubyte" in message
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How every lecture checks itself
 #
-# * Each formula on a slide is computed in a cell and compared with torch (`assert`).
+# * Each formula and number on a slide is computed in a cell and checked (`assert`, against
+#   torch where torch has it), in a hidden cell right after it.
 # * The notebooks are stored with their outputs and re-run by the tests (`make test`, nbval):
 #   if a number on a slide changes, the tests fail.
 # * Training cells print progress that varies; the cell after them asserts the result.

@@ -18,7 +18,8 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/01_neuron_and_perceptron.ipynb)
 #
 # *Lecture 01:* the artificial neuron, Rosenblatt's perceptron as AND / OR / NAND,
-# why XOR needs a hidden layer, the perceptron learning rule, and the matrix form.
+# why XOR needs a hidden layer, NAND builds everything, the perceptron learning rule,
+# the matrix form, and why deep networks took over.
 
 # %% slideshow={"slide_type": "skip"}
 # Setup: install nbhelpers on Colab only, seed everything, pick the device.
@@ -42,9 +43,10 @@ device = nbhelpers.setup(seed=0)
 # An artificial "neuron" is just the formula on the next slide.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# McCulloch and Pitts (1943) proposed the threshold unit; Rosenblatt (1958) built
-#     the perceptron, a machine that learned its weights. Keep this slide short: from here on a
-#     neuron is a formula, not biology.
+# McCulloch and Pitts (1943) proposed the threshold unit (fixed weights);
+#     Rosenblatt (1958) published the perceptron, a threshold unit that learns its weights
+#     (simulated on an IBM 704, then built as the Mark I Perceptron). Keep this slide short:
+#     from here on a neuron is a formula, not biology.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The artificial neuron
@@ -73,12 +75,12 @@ assert torch.isclose(z, torch.dot(w, x) + b) and torch.isclose(z, torch.tensor(0
 #
 # * A weight's **sign** says whether its input excites (+) or inhibits (−) the neuron,
 #   its **size** how strongly.
-# * Rosenblatt wrote a threshold $\theta$: fire if $\mathbf{w}\cdot\mathbf{x} > \theta$.
+# * The classic form has a threshold $\theta$: fire if $\mathbf{w}\cdot\mathbf{x} > \theta$.
 #   Moving $\theta$ to the left gives the bias $b = -\theta$: fire if
 #   $\mathbf{w}\cdot\mathbf{x} + b > 0$.
 # * A large bias makes the neuron fire easily; a very negative one, hardly ever.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 theta, inputs = 0.5, torch.rand(1000, 3)
 assert torch.equal(inputs @ w > theta, inputs @ w + (-theta) > 0)   # threshold θ = bias −θ
 
@@ -86,8 +88,9 @@ assert torch.equal(inputs @ w > theta, inputs @ w + (-theta) > 0)   # threshold 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Rosenblatt's perceptron (1958)
 #
-# * inputs are binary, $x_k \in \{0, 1\}$, and so is the output
-# * output $1$ if $\mathbf{w}\cdot\mathbf{x} + b > 0$, else $0$
+# * output $1$ if $\mathbf{w}\cdot\mathbf{x} + b > 0$, else $0$: a binary decision
+# * for logic gates the inputs are binary too, $x_k \in \{0, 1\}$ (as in Nielsen, ch. 1);
+#   the same unit takes real-valued inputs (the training example below)
 # * with two inputs, the line $w_1x_1 + w_2x_2 + b = 0$ splits the plane into the half
 #   where it fires and the half where it does not: a **linear decision boundary**
 
@@ -110,7 +113,7 @@ for x in X:
     a, o, n = (int(perceptron(x, torch.tensor(w), b)) for w, b in gates.values())
     print(f" {int(x[0])}  {int(x[1])} |  {a}   {o}   {n}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 x1, x2 = X[:, 0].bool(), X[:, 1].bool()
 truth = {"AND": x1 & x2, "OR": x1 | x2, "NAND": ~(x1 & x2)}
 for name, (w_g, b_g) in gates.items():
@@ -154,7 +157,8 @@ demo.perceptron_widget()
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Minsky and Papert's book Perceptrons (1969) made this limitation famous; it
 #     contributed to the first 'AI winter'. The fix, hidden layers, was known, but how to train
-#     them (backpropagation, lecture 05) became popular only in the 1980s.
+#     them (backpropagation, lecture 06) became popular only in the 1980s (Rumelhart, Hinton
+#     and Williams, 1986).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check it by brute force
@@ -201,6 +205,39 @@ assert torch.equal(xor_net(X).bool(), x1 ^ x2)
 fig = demo.xor_figure()
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### NAND alone builds everything
+#
+# Every logical function can be wired from NAND gates only (Nielsen, ch. 1), so networks of
+# perceptrons compute any logical function. A **half adder** adds two bits: its sum bit is
+# XOR, its carry bit AND; here from NAND perceptrons $\mathbf{w} = (-2, -2)$, $b = 3$ only:
+
+# %% slideshow={"slide_type": "-"}
+def nand(a, b):
+    return perceptron(torch.stack([a, b], dim=-1), torch.tensor([-2., -2.]), 3.)
+
+def half_adder(a, b):
+    n = nand(a, b)
+    total = nand(nand(a, n), nand(b, n))      # the sum bit: XOR, from four NANDs
+    carry = nand(n, n)                        # the carry bit: NOT NAND = AND
+    return total, carry
+
+s, c = half_adder(X[:, 0], X[:, 1])
+print("x1 x2 | sum carry")
+for (a, b), si, ci in zip(X.int().tolist(), s.int().tolist(), c.int().tolist()):
+    print(f" {a}  {b} |  {si}    {ci}")
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.equal(s.bool(), x1 ^ x2) and torch.equal(c.bool(), x1 & x2)    # XOR and AND
+assert torch.equal(2 * c + s, X.sum(dim=1))             # binary: x1 + x2 = 2·carry + sum
+n = nand(X[:, 0], X[:, 1])                               # Nielsen merges nand(n, n) into
+assert torch.equal(perceptron(n[:, None], torch.tensor([-4.]), 3.), c)   # one weight −4
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Reassuring and disappointing (Nielsen): perceptrons are as powerful as any circuit, but
+# then they are just another kind of NAND gate. What is new is that they can *learn* the weights.
+
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Learning the weights: the perceptron rule
 #
@@ -210,15 +247,17 @@ fig = demo.xor_figure()
 #   b \leftarrow b + \eta\,(y - \hat y)$$
 #
 # * right answer: $y - \hat y = 0$, nothing changes
-# * missed a 1 ($+1$): add $\mathbf{x}$, so $\mathbf{w}\cdot\mathbf{x}$ grows; false alarm ($-1$): subtract it
-# * **Convergence theorem**: if a separating line exists, the rule makes at most
-#   $(R/\gamma)^2$ mistakes ($R$: largest input norm, $\gamma$: margin), then stops changing
+# * missed a 1 ($+1$): add $\mathbf{x}$, so $\mathbf{w}\cdot\mathbf{x} + b$ grows; false alarm ($-1$): subtract it
+# * **Convergence theorem** (Novikoff, 1962): if a separating line exists, the rule makes at
+#   most $(R/\gamma)^2$ mistakes, then stops changing. With $\tilde{\mathbf{x}} = (\mathbf{x}, 1)$:
+#   $R = \max\|\tilde{\mathbf{x}}\|$, and $\gamma$ = the smallest $\pm\,\mathbf{u}\cdot\tilde{\mathbf{x}}$ for a
+#   separating unit vector $\mathbf{u} \propto (\mathbf{w}, b)$ (+ for class 1, − for class 0)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The bound is Novikoff's (1962). R is measured on the inputs extended by a constant
-#     1 (which carries the bias), gamma is the distance from the closest point to the best
-#     separating line in that extended space. With w starting at 0 the learning rate does not
-#     change the predictions, only the scale of w.
+# gamma is the margin in the extended space (x, 1), which carries the bias: any separating
+#     unit vector u gives a valid bound, the best one the smallest. The training slide checks the
+#     bound with u from the line that generated the data. With w and b starting at 0 the
+#     learning rate does not change the predictions, only the scale of w and b.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The rule in code
@@ -254,12 +293,14 @@ w, b, lines, mistakes = train_perceptron(P, labels)
 wrong = int((perceptron(P, w, b) != labels).sum())
 print(f"{len(lines)} epochs, {mistakes} mistakes on the way, {wrong} training errors now")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert len(P) == 30 and wrong == 0                              # converged: zero errors
 Pe = torch.cat([P, torch.ones(30, 1)], 1)                       # inputs extended by a 1
 u = torch.tensor([-0.5, 1.0, -0.3]) / torch.tensor([-0.5, 1.0, -0.3]).norm()
 R, gamma = Pe.norm(dim=1).max(), ((2 * labels - 1) * (Pe @ u)).min()
 assert gamma > 0 and mistakes <= (R / gamma) ** 2                # the convergence bound
+w_half, b_half, lines_half, mistakes_half = train_perceptron(P, labels, lr=0.5)
+assert torch.equal(2 * w_half, w) and 2 * b_half == b and mistakes_half == mistakes  # η: scale only
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where the line ended up
@@ -290,14 +331,70 @@ print((layer(X) > 0).int())                             # columns: AND, OR, NAND
 assert torch.allclose(layer(X), Z) and torch.allclose(Z[1], W @ X[1] + bias)
 assert torch.equal((Z > 0).T, torch.stack([truth["AND"], truth["OR"], truth["NAND"]]))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### "Multilayer perceptron": a historical name
+#
+# Layers of neurons one after another are called a **multilayer perceptron** (MLP), but
+# their units are usually sigmoid or ReLU neurons (lecture 02), not step perceptrons
+# (Nielsen, ch. 1). The step's slope is 0 wherever it has one, so gradient descent
+# (lecture 05) could not learn its weights. torchvision's `MLP`, for one:
+
+# %% slideshow={"slide_type": "-"}
+from torchvision.ops import MLP
+
+mlp = MLP(in_channels=2, hidden_channels=[4, 1])     # 2 inputs → 4 hidden → 1 output
+print(mlp)
+
+# %% slideshow={"slide_type": "skip"}
+assert isinstance(mlp[1], torch.nn.ReLU) and [m.out_features for m in mlp
+                                               if isinstance(m, torch.nn.Linear)] == [4, 1]
+z, h = torch.tensor([-2.0, -0.1, 0.3, 2.0]), 1e-3
+assert torch.equal(perceptron(z[:, None] + h, torch.ones(1), 0.)              # slope 0 at
+                   - perceptron(z[:, None] - h, torch.ones(1), 0.), torch.zeros(4))   # z ≠ 0
+assert not (z.requires_grad_() > 0).float().requires_grad    # autograd cannot pass a step
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why deep learning took over
+#
+# The ImageNet challenge (ILSVRC): 1000 classes, 1.28 million labelled training photos.
+# In 2012 a deep convolutional network (AlexNet, trained on GPUs) cut the winning top-5
+# error from 25.8 % to 16.4 %; every later winner was a deep network, and from 2015 on
+# they beat one trained human (5.1 %).
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import ilsvrc
+
+fig = ilsvrc.plot_top5_errors()       # published results: Russakovsky et al. 2015 and
+                                      # image-net.org/challenges/LSVRC (see notes)
+
+# %% slideshow={"slide_type": "skip"}
+err = {r.year: r.top5_error for r in ilsvrc.WINNERS}
+assert (ilsvrc.CLASSES, round(ilsvrc.TRAIN_IMAGES / 1e6, 2)) == (1000, 1.28)
+assert (err[2011], err[2012], ilsvrc.HUMAN_TOP5_ERROR) == (25.8, 16.4, 5.1)
+assert all(r.deep for r in ilsvrc.WINNERS if r.year >= 2012)
+assert min(y for y, e in err.items() if e < ilsvrc.HUMAN_TOP5_ERROR) == 2015
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Top-5 error: the true class is not among the five the model ranks highest. Sources:
+#     Russakovsky et al., "ImageNet Large Scale Visual Recognition Challenge", IJCV 2015 (2010-2014
+#     and the human estimate: A. Karpathy on 1500 test images), the challenge's result pages,
+#     He et al. 2016 (ResNet, 3.57 %), Hu et al. 2018 (SENet, 2.25 %). 2012 and 2013 show the
+#     best entries trained on the supplied data only: AlexNet with extra ImageNet images scored
+#     15.3 % (the number in its paper), Clarifai 11.2 %. 2010 and 2011 had other test sets.
+#     Three things came together: big labelled data, GPUs, and training tricks (ReLU, dropout).
+#     "Beats a human" is narrow: one annotator, top-5, ImageNet's 1000 classes.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # * A neuron: weighted sum plus bias, then an activation, $y = \varphi(\mathbf{w}\cdot\mathbf{x} + b)$.
 # * A perceptron draws one line: AND, OR, NAND yes; XOR no.
 # * Two layers solve XOR: the hidden layer re-describes the input so that a line works.
+# * NAND perceptrons alone build any logical function (a half adder, for one).
 # * The perceptron rule finds a separating line whenever one exists.
-# * A layer of neurons is one matrix product, `nn.Linear`.
+# * A layer of neurons is one matrix product, `nn.Linear`; stacked layers of smooth neurons
+#   are (for historical reasons) called multilayer perceptrons.
+# * Deep networks took over image recognition after 2012 (ImageNet).
 #
 # Next: smooth activation functions, which make learning by gradients possible.
 

@@ -33,8 +33,8 @@ device = nbhelpers.setup(seed=0)
 #
 # Without $\varphi$, two layers collapse into one:
 # $W_2(W_1\mathbf{x} + \mathbf{b}_1) + \mathbf{b}_2 = (W_2W_1)\mathbf{x} + (W_2\mathbf{b}_1 + \mathbf{b}_2)$,
-# again a single linear layer. However deep, a purely linear network is one matrix.
-# The activation function bends the output, and that is what makes depth pay off.
+# again a single linear layer (one matrix and one bias). However deep, a network without
+# activations computes an affine map; the activation bends it, and that makes depth pay off.
 
 # %% slideshow={"slide_type": "-"}
 import torch
@@ -43,7 +43,11 @@ from torch import nn
 lin1, lin2 = nn.Linear(3, 4), nn.Linear(4, 2)
 x = torch.randn(10, 3)
 W, b = lin2.weight @ lin1.weight, lin2.weight @ lin1.bias + lin2.bias   # one layer
+print("two layers = one layer:", torch.allclose(lin2(lin1(x)), x @ W.T + b, atol=1e-6))
+
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(lin2(lin1(x)), x @ W.T + b, atol=1e-6)
+assert not torch.allclose(lin2(torch.relu(lin1(x))), x @ W.T + b, atol=1e-3)   # φ breaks it
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The step (threshold) function
@@ -52,7 +56,7 @@ assert torch.allclose(lin2(lin1(x)), x @ W.T + b, atol=1e-6)
 #
 # The perceptron's activation. Its slope is 0 everywhere except at 0, where it jumps:
 # a small change of a weight changes the output by 0 or by 1. Gradient descent
-# (lecture 05) needs slopes, so torch does not even define one:
+# (lecture 05) needs slopes, and for `torch.heaviside` torch does not even define one:
 
 # %% slideshow={"slide_type": "-"}
 z = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
@@ -77,25 +81,30 @@ assert "not implemented" in message and z.grad is None
 # %% slideshow={"slide_type": "fragment"}
 x = torch.linspace(-5, 5, 2001, dtype=torch.float64)
 step, far = (x > 0).double(), x.abs() >= 0.5 - 1e-9     # the grid holds ±0.5 (to rounding)
+gaps = {}
 for beta in [1, 2, 5, 10, 50]:
     sig = 1 / (1 + torch.exp(-beta * x))
-    gap = (sig - step)[far].abs().max()
-    print(f"beta = {beta:2d}: max gap for |x| >= 0.5 is {gap:.2e}")
-    assert torch.allclose(sig, torch.sigmoid(beta * x))
-    assert torch.isclose(gap, torch.sigmoid(torch.tensor(-beta * 0.5, dtype=torch.float64)))
+    gaps[beta] = (sig - step)[far].abs().max()
+    print(f"beta = {beta:2d}: max gap for |x| >= 0.5 is {gaps[beta]:.2e}")
 
 # %% slideshow={"slide_type": "skip"}
 from nbhelpers import activations
-from nbhelpers.widgets import activations as demo
 
+for beta, gap in gaps.items():
+    assert torch.allclose(1 / (1 + torch.exp(-beta * x)), torch.sigmoid(beta * x))
+    assert torch.isclose(gap, torch.sigmoid(torch.tensor(-beta * 0.5, dtype=torch.float64)))
+    assert abs(activations.gap_to_step(beta) - gap) < 1e-12
 gaps = [activations.gap_to_step(beta) for beta in [0.5, 1, 2, 5, 10, 50]]
 assert all(a > b for a, b in zip(gaps, gaps[1:]))       # the gap shrinks as beta grows
 assert torch.sigmoid(torch.tensor(0.0)) == 0.5          # but sigma(0) = 1/2, always
+assert activations.gap_to_step(10) < 0.007              # the speaker notes' number below
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### σ(βx) for a few β
 
 # %% slideshow={"slide_type": "-"}
+from nbhelpers.widgets import activations as demo
+
 fig = demo.sigmoid_betas_figure([0.5, 1, 2, 5, 20])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -113,7 +122,8 @@ demo.sigmoid_beta_widget(beta=1.0)
 #
 # $$\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1 \in (-1, 1)$$
 #
-# The lecture notes' example, `nn.Linear(4, 5)` then `nn.Tanh()`, computed again:
+# The lecture notes' example, `nn.Linear(4, 5)` then `nn.Tanh()`, computed again (inputs
+# in $[0, 10)$, so most pre-activations are large and tanh is close to $\pm 1$):
 
 # %% slideshow={"slide_type": "-"}
 x = torch.rand(4) * 10
@@ -123,7 +133,7 @@ post_act = act(pre_act)
 print("pre: ", pre_act.detach().numpy().round(4))
 print("post:", post_act.detach().numpy().round(4))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 e, p = torch.exp(pre_act), torch.exp(-pre_act)
 assert torch.allclose(post_act, (e - p) / (e + p), atol=1e-6)
 assert torch.allclose(post_act, 2 * torch.sigmoid(2 * pre_act) - 1, atol=1e-6)
@@ -134,18 +144,26 @@ assert torch.allclose(torch.tanh(seed_pre), seed_post, atol=1e-4)      # they ar
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## ReLU and LeakyReLU
 #
-# $$\text{ReLU}(x) = \max(0, x) \qquad \text{LeakyReLU}_\alpha(x) = \max(\alpha x, x)
-#   = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}$$
+# $$\text{ReLU}(x) = \max(0, x) \qquad \text{LeakyReLU}_\alpha(x)
+#   = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases} = \max(\alpha x, x)
+#   \ \text{ for } 0 < \alpha < 1$$
 #
 # * cheap, and does not saturate for $x > 0$: the default in hidden layers
 # * a unit whose input is always negative outputs 0 and gets no gradient ("dead ReLU");
 #   LeakyReLU keeps a small slope $\alpha$ there (torch's default: $\alpha = 0.01$)
 
 # %% slideshow={"slide_type": "-"}
+z = torch.tensor([-2.0, -0.5, 0.5, 2.0], requires_grad=True)
+for layer in [nn.ReLU(), nn.LeakyReLU()]:
+    (slope,) = torch.autograd.grad(layer(z).sum(), z)
+    print(f"{str(layer):30s} out {layer(z).detach().numpy()}  slope {slope.numpy()}")
+
+# %% slideshow={"slide_type": "skip"}
 x = torch.linspace(-5, 5, 1001)
 assert torch.equal(nn.ReLU()(x), torch.maximum(x, torch.zeros_like(x)))
 assert nn.LeakyReLU().negative_slope == 0.01
 assert torch.allclose(nn.LeakyReLU(0.1)(x), torch.maximum(0.1 * x, x))
+assert not torch.allclose(nn.LeakyReLU(2.0)(x), torch.maximum(2.0 * x, x))   # needs alpha < 1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two modern ones: GELU and SiLU
@@ -158,10 +176,19 @@ assert torch.allclose(nn.LeakyReLU(0.1)(x), torch.maximum(0.1 * x, x))
 # GELU's tanh approximation differs from it by less than $10^{-3}$.
 
 # %% slideshow={"slide_type": "-"}
-Phi = 0.5 * (1 + torch.erf(x / 2**0.5))
+x = torch.linspace(-5, 5, 1001)
+Phi = 0.5 * (1 + torch.erf(x / 2**0.5))                  # the normal CDF
+for name, values in {"GELU": x * Phi, "SiLU": x * torch.sigmoid(x)}.items():
+    i = values.argmin()
+    print(f"{name}: smallest value {values[i]:.3f}, at x = {x[i]:.2f}")
+tanh_gap = (nn.GELU(approximate="tanh")(x) - nn.GELU()(x)).abs().max().item()
+print(f"GELU's tanh approximation is off by at most {tanh_gap:.1e}")
+
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(nn.GELU()(x), x * Phi, atol=1e-6)
 assert torch.allclose(nn.SiLU()(x), x * torch.sigmoid(x), atol=1e-6)
-assert (nn.GELU(approximate="tanh")(x) - nn.GELU()(x)).abs().max() < 1e-3
+wide = torch.linspace(-50, 50, 100_001, dtype=torch.float64)     # the largest gap is near 0
+assert (nn.GELU(approximate="tanh")(wide) - nn.GELU()(wide)).abs().max() < 1e-3
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### All of torch's modules against the closed forms
@@ -179,8 +206,10 @@ closed = {
 }
 worst = {str(module): (module(x) - formula).abs().max().item()
          for module, formula in closed.items()}
-assert max(worst.values()) < 1e-6, worst        # float32 rounding, nothing more
 print("torch = formula (to < 1e-6) for", ", ".join(name.split("(")[0] for name in worst))
+
+# %% slideshow={"slide_type": "skip"}
+assert max(worst.values()) < 1e-6, worst
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivatives side by side
@@ -191,17 +220,16 @@ print("torch = formula (to < 1e-6) for", ", ".join(name.split("(")[0] for name i
 from nbhelpers.plotting import plot_functions
 
 fig = plot_functions({"sigmoid": torch.sigmoid, "tanh": torch.tanh}, derivative=True)
-fig.set_size_inches(10, 3.6)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The ReLU family
 #
-# Slope 1 for large $x$: no saturation on the positive side.
+# Slope 1 for large $x$: no saturation on the positive side. (GELU's and SiLU's slopes
+# overshoot 1 a little before they settle.)
 
 # %% slideshow={"slide_type": "-"}
 fig = plot_functions({"ReLU": nn.ReLU(), "LeakyReLU(0.1)": nn.LeakyReLU(0.1),
                       "GELU": nn.GELU(), "SiLU": nn.SiLU()}, xlim=(-4, 4), derivative=True)
-fig.set_size_inches(10, 3.6)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Closed-form derivatives = autograd
@@ -220,18 +248,30 @@ pdf = torch.exp(-x**2 / 2) / (2 * torch.pi) ** 0.5
 formulas = {nn.Sigmoid(): s * (1 - s), nn.Tanh(): 1 - t**2, nn.ReLU(): (x > 0).float(),
             nn.LeakyReLU(0.01): torch.where(x > 0, 1.0, 0.01),
             nn.SiLU(): s * (1 + x * (1 - s)), nn.GELU(): Phi + x * pdf}
-for module, formula in formulas.items():
-    assert torch.allclose(activations.derivative(module, x), formula, atol=1e-5), module
+errors = {str(module).split("(")[0]: (activations.derivative(module, x) - formula).abs().max()
+          for module, formula in formulas.items()}
+print("autograd = formula (to < 1e-5) for", ", ".join(k for k, v in errors.items() if v < 1e-5))
+
+# %% slideshow={"slide_type": "skip"}
+assert all(err < 1e-5 for err in errors.values()), errors
+slope = lambda f, v: activations.derivative(f, torch.tensor([v]))[0]
+assert slope(nn.GELU(), 1.5) > 1.1 and slope(nn.SiLU(), 2.4) > 1.09      # the overshoot
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Saturation
 #
 # $\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le \frac14$, largest at $x = 0$. Far from 0 the
 # curve is flat: $\sigma'(5) \approx 0.0066$, $\sigma'(10) \approx 4.5\cdot10^{-5}$,
-# $\tanh'(5) \approx 1.8\cdot10^{-4}$. A **saturated** neuron barely changes when its weights
-# change, so it learns very slowly.
+# $\tanh'(5) \approx 1.8\cdot10^{-4}$. The output of a **saturated** neuron barely moves
+# when its weights change: their gradient is tiny, so they learn very slowly.
 
 # %% slideshow={"slide_type": "-"}
+for name in ["sigmoid", "tanh"]:
+    f = activations.activation_function(name)
+    slopes = activations.derivative(f, torch.tensor([0.0, 5.0, 10.0], dtype=torch.float64))
+    print(f"{name:7s} slope at 0, 5, 10: " + "  ".join(f"{v:.2g}" for v in slopes))
+
+# %% slideshow={"slide_type": "skip"}
 ds = lambda v: activations.derivative(torch.sigmoid, torch.tensor([v]))[0]
 assert torch.isclose(ds(0.0), torch.tensor(0.25)) and (activations.derivative(torch.sigmoid, x) <= 0.25).all()
 assert abs(ds(5.0) - 0.0066) < 1e-4 and abs(ds(10.0) - 4.5e-5) < 1e-6
@@ -251,15 +291,20 @@ fig = demo.saturation_figure("sigmoid", points=[0, 2, 4])
 demo.activation_widget("sigmoid", x0=2.0)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Try tanh at x0 = 3 (slope 0.01), ReLU at negative x0 (slope exactly 0: a dead
-#     unit), GELU at -1 (a small negative slope).
+# Try tanh at x0 = 3 (slope 0.01), ReLU at negative x0 (slope exactly 0: no gradient
+#     passes; a unit whose inputs are all negative is "dead"), GELU at -1 (slope -0.08).
+
+# %% slideshow={"slide_type": "skip"}
+at = lambda name, v: activations.derivative(activations.activation_function(name), torch.tensor([v]))[0]
+assert abs(at("tanh", 3.0) - 0.01) < 5e-4 and at("ReLU", -1.0) == 0
+assert abs(at("GELU", -1.0) + 0.08) < 5e-3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Vanishing gradients
+# ## Vanishing gradients: a chain without weights
 #
-# Chain $n$ neurons $y_k = \varphi(y_{k-1})$. By the chain rule
-# $\frac{dy_n}{dx} = \prod_{k=1}^{n} \varphi'(y_{k-1})$, and for the sigmoid every factor is
-# at most $\frac14$: the gradient reaching the first layer is at most $4^{-n}$.
+# Chain $n$ neurons $y_k = \varphi(y_{k-1})$, each with weight 1 and bias 0. By the chain
+# rule $\frac{dy_n}{dx} = \prod_{k=1}^{n} \varphi'(y_{k-1})$, and for the sigmoid every
+# factor is at most $\frac14$: through **this** chain the gradient is at most $4^{-n}$.
 
 # %% slideshow={"slide_type": "-"}
 y = x0 = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
@@ -275,14 +320,74 @@ assert torch.isclose(grad, torch.stack(factors).prod()) and grad <= 0.25**10
 assert torch.isclose(activations.chain_slopes("sigmoid", 10)[-1], grad)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Sigmoid vs tanh vs ReLU through depth
+# ### The same chain: sigmoid vs tanh vs ReLU
 #
-# Deep sigmoid networks hardly learn in their first layers; ReLU passes the gradient on
-# unchanged wherever it is active (and not at all where it is not).
+# Without weights, ReLU (slope 1 where active) passes the gradient on unchanged, tanh
+# ($\tanh' \le 1$, near 1 as $y_k \to 0$) loses it slowly, the sigmoid loses it fast.
 
 # %% slideshow={"slide_type": "-"}
 fig = demo.vanishing_figure(depth=15)
 
+# %% slideshow={"slide_type": "skip"}
+relu, tanh_chain = activations.chain_slopes("ReLU", 15), activations.chain_slopes("tanh", 15)
+assert torch.equal(relu, torch.ones(15, dtype=torch.float64))
+factors = tanh_chain[1:] / tanh_chain[:-1]                   # tanh'(y_k), k = 1..14
+assert (factors <= 1).all() and (torch.diff(factors) > 0).all()   # each closer to 1
+assert activations.chain_slopes("sigmoid", 15)[-1] < 1e-9 < tanh_chain[-1]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### In a network, each factor is $w \cdot \varphi'(z)$
+#
+# Backprop (lecture 06) sends the gradient back through layer $l$ as
+# $\boldsymbol\delta^l = \big((W^{l+1})^\top \boldsymbol\delta^{l+1}\big) \odot \varphi'(\mathbf{z}^l)$:
+# the weights multiply it as much as $\varphi'$ does. Measured on 20 `Linear` layers of
+# width 128, PyTorch's default init, one batch of 256 MNIST digits:
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import data
+
+images, labels = data.load_tensors("mnist", train=False, limit=256)     # one batch
+setups = {"sigmoid": (nn.Sigmoid, "default"), "tanh": (nn.Tanh, "default"),
+          "ReLU": (nn.ReLU, "default"), "ReLU, He init": (nn.ReLU, "he")}
+grad_norms = {}
+for name, (act, init) in setups.items():
+    torch.manual_seed(0)
+    net = activations.deep_mlp(act, depth=20, width=128, init=init)
+    nn.functional.cross_entropy(net(images), labels).backward()       # lectures 04, 06
+    g = torch.stack([m.weight.grad.norm() for m in net if isinstance(m, nn.Linear)])
+    grad_norms[name] = g                                 # ||dL/dW^l||, l = 1 (input) .. 20
+    print(f"{name:13s} ||dL/dW|| layer 20: {g[-1]:.1e}   layer 1: {g[0]:.1e}")
+
+# %% slideshow={"slide_type": "skip"}
+assert all(len(g) == 20 and (g > 0).all() for g in grad_norms.values())
+ratio = {name: (g[0] / g[-1]).item() for name, g in grad_norms.items()}     # layer 1 / 20
+shrink = {name: r ** (-1 / 19) for name, r in ratio.items()}     # mean shrink per layer
+assert ratio["sigmoid"] < 1e-12 and 5 < shrink["sigmoid"] < 8       # about 6x: > 4x
+assert 1e-7 < ratio["ReLU"] < 1e-5 and 1.5 < shrink["ReLU"] < 3     # a million-fold
+assert 1e-5 < ratio["tanh"] < 1e-1 and 1 < shrink["tanh"] < shrink["ReLU"]
+assert 0.2 < ratio["ReLU, He init"] < 5                              # about the same
+# the same picture with other random weights
+for seed in [1, 2]:
+    torch.manual_seed(seed)
+    net = activations.deep_mlp(nn.Sigmoid, depth=20, width=128)
+    nn.functional.cross_entropy(net(images), labels).backward()
+    assert net[1].weight.grad.norm() < 1e-12 * net[-1].weight.grad.norm()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the measurement shows
+#
+# * sigmoid: about 6× smaller per layer (the default weights are small: worse than ¼)
+# * ReLU with the default init shrinks too: about a million-fold over 20 layers
+# * ReLU with He init (weights $\sim \mathcal N(0, 2/\text{fan\_in})$, lecture 08): level
+
+# %% slideshow={"slide_type": "-"}
+fig = demo.layer_gradients_figure(grad_norms)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Not the activation alone: the product w * phi'(z) decides. phi' <= 1/4 makes sigmoid
+#     nets hard to train deep; ReLU avoids that factor, but only a well-chosen weight scale
+#     (lecture 08) keeps the gradient level. With the default init tanh (slope near 1
+#     around 0) shrinks least of the three.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## ReLU's kink at 0
@@ -312,7 +417,7 @@ assert abs(grad_at_0(nn.LeakyReLU(0.01)) - 0.01) < 1e-9
 # %% [markdown] slideshow={"slide_type": "notes"}
 # In practice this never matters: a weighted input is exactly 0.0 almost never,
 #     and any subgradient keeps gradient descent working. It matters when you compare your own
-#     backprop with autograd (lecture 05): use torch's convention, 0.
+#     backprop with autograd (lecture 06): use torch's convention, 0.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Output activations: match the task
@@ -338,7 +443,7 @@ z = torch.tensor([[2.0, 1.0, 0.1], [-1.0, 0.0, 3.0]])      # scores of 2 example
 p = torch.exp(z) / torch.exp(z).sum(dim=1, keepdim=True)
 print(p.numpy().round(3))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert torch.allclose(p, nn.Softmax(dim=1)(z)) and torch.allclose(p.sum(dim=1), torch.ones(2))
 assert torch.allclose(torch.softmax(z + 100.0, dim=1), p)           # shift invariant
 two = torch.tensor([0.3, 1.7])                                       # 2 classes = sigmoid
@@ -357,7 +462,9 @@ assert torch.sigmoid(torch.tensor(50.0)) <= 1.0 < 3.7
 #
 # * Without a non-linear activation, depth adds nothing.
 # * The step has no useful slope; σ(βx) is its smooth version, tanh its zero-centred cousin.
-# * Sigmoid and tanh saturate: slopes below ¼ multiply into vanishing gradients.
+# * Sigmoid and tanh saturate: far from 0 their slopes are nearly 0.
+# * Backprop multiplies by $w \cdot \varphi'(z)$ per layer: with $\sigma' \le \frac14$ deep
+#   sigmoid nets' gradients vanish; with ReLU the weights' scale decides (lecture 08).
 # * ReLU (and LeakyReLU, GELU, SiLU) keep slope 1 for large inputs: the hidden-layer default.
 # * At ReLU's kink torch's autograd returns 0.
 # * Output: sigmoid for binary, softmax for classes, identity for regression.

@@ -64,10 +64,12 @@ hidden = nn.Linear(in_features=4, out_features=5)
 for name, p in hidden.named_parameters():
     print(f"{name:6s} shape {tuple(p.shape)}, trainable: {p.requires_grad}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert hidden.weight.shape == (5, 4) and hidden.bias.shape == (5,)
 bound = 1 / 4**0.5                                         # = 0.5
 assert hidden.weight.abs().max() <= bound and hidden.bias.abs().max() <= bound
+wide = nn.Linear(100, 1000)                                 # many draws: they fill the range
+assert 0.099 < wide.weight.abs().max() <= 0.1 and abs(wide.weight.std() - 0.1 / 3**0.5) < 1e-3
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A Linear is $W\mathbf{x} + \mathbf{b}$: check by hand
@@ -152,15 +154,18 @@ print(f"formula: {by_formula:,}   numel: {by_numel:,}")
 
 # %% slideshow={"slide_type": "skip"}
 assert by_formula == by_numel == 669_706
+assert all(len(list(m.parameters())) == 0 for m in mnist_net if not isinstance(m, nn.Linear))
 assert sum(p.numel() for p in net.parameters()) == (4 * 8 + 8) + (8 * 3 + 3)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Tensors, batches and shapes
 #
 # * the first dimension is the **batch**: $N$ examples go through together
-# * images are $N \times C \times H \times W$; `nn.Flatten()` makes that $N \times 784$
+# * images are $N \times C \times H \times W$; `nn.Flatten()` makes that
+#   $N \times (C \cdot H \cdot W)$, here $N \times 784$
 # * `nn.Linear` acts on the **last** dimension, whatever comes before it
-# * a single example still needs a batch dimension: `x.unsqueeze(0)`
+# * a single image still needs a batch dimension, `x.unsqueeze(0)`: `Flatten` keeps
+#   dimension 0 as the batch
 
 # %% slideshow={"slide_type": "-"}
 images = torch.randn(64, 1, 28, 28)          # a batch of 64 grey 28×28 images
@@ -172,6 +177,8 @@ for layer in mnist_net:
 # %% slideshow={"slide_type": "skip"}
 assert h.shape == (64, 10) and mnist_net(images[0].unsqueeze(0)).shape == (1, 10)
 assert hidden(torch.randn(2, 3, 4)).shape == (2, 3, 5)          # only the last dim changes
+assert nn.Flatten()(torch.randn(28, 28)).shape == (28, 28)      # no batch dim: rows as a batch
+assert nn.Flatten()(torch.randn(3, 28, 28)).shape == (3, 784)   # 3 channels taken as 3 examples
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Devices
@@ -209,10 +216,11 @@ assert "meta" in message and "cpu" in message
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Universal approximation
 #
-# **Theorem** (Cybenko 1989, Hornik 1991; Leshno et al. 1993 for any non-polynomial
-# activation, ReLU included): for every continuous $f$ on a closed, bounded set and every
-# $\varepsilon > 0$ there is a network with **one hidden layer** and finitely many units
-# whose output is within $\varepsilon$ of $f$ everywhere on that set.
+# **Theorem** (Cybenko 1989, Hornik 1991; Leshno et al. 1993 for any continuous
+# non-polynomial activation, ReLU included): for every continuous $f$ on a closed, bounded
+# set of $\mathbb R^d$ and every $\varepsilon > 0$ there is a network with **one hidden
+# layer** of finitely many units and a linear output that is within $\varepsilon$ of $f$
+# everywhere on that set.
 #
 # It says such a network **exists**; not how many units, nor how to find the weights.
 
@@ -242,7 +250,6 @@ def relu_interpolant(f, knots):
 # interpolation is off by at most $h^2 \max|f''|/8 = h^2/2$:
 
 # %% slideshow={"slide_type": "-"}
-import numpy as np
 f = lambda x: torch.sin(2 * x)
 xs = torch.linspace(-3, 3, 601).unsqueeze(1)
 built, errors = {}, {}
@@ -251,8 +258,10 @@ for n in [3, 10, 50]:
     errors[n] = (built[n](xs) - f(xs)).abs().max().item()
     print(f"{n:2d} ReLUs: max error {errors[n]:.4f}  (bound {(6 / n) ** 2 / 2:.4f})")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert all(errors[n] <= (6 / n) ** 2 / 2 + 1e-6 for n in errors) and errors[3] > errors[10] > errors[50]
+import numpy as np
+
 knots = torch.linspace(-3, 3, 11)
 g = relu_interpolant(f, knots)(xs).detach()[:, 0].numpy()
 assert np.allclose(g, np.interp(xs[:, 0].numpy(), knots.numpy(), f(knots).numpy()), atol=1e-5)
@@ -270,7 +279,8 @@ fig = demo.fits_figure(xs, f(xs), built)
 # ### Or let training find the weights
 #
 # Networks of width 1, 3, 10 and 50 trained on 200 points of the same $f$: full-batch Adam
-# on the mean squared error, 1000 steps each (lecture 05 opens this box).
+# on the mean squared error (lecture 04), 1000 steps each (gradient descent is lecture 05,
+# Adam lecture 07).
 
 # %% slideshow={"slide_type": "-"}
 x_train = torch.linspace(-3, 3, 200).unsqueeze(1)
@@ -296,7 +306,7 @@ from tqdm.auto import tqdm
 
 nets = {width: train(width) for width in tqdm([1, 3, 10, 50], desc="widths")}
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 mse = {width: net_mse(model, x_train, y_train) for width, model in nets.items()}
 assert mse[1] > 10 * mse[50] and mse[3] > mse[50] and mse[10] > mse[50]   # wider fits better
 
@@ -313,8 +323,14 @@ fig = demo.fits_figure(x_train, y_train, nets)
 demo.approximation_widget(x_train, y_train, nets, width=1)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Each ReLU unit adds at most one kink: width 1 is a bent line, width 3 has up to
-#     three kinks, width 50 follows the sine. The fits were trained above; the slider only
+# Each ReLU unit adds at most one kink: width 1 is a bent line (its one kink sits
+#     near x = -2.8), width 3 has up to three kinks, width 50 follows the sine.
+
+# %% slideshow={"slide_type": "skip"}
+kinks = lambda model: (-model[0].bias / model[0].weight[:, 0]).detach()    # x where w x + b = 0
+assert -3 < kinks(nets[1]).item() < -2.5 and len(kinks(nets[3])) == 3
+bends = torch.diff(net_output(nets[1], x_train)[:, 0], 2).abs() > 1e-5    # slope changes
+assert 1 <= int(bends.sum()) <= 2      # one kink (between two grid points: 1 or 2 flags) The fits were trained above; the slider only
 #     switches between them.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -330,7 +346,8 @@ fig = demo.error_figure(x_train, y_train, nets)
 #   exponentially with the dimension
 # * **that training finds the weights**: a 50-ReLU network within 0.01 of $f$ exists (we
 #   built it), yet 1000 Adam steps found a worse one of the same size
-# * **anything outside the data**: beyond $[-3, 3]$ a ReLU fit goes on as a straight line
+# * **anything outside the data**: a ReLU network is piecewise linear; beyond its last
+#   kink it goes on as a straight line, while $\sin 2x$ keeps oscillating
 
 # %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
@@ -342,6 +359,9 @@ print(f"on [3.5, 6]: trained {max_err(nets[50], outside):.2f}")
 # %% slideshow={"slide_type": "skip"}
 assert max_err(built[50], xs) < 0.01 < max_err(nets[50], xs)    # exists, was not found
 assert max_err(nets[50], outside) > 0.5                        # no promise outside the data
+last = kinks(nets[50]).max().item()
+beyond = torch.linspace(last + 0.01, last + 10, 200).unsqueeze(1)
+assert torch.allclose(torch.diff(net_output(nets[50], beyond)[:, 0], 2), torch.zeros(198), atol=1e-4)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Depth vs width
@@ -356,13 +376,15 @@ tent = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
 with torch.no_grad():
     tent[0].weight.fill_(1.0); tent[0].bias.copy_(torch.tensor([0.0, -0.5]))
     tent[2].weight.copy_(torch.tensor([[2.0, -4.0]])); tent[2].bias.zero_()
-grid = torch.linspace(0, 1, 2**10 + 1).unsqueeze(1)
+grid, pieces = torch.linspace(0, 1, 2**10 + 1).unsqueeze(1), {}
 for L in [1, 2, 3, 4, 5]:
     saw = nn.Sequential(*[tent] * L)(grid)[:, 0].detach()      # the same block L times
     slopes = torch.diff(saw).sign()
-    pieces = 1 + int((slopes[1:] != slopes[:-1]).sum())
-    print(f"depth {L}: {2 * L:2d} units, {pieces:2d} pieces; one layer needs {2**L - 1:2d}")
-    assert pieces == 2**L
+    pieces[L] = 1 + int((slopes[1:] != slopes[:-1]).sum())
+    print(f"depth {L}: {2 * L:2d} units, {pieces[L]:2d} pieces; one layer needs {2**L - 1:2d}")
+
+# %% slideshow={"slide_type": "skip"}
+assert all(pieces[L] == 2**L for L in pieces)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

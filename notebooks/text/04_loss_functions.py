@@ -18,8 +18,8 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/04_loss_functions.ipynb)
 #
 # How a network's output is scored: regression losses (MSE, L1, Huber), binary and multi-class
-# cross-entropy, margin losses and the cosine embedding loss. Every formula is computed by hand
-# and checked against torch.
+# cross-entropy, all three derived as negative log-likelihoods, then margin losses and the
+# cosine embedding loss. Every formula is computed by hand and checked against torch.
 
 # %% slideshow={"slide_type": "skip"}
 # Setup: install nbhelpers on Colab only, seed everything, pick the device.
@@ -36,11 +36,12 @@ device = nbhelpers.setup(seed=0)
 # |---|---|---|---|
 # | regression | a number $\hat y$ (no output activation) | a number $y$ | MSE, L1, Huber |
 # | binary classification | one logit $z$, probability $p = \sigma(z)$ | $0$ or $1$ | binary cross-entropy |
-# | $C$ classes | $C$ logits $x_1, \dots, x_C$ | a class index $y$ | cross-entropy |
+# | $C$ classes | $C$ logits $z_1, \dots, z_C$ | a class index $y$ | cross-entropy |
 # | embeddings | a vector | "similar" or "different" pair | cosine embedding |
 #
-# A loss is $\ge 0$ and small when the prediction is good. Training (lecture 05) changes the
-# weights to make its **mean over the data** small, following its **gradient**.
+# A loss scores one prediction against its target: the smaller, the better. Training changes
+# the weights to make its **mean over the data** small, following its **gradient** (gradient
+# descent: lecture 05; the gradient by backpropagation: lecture 06).
 
 # %% slideshow={"slide_type": "skip"}
 import math
@@ -48,6 +49,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+from torch.distributions import Bernoulli, Categorical, Laplace, Normal
 from nbhelpers.plotting import plot_functions
 
 def show(values):  # print {name: number} on one line
@@ -70,6 +72,9 @@ show({"by hand": mse_hand, "nn.MSELoss": nn.MSELoss()(y_hat, y)})
 
 # %% slideshow={"slide_type": "skip"}
 assert mse_hand == nn.MSELoss()(y_hat, y) == 4.125
+assert ((y_hat - y) ** 2).tolist() == [0.25, 0.25, 0.0, 16.0]   # the outlier: 16 of 16.5
+assert nn.MSELoss(reduction="sum")(y_hat, y) == 16.5
+assert torch.equal(nn.MSELoss(reduction="none")(y_hat, y), (y_hat - y) ** 2)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The single outlier contributes 16 of the 16.5 summed squares: MSE is dominated by the
@@ -93,42 +98,134 @@ show({"Huber by hand": huber_hand, "nn.HuberLoss": nn.HuberLoss(delta=1.0)(y_hat
 # %% slideshow={"slide_type": "skip"}
 assert l1_hand == nn.L1Loss()(y_hat, y) == 1.25
 assert huber_hand == nn.HuberLoss(delta=1.0)(y_hat, y) == 0.9375
+delta = 2.0   # the general δ of the formula, against torch
+huber_2 = torch.where(r.abs() <= delta, 0.5 * r**2, delta * (r.abs() - 0.5 * delta)).mean()
+assert torch.isclose(huber_2, nn.HuberLoss(delta=delta)(y_hat, y))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The gradient is what training feels
 #
-# MSE's slope $2r$ grows with the error; L1 and Huber cap it at 1 (Huber is quadratic, so
-# smooth, near 0).
+# MSE's slope $2r$ grows with the error. L1's is $\pm 1$ however large the error; Huber's is
+# $r$ near 0 (quadratic, smooth) and $\pm\delta$ beyond $|r| = \delta$.
 
 # %% slideshow={"slide_type": "fragment"}
 huber = lambda r: F.huber_loss(r, torch.zeros_like(r), reduction="none", delta=1.0)
 fig = plot_functions({"MSE": lambda r: r**2, "L1": torch.abs, "Huber (δ=1)": huber},
                      xlim=(-3, 3), ylim=(-0.2, 5), derivative=True)
+fig.axes[0].set_title("loss of one example"); fig.axes[1].set_title("its slope d loss / dr")
 fig.axes[0].set_xlabel("residual r = ŷ − y"); fig.axes[1].set_xlabel("residual r")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}
-r3 = torch.tensor(3.0, requires_grad=True)
-slopes = [torch.autograd.grad(f(r3), r3)[0].item() for f in (lambda r: r**2, torch.abs, huber)]
-assert slopes == [6.0, 1.0, 1.0]   # at r = 3: 2r, sign(r), δ·sign(r)
+def slopes_at(r0):  # d loss / dr of MSE, L1, Huber at r0, by autograd
+    r0 = torch.tensor(r0, requires_grad=True)
+    return [torch.autograd.grad(f(r0), r0)[0].item() for f in (lambda r: r**2, torch.abs, huber)]
+
+assert slopes_at(3.0) == [6.0, 1.0, 1.0]      # 2r, sign(r), δ·sign(r)
+assert slopes_at(-3.0) == [-6.0, -1.0, -1.0]
+assert slopes_at(0.5) == [1.0, 1.0, 0.5]      # inside |r| ≤ δ Huber's slope is r
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Binary cross-entropy (BCE) on probabilities
+# ## Where losses come from: maximum likelihood
 #
-# The network predicts $p_i$ = probability that example $i$ is class 1; labels $y_i \in \{0, 1\}$:
+# Let the network's output define a **probability model** $P(y \mid x; w)$ of the target (a
+# *discriminative* model, lecture 15). For $n$ independent examples the **likelihood** of the
+# weights $w$ is $\prod_i P(y_i \mid x_i; w)$. The log turns the product into a sum and does
+# not move the maximum, so
 #
-# $$\mathrm{BCE} = -\frac{1}{n}\sum_{i} \big[\,y_i \log p_i + (1 - y_i)\log(1 - p_i)\,\big]$$
+# $$\arg\max_w \prod_{i=1}^n P(y_i \mid x_i; w) \;=\; \arg\min_w\,
+# \underbrace{-\frac1n\sum_{i=1}^n \log P(y_i \mid x_i; w)}_{\text{mean negative log-likelihood (NLL)}}$$
 #
-# Only one term is alive per example: $-\log p_i$ if $y_i = 1$, $-\log(1 - p_i)$ if $y_i = 0$.
+# Each choice of $P$ gives a loss: Gaussian → MSE, Bernoulli → BCE, categorical → cross-entropy.
 
 # %% slideshow={"slide_type": "fragment"}
-p = torch.tensor([0.9, 0.2, 0.6])         # predicted probabilities of class 1
-t = torch.tensor([1.0, 0.0, 1.0])         # labels
-bce_hand = -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
-show({"by hand": bce_hand, "nn.BCELoss": nn.BCELoss()(p, t)})
+P_true = torch.full((1000,), 0.9)     # the probability the model gives each of 1000 labels
+print("likelihood ∏ P(y_i | x_i):", P_true.prod().item())      # 0.9^1000 ≈ 1.7e-46 underflows
+print(f"mean NLL −(1/n) Σ log P(y_i | x_i): {-P_true.log().mean().item():.4f}")
 
 # %% slideshow={"slide_type": "skip"}
-assert torch.isclose(bce_hand, nn.BCELoss()(p, t))
+assert P_true.prod() == 0 and 0.9**1000 < 2.0**-149   # below the smallest float32: underflow
+assert math.isclose(-P_true.log().mean().item(), -math.log(0.9), rel_tol=1e-6)
+# argmax of the likelihood = argmin of the mean NLL: a constant Bernoulli model P(y=1) = q
+# for 10 labels, seven of them 1; both pick q = 7/10 on a grid of q
+labels01 = torch.tensor([1, 0, 1, 1, 0, 1, 1, 1, 0, 1], dtype=torch.float64)
+qs = torch.linspace(0.01, 0.99, 99, dtype=torch.float64)
+lik = torch.stack([(q**labels01 * (1 - q) ** (1 - labels01)).prod() for q in qs])
+nll = torch.stack([-(labels01 * q.log() + (1 - labels01) * (1 - q).log()).mean() for q in qs])
+assert lik.argmax() == nll.argmin() and math.isclose(qs[nll.argmin()].item(), 0.7)
+assert torch.allclose(nll, -lik.log() / len(labels01))
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The mean (not the sum) keeps the loss on the same scale for any batch size, and it does not
+# move the minimum. Working with logs is not only tidier: the product of many probabilities
+# underflows (here to exactly 0), while the mean NLL is a well-scaled number.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Gaussian noise → MSE
+#
+# Regression: the target is the prediction plus Gaussian noise of a fixed variance $\sigma^2$,
+# $y \sim \mathcal N(\hat y, \sigma^2)$. The negative log of its density is
+#
+# $$-\log p(y \mid x) = \frac{(y - \hat y)^2}{2\sigma^2} + \tfrac12\log(2\pi\sigma^2)$$
+#
+# so the mean NLL is $\mathrm{MSE} / (2\sigma^2)$ plus a constant: for every $\sigma$ the same
+# weights minimise it as minimise MSE. (Laplace noise gives L1 the same way.)
+
+# %% slideshow={"slide_type": "fragment"}
+var = 2.0                                                 # σ², fixed
+nll_hand = ((y - y_hat) ** 2 / (2 * var) + 0.5 * math.log(2 * math.pi * var)).mean()
+gauss = F.gaussian_nll_loss(y_hat, y, torch.full_like(y, var), full=True)
+show({"by hand": nll_hand, "F.gaussian_nll_loss": gauss,
+      "MSE/(2σ²) + const": mse_hand / (2 * var) + 0.5 * math.log(2 * math.pi * var)})
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.isclose(nll_hand, gauss) and torch.isclose(nll_hand, -Normal(y_hat, var**0.5).log_prob(y).mean())
+assert torch.isclose(gauss, mse_hand / (2 * var) + 0.5 * math.log(2 * math.pi * var))
+# full=False (torch's default) leaves out the constant ½ log 2π
+assert math.isclose((gauss - F.gaussian_nll_loss(y_hat, y, torch.full_like(y, var))).item(),
+                    0.5 * math.log(2 * math.pi), rel_tol=1e-6)
+# the same minimiser for any σ: over constant predictions c, MSE and Gaussian NLL both pick mean(y)
+y64, cs = y.double(), torch.linspace(0, 6, 481, dtype=torch.float64)   # step 0.0125: holds mean(y)
+mse_c = torch.stack([F.mse_loss(c.expand(4), y64) for c in cs])
+assert cs[mse_c.argmin()] == y64.mean() == 2.875
+for v in (0.1, 2.0, 50.0):
+    nll_c = torch.stack([F.gaussian_nll_loss(c.expand(4), y64, torch.full_like(y64, v)) for c in cs])
+    assert nll_c.argmin() == mse_c.argmin()
+# Laplace noise with scale b: −log p = |y − ŷ| / b + log(2b), the L1 loss up to scale and constant
+b = 1.5
+assert torch.isclose(-Laplace(y_hat, b).log_prob(y).mean(), l1_hand / b + math.log(2 * b))
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# If the network also outputs σ² (a second output), `F.gaussian_nll_loss` with that variance
+# trains it to say how unsure it is; then the loss is no longer MSE. torch leaves out the
+# constant ½ log 2π unless `full=True`. The NLL of a density can be negative (small σ): a loss
+# needs a minimum at the right place, not a sign.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Binary cross-entropy (BCE): the Bernoulli NLL
+#
+# Labels $y \in \{0, 1\}$; the network predicts $p = P(y{=}1 \mid x)$. The Bernoulli model
+# gives each label the likelihood $P(y \mid x) = p^{\,y}(1 - p)^{1-y}$, so
+#
+# $$-\log P(y \mid x) = -\big[\,y \log p + (1 - y)\log(1 - p)\,\big]$$
+#
+# and **BCE** is its mean over the data. One term is alive per example: $-\log p$ if $y = 1$,
+# $-\log(1 - p)$ if $y = 0$.
+
+# %% slideshow={"slide_type": "fragment"}
+p = torch.tensor([0.9, 0.2, 0.6])         # P(y = 1 | x) of three examples
+t = torch.tensor([1.0, 0.0, 1.0])         # their labels
+likelihood = p**t * (1 - p) ** (1 - t)    # P(label | x): 0.9, 0.8, 0.6
+bce_hand = -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
+show({"−mean log P(y|x)": -likelihood.log().mean(), "BCE by hand": bce_hand,
+      "nn.BCELoss": nn.BCELoss()(p, t)})
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.allclose(likelihood, torch.tensor([0.9, 0.8, 0.6]))
+assert torch.isclose(bce_hand, -likelihood.log().mean())
+assert torch.isclose(bce_hand, nn.BCELoss()(p, t)) and torch.isclose(bce_hand, F.binary_cross_entropy(p, t))
+assert torch.isclose(bce_hand, F.binary_cross_entropy_with_logits(torch.logit(p), t))
+assert torch.isclose(bce_hand, -Bernoulli(probs=p).log_prob(t).mean())
 assert math.isclose(bce_hand, -(math.log(.9) + math.log(.8) + math.log(.6)) / 3, rel_tol=1e-6)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -144,16 +241,22 @@ print("wrong:  ", nn.BCELoss(reduction="none")(y_pred, y_true).tolist())
 print("the formula needs log 0 =", torch.log(torch.tensor(0.0)).item())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The true loss is $-\log 0 = \infty$. `nn.BCELoss` **clamps each log at −100** (documented),
-# so every element costs exactly 100: a cap, not a score. $p = 10^{-40}$ is below no cap:
+# The true loss is $-\log 0 = \infty$: the model gave the observed label probability 0.
+# `nn.BCELoss` **clamps each log at −100** (documented), so every element costs exactly 100:
+# a cap, not a score. $p = 10^{-40}$ is not capped yet:
 
 # %% slideshow={"slide_type": "-"}
-print(nn.BCELoss()(torch.tensor([1e-40]), torch.tensor([1.0])).item(), -math.log(1e-40))
+tiny = nn.BCELoss()(torch.tensor([1e-40]), torch.tensor([1.0]))
+print(f"BCELoss(1e-40, 1) = {tiny.item():.4f}   −log(1e-40) = {-math.log(1e-40):.4f}")
 
 # %% slideshow={"slide_type": "skip"}
 assert nn.BCELoss()(y_pred, y_true) == 100 and nn.BCELoss()(y_true, y_true) == 0
 assert torch.equal(nn.BCELoss(reduction="none")(y_pred, y_true), torch.full((3,), 100.0))
-assert math.isclose(nn.BCELoss()(torch.tensor([1e-40]), torch.tensor([1.0])).item(), 92.1034, rel_tol=1e-5)
+assert math.isclose(tiny.item(), 92.1034, rel_tol=1e-5) and math.isclose(tiny.item(), -math.log(1e-40), rel_tol=1e-5)
+assert math.isclose(math.exp(-100), 3.7e-44, rel_tol=0.01) and math.isclose(2.0**-149, 1.4e-45, rel_tol=0.01)
+assert nn.BCELoss()(torch.tensor([1e-44]), torch.tensor([1.0])) == 100   # below e^-100: capped
+p0 = torch.tensor([0.0], requires_grad=True)       # the gradient stays finite too
+assert torch.isfinite(torch.autograd.grad(nn.BCELoss()(p0, torch.tensor([1.0])), p0)[0]).all()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Any probability below e^-100 ≈ 3.7e-44 (close to the smallest float32, 1.4e-45) gives the
@@ -164,11 +267,12 @@ assert math.isclose(nn.BCELoss()(torch.tensor([1e-40]), torch.tensor([1.0])).ite
 # ## BCE on logits: `BCEWithLogitsLoss`
 #
 # Networks output a **logit** $z$ and $p = \sigma(z) = 1/(1 + e^{-z})$. Put the sigmoid into
-# the loss and simplify ($\log\sigma(z) = -\log(1 + e^{-z})$):
+# the loss, with $\log\sigma(z) = -\log(1 + e^{-z})$ and $\log(1 - \sigma(z)) = -\log(1 + e^{z})$:
 #
 # $$\ell(z, y) = \log(1 + e^{z}) - y\,z = \max(z, 0) - y\,z + \log\big(1 + e^{-|z|}\big)$$
 #
-# The last form never exponentiates a large positive number.
+# The same Bernoulli NLL, as a function of the logit. The last form never exponentiates a
+# large positive number.
 
 # %% slideshow={"slide_type": "fragment"}
 z = torch.tensor([2.2, -1.4, 0.4])                    # logits
@@ -178,8 +282,13 @@ show({"by hand": stable, "BCEWithLogitsLoss": nn.BCEWithLogitsLoss()(z, t),
 
 # %% slideshow={"slide_type": "skip"}
 assert torch.allclose(stable, nn.BCEWithLogitsLoss()(z, t))
+assert torch.allclose(stable, F.binary_cross_entropy_with_logits(z, t))
 assert torch.allclose(stable, nn.BCELoss()(torch.sigmoid(z), t))
 assert torch.allclose(stable, (torch.log1p(torch.exp(z)) - t * z).mean())
+assert torch.allclose(stable, -Bernoulli(logits=z).log_prob(t).mean())
+assert torch.allclose(F.logsigmoid(z), -torch.log1p(torch.exp(-z)))
+assert torch.allclose(F.logsigmoid(-z), torch.log(1 - torch.sigmoid(z)))   # log(1 − σ(z)) = log σ(−z)
+assert torch.allclose(F.logsigmoid(-z), -torch.log1p(torch.exp(z)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why logits are safer
@@ -188,7 +297,7 @@ assert torch.allclose(stable, (torch.log1p(torch.exp(z)) - t * z).mean())
 
 # %% slideshow={"slide_type": "fragment"}
 z17 = torch.tensor([17.0], requires_grad=True); y0 = torch.tensor([0.0])
-print("σ(17) in float32:", torch.sigmoid(z17).item())           # 1 − 4e-8 rounds to 1.0
+print("σ(17) in float32:", torch.sigmoid(z17).item())     # 1 + e^-17 rounds to 1, so σ = 1.0
 via_sigmoid = nn.BCELoss()(torch.sigmoid(z17), y0)
 on_logits = nn.BCEWithLogitsLoss()(z17, y0)
 show({"BCELoss(σ(z))": via_sigmoid, "BCEWithLogitsLoss(z)": on_logits})
@@ -197,6 +306,8 @@ print(f"gradient dL/dz:  via sigmoid {g_sig.item()}   on logits {g_log.item()}")
 
 # %% slideshow={"slide_type": "skip"}
 assert torch.sigmoid(z17).item() == 1.0 and via_sigmoid.item() == 100.0
+assert 1 + torch.exp(torch.tensor(-17.0)) == 1          # e^-17 ≈ 4e-8 is lost next to 1 ...
+assert torch.sigmoid(torch.tensor(17.0, dtype=torch.float64)).float() < 1   # ... σ(17) itself is not 1
 assert math.isclose(on_logits.item(), 17 + math.log1p(math.exp(-17)), rel_tol=1e-6)
 assert g_sig.item() == 0.0 and g_log.item() == 1.0    # exact: σ(z) − y = 1.0 in float32
 
@@ -210,9 +321,10 @@ assert g_sig.item() == 0.0 and g_log.item() == 1.0    # exact: σ(z) − y = 1.0
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same, for every logit
 #
-# Label 0, logit $z$ from 0 to 25: the exact loss (float64) is a straight line $\approx z$.
+# Label 0, logit $z$ from 0 to 25. The exact loss $\log(1 + e^{z})$ approaches the line $z$;
+# through $\sigma(z)$ in float32 it is off by more than 0.1 before $z = 16.5$, then clamped.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"}
 bce, bce_logits = nn.BCELoss(reduction="none"), nn.BCEWithLogitsLoss(reduction="none")
 fig = plot_functions({"BCELoss(σ(z), 0)": lambda z: bce(torch.sigmoid(z), 0 * z),
                       "BCEWithLogitsLoss(z, 0)": lambda z: bce_logits(z, 0 * z)},
@@ -228,59 +340,116 @@ exact = F.softplus(zs.double())                         # log(1 + e^z), float64
 err_sig = (bce(torch.sigmoid(zs), 0 * zs) - exact).abs()
 err_log = (bce_logits(zs, 0 * zs) - exact).abs()
 assert err_log.max() < 1e-5 and err_sig[zs >= 17].min() > 70
-assert err_sig[(zs > 14) & (zs < 16)].max() > 0.1     # precision already lost before 16.6
+assert err_sig[(zs > 14.5) & (zs < 16.5)].max() > 0.1   # precision already lost before the clamp
+assert 16.6 < zs[torch.sigmoid(zs) == 1].min() < 16.7 and math.isclose(24 * math.log(2), 16.64, abs_tol=0.01)
+assert math.isclose((exact - zs.double()).max().item(), math.log(2)) and (exact - zs.double())[-1] < 1e-10   # → the line z
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# In float32, 1 + e^{−z} rounds to 1 once e^{−z} ≤ 2^{−24}, i.e. z ≥ 24 log 2 ≈ 16.6; from
+# there σ(z) is exactly 1 and BCELoss sees log 0.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Cross-entropy over softmax logits
+# ## Cross-entropy: the categorical NLL
 #
-# $C$ classes, logits $x \in \mathbb{R}^C$, true class $y$:
-# $\;\mathrm{softmax}(x)_i = \dfrac{e^{x_i}}{\sum_j e^{x_j}}$, and
+# $C$ classes, logits $z \in \mathbb{R}^C$, class probabilities
+# $P(y{=}k \mid x) = \mathrm{softmax}(z)_k = e^{z_k} / \sum_j e^{z_j}$. The likelihood of the
+# true class $y$ is $\mathrm{softmax}(z)_y$, so the **cross-entropy** loss is
 #
-# $$L = -\log \mathrm{softmax}(x)_y = -x_y + \log\sum_j e^{x_j}$$
+# $$-\log P(y \mid x) = -\log \mathrm{softmax}(z)_y = -z_y + \log\sum_j e^{z_j}$$
 #
 # ⚠️ The lecture notes write $L = \log\frac{e^{x_y}}{\sum_i e^{x_i}}$: the **minus is missing**.
-# That value is $\le 0$, and minimising it would push the true class's probability *down*.
+# That value is $< 0$, and minimising it would push the true class's probability *down*.
 
 # %% slideshow={"slide_type": "fragment"}
-x = torch.tensor([[2.0, 1.0, 0.1]]); label = torch.tensor([0])
-ce_hand = -x[0, 0] + torch.logsumexp(x[0], dim=0)
-notes_version = torch.log(torch.exp(x[0, 0]) / torch.exp(x[0]).sum())
-show({"by hand": ce_hand, "F.cross_entropy": F.cross_entropy(x, label),
-      "notes' formula": notes_version})
+z = torch.tensor([[2.0, 1.0, 0.1]]); label = torch.tensor([0])   # one example, C = 3
+probs = torch.softmax(z, dim=1)                      # P(y = k | x): 0.66, 0.24, 0.10
+ce_hand = -z[0, label] + torch.logsumexp(z[0], dim=0)
+notes_version = torch.log(torch.exp(z[0, 0]) / torch.exp(z[0]).sum())
+show({"−log P(y|x)": -probs[0, label].log(), "−z_y + logsumexp(z)": ce_hand})
+show({"F.cross_entropy": F.cross_entropy(z, label), "notes' formula": notes_version})
 
 # %% slideshow={"slide_type": "skip"}
-assert torch.isclose(ce_hand, F.cross_entropy(x, label))
-assert torch.isclose(ce_hand, -torch.log_softmax(x, 1)[0, 0])
-assert torch.isclose(notes_version, -F.cross_entropy(x, label)) and notes_version < 0
+assert torch.allclose(probs, torch.tensor([[0.66, 0.24, 0.10]]), atol=0.005)
+assert torch.isclose(ce_hand, F.cross_entropy(z, label)) and torch.isclose(ce_hand, -probs[0, label].log())
+assert torch.isclose(ce_hand, F.nll_loss(F.log_softmax(z, dim=1), label))
+assert torch.isclose(ce_hand, -Categorical(logits=z).log_prob(label))
+assert torch.isclose(notes_version, -F.cross_entropy(z, label)) and notes_version < 0
+onehot = F.one_hot(label, num_classes=3).float()     # cross-entropy H(onehot, q) = −Σ_k onehot_k log q_k
+assert torch.isclose(-(onehot * probs.log()).sum(), ce_hand) and torch.isclose(F.cross_entropy(z, onehot), ce_hand)
+# two classes with logits (0, z) are the binary case: softmax gives σ(z), CE gives BCE on the logit
+zb = torch.tensor([2.2, -1.4, 0.4]); yb = torch.tensor([1, 0, 1])
+two = torch.stack([torch.zeros_like(zb), zb], dim=1)
+assert torch.allclose(torch.softmax(two, 1)[:, 1], torch.sigmoid(zb))
+assert torch.isclose(F.cross_entropy(two, yb), F.binary_cross_entropy_with_logits(zb, yb.float()))
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# BCE is the case C = 2: with logits (0, z), softmax gives the second class probability σ(z)
+# and the cross-entropy equals BCE on the logit z. The name: −log q_y is the cross-entropy
+# between the one-hot target distribution and the predicted distribution q = softmax(z).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### NLL with log-softmax
+# ### `F.cross_entropy` = `F.nll_loss` on `log_softmax`
 #
-# `nn.NLLLoss` expects **log-probabilities** and returns $-\frac1n\sum_i \log p_{i, y_i}$: it only
-# picks and averages. So
+# `nn.NLLLoss` expects **log-probabilities** $\log P(y{=}k \mid x)$ and returns
+# $-\frac1n\sum_i \log P(y_i \mid x_i)$: it only picks and averages. So
 #
-# $$\texttt{CrossEntropyLoss}(x, y) = \texttt{NLLLoss}(\texttt{LogSoftmax}(x), y)$$
+# $$\texttt{CrossEntropyLoss}(z, y) = \texttt{NLLLoss}(\texttt{LogSoftmax}(z), y)$$
 #
 # Models ending in `nn.LogSoftmax` train with `NLLLoss`; models that output raw logits use
-# `CrossEntropyLoss`. Never apply softmax before `CrossEntropyLoss`.
+# `CrossEntropyLoss`. Never apply softmax before `CrossEntropyLoss` (last line):
 
 # %% slideshow={"slide_type": "fragment"}
-logits = torch.randn(5, 4)                     # 5 examples, 4 classes
+logits = torch.randn(5, 4, generator=torch.Generator().manual_seed(0))   # 5 examples, 4 classes
 labels = torch.tensor([0, 3, 1, 1, 2])
 log_p = nn.LogSoftmax(dim=1)(logits)
 nll_hand = -log_p[torch.arange(5), labels].mean()
 show({"by hand": nll_hand, "NLLLoss": nn.NLLLoss()(log_p, labels),
       "CrossEntropyLoss": nn.CrossEntropyLoss()(logits, labels)})
+show({"CrossEntropyLoss(softmax(z)) (wrong)": nn.CrossEntropyLoss()(logits.softmax(1), labels)})
 
 # %% slideshow={"slide_type": "skip"}
 assert torch.isclose(nll_hand, nn.NLLLoss()(log_p, labels))
 assert torch.isclose(nll_hand, nn.CrossEntropyLoss()(logits, labels))
+assert torch.isclose(nll_hand, F.nll_loss(F.log_softmax(logits, dim=1), labels))
+assert torch.isclose(nll_hand, F.cross_entropy(logits, labels))
+assert not torch.isclose(nll_hand, F.cross_entropy(logits.softmax(1), labels), atol=0.05)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The gradient: predicted probabilities minus the target
+#
+# $$\frac{\partial}{\partial z_k}\Big(-z_y + \log\sum_j e^{z_j}\Big)
+# = \mathrm{softmax}(z)_k - [k = y]$$
+#
+# Each entry lies in $(-1, 1)$ and all shrink to 0 as the true class's probability goes to 1.
+# BCE on a logit has the same form, $\sigma(z) - y$. Backpropagation (lecture 06) starts here.
+
+# %% slideshow={"slide_type": "fragment"}
+z = logits.clone().requires_grad_(True)
+loss = F.cross_entropy(z, labels, reduction="sum")          # sum: one gradient per example
+grad_autograd, = torch.autograd.grad(loss, z)
+grad_formula = torch.softmax(z, dim=1) - F.one_hot(labels, num_classes=4)
+print("example 0, label", labels[0].item())
+print("  autograd:        ", grad_autograd[0].numpy().round(3))
+print("  softmax − onehot:", grad_formula[0].detach().numpy().round(3))
+print("all 5 examples equal:", torch.allclose(grad_autograd, grad_formula))
+
+# %% slideshow={"slide_type": "skip"}
+assert torch.allclose(grad_autograd, grad_formula, atol=1e-6)
+assert (grad_formula.abs() < 1).all() and torch.allclose(grad_formula.sum(1), torch.zeros(5), atol=1e-6)
+mean_grad, = torch.autograd.grad(F.cross_entropy(z, labels), z)    # default mean: divided by n
+assert torch.allclose(mean_grad, grad_formula / 5, atol=1e-7)
+zb1 = torch.tensor([2.2, -1.4, 0.4], requires_grad=True); yb1 = torch.tensor([1.0, 0.0, 1.0])
+g_bce, = torch.autograd.grad(F.binary_cross_entropy_with_logits(zb1, yb1, reduction="sum"), zb1)
+assert torch.allclose(g_bce, torch.sigmoid(zb1) - yb1)                  # σ(z) − y
+confident = torch.tensor([[30.0, 0.0, 0.0]], requires_grad=True)      # P(true class) ≈ 1
+g_conf, = torch.autograd.grad(F.cross_entropy(confident, torch.tensor([0])), confident)
+assert g_conf.abs().max() < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `log_softmax`, not `log(softmax)`
 #
 # Large logits: $e^{1000}$ overflows. `log_softmax` subtracts the largest logit first
-# ($\log\sum_j e^{x_j} = m + \log\sum_j e^{x_j - m}$), so it never does.
+# ($\log\sum_j e^{z_j} = m + \log\sum_j e^{z_j - m}$ with $m = \max_j z_j$), so it never does.
 
 # %% slideshow={"slide_type": "fragment"}
 big = torch.tensor([[1000.0, 0.0]])
@@ -289,38 +458,42 @@ print("log_softmax: ", torch.log_softmax(big, dim=1).tolist())
 print("cross-entropy for label 1:", F.cross_entropy(big, torch.tensor([1])).item())
 
 # %% slideshow={"slide_type": "skip"}
+assert torch.exp(big).isinf().any()
 assert torch.log(torch.softmax(big, 1))[0, 1] == -math.inf
 assert torch.log_softmax(big, 1)[0, 1] == -1000 and F.cross_entropy(big, torch.tensor([1])) == 1000
+m_big = big.max(dim=1, keepdim=True).values
+assert torch.equal(torch.logsumexp(big, 1), (m_big + torch.exp(big - m_big).sum(1, keepdim=True).log())[:, 0])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Margin losses: hinge and logistic
 #
-# Labels $t \in \{-1, +1\}$, a score $s$. The **margin** $m = t\,s$ is $> 0$ when the
-# prediction is on the right side, and larger when it is more confident.
-#
-# * **0-1 loss** $\;[m \le 0]$: what we care about, but its gradient is 0 almost everywhere
-# * **hinge** $\;\max(0, 1 - m)$: the support-vector machine's loss
-# * **logistic** $\;\log(1 + e^{-m})$: BCE on logits, written for $t = \pm 1$
-#
-# Both are convex upper bounds of the 0-1 loss (logistic after dividing by $\log 2$).
+# Labels $t = \pm 1$, a score $s$, the **margin** $m = t\,s$: $> 0$ on the right side, larger
+# when more confident. The **0-1 loss** $[m \le 0]$ is what we care about, but its gradient is
+# 0 almost everywhere. Two convex upper bounds of it (logistic after dividing by $\log 2$):
+# **hinge** $\max(0, 1 - m)$, the support-vector machine's loss, and **logistic**
+# $\log(1 + e^{-m})$, which is BCE on logits written for $t = \pm 1$.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"}
 zero_one = lambda m: (m <= 0).float()
 hinge = lambda m: torch.clamp(1 - m, min=0)
 logistic = lambda m: torch.log1p(torch.exp(-m))
-fig = plot_functions({"0-1": zero_one, "hinge": hinge, "logistic": logistic,
-                      "logistic / log 2": lambda m: logistic(m) / math.log(2)},
-                     xlim=(-3, 3), ylim=(-0.1, 4), title="loss against the margin m = t·s")
-fig.axes[0].lines[3].set_linestyle("--")
-fig.axes[0].set_xlabel("margin m   (m = 1: right, with room to spare;  m = −1: wrong)")
+fig, ax = plt.subplots(figsize=(10, 3.3))
+plot_functions({"0-1": zero_one, "hinge": hinge, "logistic": logistic,
+                "logistic / log 2": lambda m: logistic(m) / math.log(2)},
+               xlim=(-3, 3), ylim=(-0.1, 4), ax=ax)
+ax.lines[3].set_linestyle("--")
+ax.set_xlabel("margin m = t·s   (m = 1: right, with room to spare;  m = −1: wrong)")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}
-m = torch.linspace(-5, 5, 1001)
-assert (hinge(m) >= zero_one(m)).all()
-assert (logistic(m) / math.log(2) >= zero_one(m) - 1e-6).all()
+m = torch.linspace(-5, 5, 1001, dtype=torch.float64)
+for bound in (hinge(m), logistic(m) / math.log(2)):
+    assert (bound >= zero_one(m) - 1e-12).all()                           # upper bound
+    assert (bound[:-2] - 2 * bound[1:-1] + bound[2:] >= -1e-12).all()     # convex
 assert hinge(torch.tensor(1.0)) == 0 and hinge(torch.tensor(-1.0)) == 2
-assert math.isclose(logistic(torch.tensor(1.0)).item(), math.log(1 + math.exp(-1)), rel_tol=1e-6)
+assert math.isclose(logistic(torch.tensor(0.0)).item(), math.log(2), rel_tol=1e-6)
+tpm, sc = torch.tensor([1.0, -1.0, 1.0]), torch.tensor([0.4, 2.0, -3.0])      # logistic = BCE on logits
+assert torch.allclose(logistic(tpm * sc), F.binary_cross_entropy_with_logits(sc, (tpm + 1) / 2, reduction="none"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Margin losses in torch
@@ -328,7 +501,7 @@ assert math.isclose(logistic(torch.tensor(1.0)).item(), math.log(1 + math.exp(-1
 # * logistic: `nn.SoftMarginLoss` is $\frac1n\sum\log(1 + e^{-t s})$; it equals BCE on logits
 #   with $y = (t + 1)/2$
 # * hinge: torch has no binary hinge loss; `nn.MultiMarginLoss` is its $C$-class form,
-#   $\frac1C\sum_{i \ne y}\max(0, 1 - x_y + x_i)$. With 2 classes and scores $(0, s)$ it is hinge / 2
+#   $\frac1C\sum_{k \ne y}\max(0, 1 - s_y + s_k)$. With 2 classes and scores $(0, s)$ it is hinge / 2
 
 # %% slideshow={"slide_type": "fragment"}
 s = torch.tensor([2.0, 0.3, -1.0, -0.5]); tt = torch.tensor([1.0, -1.0, 1.0, -1.0])
@@ -342,6 +515,8 @@ show({"hinge by hand": hinge(tt * s).mean(), "2 × MultiMarginLoss": 2 * multi})
 assert torch.isclose(logistic(tt * s).mean(), nn.SoftMarginLoss()(s, tt))
 assert torch.isclose(nn.SoftMarginLoss()(s, tt), nn.BCEWithLogitsLoss()(s, (tt + 1) / 2))
 assert torch.isclose(hinge(tt * s).mean(), 2 * multi)
+scores3, y3 = torch.tensor([[0.5, 1.2, -0.3]]), torch.tensor([0])      # the C-class formula, C = 3
+assert math.isclose(nn.MultiMarginLoss()(scores3, y3).item(), ((1 - 0.5 + 1.2) + (1 - 0.5 - 0.3)) / 3, rel_tol=1e-6)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Cosine embedding loss
@@ -361,11 +536,12 @@ pair = torch.tensor([1, 1, -1])                     # similar, similar, differen
 cos = (a * b).sum(1) / (a.norm(dim=1) * b.norm(dim=1))   # 1, 0, 0.707
 cel_hand = torch.where(pair == 1, 1 - cos, (cos - 0.2).clamp(min=0)).mean()
 cel = nn.CosineEmbeddingLoss(margin=0.2)
-print("cos:", cos.round(decimals=3).tolist())
+print("cos:", [round(c, 3) for c in cos.tolist()])
 show({"by hand": cel_hand, "nn.CosineEmbeddingLoss": cel(a, b, pair)})
 
 # %% slideshow={"slide_type": "skip"}
 assert torch.allclose(cos, F.cosine_similarity(a, b))
+assert torch.allclose(cos, torch.tensor([1.0, 0.0, 0.5**0.5]), atol=1e-6)
 assert torch.isclose(cel_hand, cel(a, b, pair))
 assert torch.isclose(cel(a, 3 * b, pair), cel(a, b, pair))    # lengths do not matter
 
@@ -388,18 +564,23 @@ assert {k: (round(v.item(), 4), round(g.item(), 4)) for k, (v, g) in here.items(
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Classification: a logit far on the wrong side
 #
-# Label 1, logit $z = -3$. BCE's slope stays near $\sigma(z) - 1 \approx -1$; squared error
-# on the probability $\sigma(z)$ has almost **no slope**: it learns slowly exactly when it is
-# most wrong. That is why classifiers use cross-entropy.
+# Label 1, logit $z = -3$. BCE's slope is $\sigma(z) - 1 \approx -0.95$ and stays near $-1$
+# however wrong $z$ gets; squared error on the probability $\sigma(z)$ has almost **no slope**
+# ($-0.09$): it learns slowly exactly when it is most wrong. That is why classifiers use
+# cross-entropy.
 
 # %% slideshow={"slide_type": "fragment"}
 fig = loss_explorer_figure(task="binary", prediction=-3.0, target=1.0)
 
 # %% slideshow={"slide_type": "skip"}
-far = loss_and_grad(task="binary", prediction=torch.tensor(-6.0), target=1.0)
-assert math.isclose(far["BCE on logit"][1], 1 / (1 + math.exp(6)) - 1)         # σ(z) − y
-assert far["BCE on logit"][1] < -0.99 and -0.01 < far["MSE on σ(z)"][1] < 0
-assert far["hinge"][1] == -1
+sig = lambda v: 1 / (1 + math.exp(-v))
+for z0 in (-3.0, -6.0):
+    at = loss_and_grad(task="binary", prediction=torch.tensor(z0), target=1.0)
+    assert math.isclose(at["BCE on logit"][1], sig(z0) - 1)                           # σ(z) − y
+    assert math.isclose(at["MSE on σ(z)"][1], 2 * (sig(z0) - 1) * sig(z0) * (1 - sig(z0)))
+    assert at["hinge"][1] == -1
+assert round(sig(-3) - 1, 2) == -0.95 and round(2 * (sig(-3) - 1) * sig(-3) * (1 - sig(-3)), 2) == -0.09
+assert at["BCE on logit"][1] < -0.99 and -0.01 < at["MSE on σ(z)"][1] < 0              # z = −6
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it
@@ -414,13 +595,17 @@ loss_explorer_widget()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# | output | torch loss | feed it |
-# |---|---|---|
-# | a number | `MSELoss`, `L1Loss`, `HuberLoss` | raw outputs |
-# | one logit (2 classes) | `BCEWithLogitsLoss` | logits (not `BCELoss` on $\sigma(z)$) |
-# | $C$ logits | `CrossEntropyLoss` | logits (= `NLLLoss` on `log_softmax`) |
-# | embedding pairs | `CosineEmbeddingLoss` | two vectors and $t = \pm 1$ |
+# | output | model $P(y \mid x)$ | torch loss | feed it |
+# |---|---|---|---|
+# | a number $\hat y$ | Gaussian $\mathcal N(\hat y, \sigma^2)$ | `MSELoss` (`L1Loss`, `HuberLoss`) | raw outputs |
+# | one logit $z$ | Bernoulli, $p = \sigma(z)$ | `BCEWithLogitsLoss` | logits |
+# | $C$ logits $z$ | categorical, $\mathrm{softmax}(z)$ | `CrossEntropyLoss` | logits |
+# | embedding pairs | | `CosineEmbeddingLoss` | two vectors, $t = \pm 1$ |
 #
+# MSE (up to scale and a constant), BCE and cross-entropy are mean negative log-likelihoods:
+# minimising them is maximum likelihood. Their gradients: $2(\hat y - y)$, $\sigma(z) - y$,
+# $\mathrm{softmax}(z) - \mathrm{onehot}(y)$. Feed logits, never $\sigma(z)$ or $\mathrm{softmax}(z)$;
+# `CrossEntropyLoss` = `NLLLoss` on `log_softmax`.
 # Read torch's docs for the edges: clamps (`BCELoss`: log ≥ −100) and reductions (mean by default).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -450,8 +635,8 @@ check.losses_mse(mse)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: cross-entropy from logits
 #
-# Write `cross_entropy(logits, labels)` for logits of shape $(N, C)$ and int labels of shape
-# $(N,)$: the mean of $-x_{i, y_i} + \log\sum_j e^{x_{ij}}$. It must also work for logits
+# Write `cross_entropy(logits, labels)` for logits $z$ of shape $(N, C)$ and int labels of
+# shape $(N,)$: the mean NLL $-z_{i, y_i} + \log\sum_j e^{z_{ij}}$. It must also work for logits
 # around 800 (where `exp` overflows).
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
@@ -472,8 +657,8 @@ check.losses_cross_entropy(cross_entropy)
 # ### Exercise 3: BCE on logits
 #
 # Write `bce_with_logits(z, y)`: the mean of $-[y\log\sigma(z) + (1-y)\log(1-\sigma(z))]$ for
-# logits `z` and labels `y` (0./1.), correct even for $|z| = 60$, where $\sigma(z)$ rounds to
-# exactly 0 or 1.
+# logits `z` and labels `y` (0./1.), correct even for $z = \pm 60$: at $z = 60$, $\sigma(z)$ rounds
+# to exactly 1 and $\log(1 - \sigma(z))$ becomes $\log 0$.
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 # Exercise 3: mean binary cross-entropy on logits, numerically stable.

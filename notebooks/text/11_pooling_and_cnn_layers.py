@@ -35,8 +35,8 @@ device = nbhelpers.setup(seed=0)
 # A pooling layer slides a window too, but it has **no weights**: it keeps the **maximum**
 # (max pooling) or the **mean** (average pooling) of each window, channel by channel.
 # Most common: a 2×2 window with stride 2, which halves height and width.
-# (The notes call max pooling a "fixed convolution with a MAX kernel": it slides like one,
-# but a maximum is not a weighted sum.)
+# (Max pooling is sometimes called a "fixed convolution with a MAX kernel": it slides like
+# one, but a maximum is not a weighted sum, so it is no convolution.)
 
 # %% slideshow={"slide_type": "skip"}
 import copy
@@ -44,12 +44,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
-from nbhelpers import data, images, kernels, plotting, training
+from nbhelpers import data, plotting, training
 from nbhelpers.layers import print_shapes, trace_shapes
 from nbhelpers.widgets import pooling as pw
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### By hand, by `kernels.pool2d`, by torch
+# ### By hand and by torch
 #
 # A 4×4 input, 2×2 windows, stride 2: four windows, four outputs.
 
@@ -61,15 +61,14 @@ x = torch.tensor([[1., 3, 2, 1],
 max_by_hand = torch.tensor([[6., 5], [3, 4]])                  # largest of each 2×2 block
 avg_by_hand = torch.tensor([[1 + 3 + 4 + 6, 2 + 1 + 5 + 0],
                             [3 + 1 + 0 + 2, 1 + 2 + 4 + 3]]) / 4    # sums / 4
-print(kernels.pool2d(x, 2, mode="max"))
-print(kernels.pool2d(x, 2, mode="avg"))
+print(F.max_pool2d(x[None, None], 2)[0, 0])       # torch wants N×C×H×W
+print(F.avg_pool2d(x[None, None], 2)[0, 0])
 
 # %% slideshow={"slide_type": "skip"}
-assert torch.equal(kernels.pool2d(x, 2, mode="max"), max_by_hand)
 assert torch.equal(F.max_pool2d(x[None, None], 2)[0, 0], max_by_hand)
 assert torch.equal(nn.MaxPool2d(2)(x[None, None])[0, 0], max_by_hand)
-assert torch.allclose(kernels.pool2d(x, 2, mode="avg"), avg_by_hand)
 assert torch.allclose(F.avg_pool2d(x[None, None], 2)[0, 0], avg_by_hand)
+assert torch.allclose(nn.AvgPool2d(2)(x[None, None])[0, 0], avg_by_hand)
 assert avg_by_hand.tolist() == [[3.5, 2.0], [1.5, 2.5]]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -81,9 +80,7 @@ assert avg_by_hand.tolist() == [[3.5, 2.0], [1.5, 2.5]]
 fig = pw.pooling_figure()                  # 6×6 example, 2×2 windows, stride 2
 
 # %% slideshow={"slide_type": "skip"}
-assert torch.equal(kernels.pool2d(pw.EXAMPLE_POOL_INPUT, 2),
-                   F.max_pool2d(pw.EXAMPLE_POOL_INPUT[None, None], 2)[0, 0])
-pooled_example = kernels.pool2d(pw.EXAMPLE_POOL_INPUT, 2)
+pooled_example = F.max_pool2d(pw.EXAMPLE_POOL_INPUT[None, None], 2)[0, 0]
 assert pooled_example.tolist() == [[6, 5, 3], [3, 4, 7], [5, 3, 6]]
 
 # %% slideshow={"slide_type": "subslide"} tags=["widget"]
@@ -101,10 +98,12 @@ pw.pooling_widget()
 # %% slideshow={"slide_type": "-"}
 for n, k, s in [(28, 2, 2), (7, 2, 2), (6, 3, 2), (6, 3, 1)]:
     by_torch = F.max_pool2d(torch.zeros(1, 1, n, n), k, stride=s).shape[-1]
-    by_helper = kernels.conv_output_size(n, k, stride=s)
-    print(f"N={n}, window {k}, stride {s}: formula {(n - k) // s + 1}, "
-          f"conv_output_size {by_helper}, torch {by_torch}")
-    assert (n - k) // s + 1 == by_helper == by_torch
+    print(f"N={n}, window {k}, stride {s}: formula {(n - k) // s + 1}, torch {by_torch}")
+
+# %% slideshow={"slide_type": "skip"}
+for n, k, s in [(28, 2, 2), (7, 2, 2), (6, 3, 2), (6, 3, 1)]:
+    assert (n - k) // s + 1 == F.max_pool2d(torch.zeros(1, 1, n, n), k, stride=s).shape[-1]
+assert F.max_pool2d(torch.zeros(1, 1, 7, 7), 2).shape[-2:] == (3, 3)     # default stride = 2
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why pool?
@@ -123,7 +122,7 @@ pooled = nn.Linear(16 * 7 * 7, 10)        # the same after two 2×2 poolings
 count = lambda m: sum(p.numel() for p in m.parameters())
 print(f"without pooling: {count(no_pool):,} parameters, after two: {count(pooled):,}")
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 assert count(no_pool) == 16 * 28 * 28 * 10 + 10 == 125_450
 assert count(pooled) == 16 * 7 * 7 * 10 + 10 == 7_850
 macs = lambda hw: 16 * 8 * 3 * 3 * hw * hw        # multiply-adds of Conv2d(8, 16, 3)
@@ -220,7 +219,7 @@ features = nn.Sequential(
 )
 print_shapes(features, (1, 1, 28, 28))
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "skip"}
 shapes = [row.shape for row in trace_shapes(features, (1, 1, 28, 28))]
 assert shapes == [(1, 8, 28, 28), (1, 8, 28, 28), (1, 8, 14, 14),
                   (1, 16, 14, 14), (1, 16, 14, 14), (1, 16, 7, 7)]
@@ -248,9 +247,10 @@ assert model(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
 # ## The receptive field grows with depth
 #
 # The **receptive field** of a unit: the input pixels it depends on. Each layer adds
-# (k − 1) × (the product of the strides before it):
-# $r = 1 + \sum_l (k_l - 1) \prod_{m<l} s_m$. Measured: the input pixels whose gradient
-# is non-zero for the centre unit (over 32 random images).
+# (k − 1) × (the product of the strides before it): $r = 1 + \sum_l (k_l - 1) \prod_{m<l} s_m$.
+# Our stack conv 3 → pool 2 (stride 2) → conv 3 → pool 2: r = 1 + 2 = **3**, + 1·1 = **4**,
+# + 2·2 = **8**, + 1·2 = **10**. Measured: the input pixels whose gradient is non-zero for
+# the centre unit (over 32 random images).
 
 # %% slideshow={"slide_type": "fragment"}
 def measured_rf(net):
@@ -260,15 +260,12 @@ def measured_rf(net):
     cols = x.grad.abs().sum(dim=(0, 1, 2)).nonzero()  # columns that matter
     return int(cols.max() - cols.min() + 1)
 
-layers = [(3, 1), (2, 2), (3, 1), (2, 2)]             # (kernel, stride): conv, pool, ...
-for depth, end in enumerate([1, 3, 4, 6], start=1):  # features[:end] holds them
-    print(f"after {depth} layer(s): formula {kernels.receptive_field(layers[:depth])}, "
-          f"measured {measured_rf(features[:end])}")
+for depth, end in enumerate([1, 3, 4, 6], start=1):  # features[:end]: the first layers
+    print(f"after {depth} layer(s): measured {measured_rf(features[:end])}")
 
-# %% slideshow={"slide_type": "-"}
-rfs = [kernels.receptive_field(layers[:d]) for d in range(1, 5)]
-assert rfs == [3, 4, 8, 10] == [measured_rf(features[:e]) for e in (1, 3, 4, 6)]
-assert rfs[-1] == 1 + 2 * 1 + 1 * 1 + 2 * 2 + 1 * 2        # the sum, term by term
+# %% slideshow={"slide_type": "skip"}
+by_formula = [1 + 2, 1 + 2 + 1 * 1, 1 + 2 + 1 * 1 + 2 * 2, 1 + 2 + 1 * 1 + 2 * 2 + 1 * 2]
+assert by_formula == [3, 4, 8, 10] == [measured_rf(features[:e]) for e in (1, 3, 4, 6)]
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The receptive field is a property of the architecture, not of the weights: padding and
@@ -279,7 +276,7 @@ assert rfs[-1] == 1 + 2 * 1 + 1 * 1 + 2 * 2 + 1 * 2        # the sum, term by te
 # ## Untrained vs trained feature maps
 #
 # Keep a copy of the random network, then train the model for 3 epochs on 5000 MNIST
-# digits (about ten seconds on a laptop CPU).
+# digits (a few seconds on a laptop CPU).
 
 # %% slideshow={"slide_type": "-"}
 untrained = copy.deepcopy(model)
@@ -296,36 +293,55 @@ history = training.fit(model, train, epochs=3, val=test, live=False,
                        optimizer=torch.optim.Adam(model.parameters(), lr=3e-3))
 
 # %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
 accuracy = training.evaluate(model, test).accuracy
-print(f"test accuracy after 3 epochs: above 90%: {accuracy > 0.9}")
+print(f"test accuracy after 3 epochs: {accuracy:.1%}")
+
+# %% slideshow={"slide_type": "skip"}
 assert accuracy > 0.9, accuracy
 assert training.evaluate(untrained, test).accuracy < 0.3      # the copy stayed random
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far did the weights move?
 #
-# Relative change ‖W_trained − W_random‖ / ‖W_random‖ of each layer's weights:
+# Per layer: the initial scale (RMS of the random weights; PyTorch's default gives
+# 1/√(3·fan_in), lecture 08), the **RMS change per weight**, and the **relative change**
+# ‖W_trained − W_random‖ / ‖W_random‖ (= RMS change / initial RMS).
 
 # %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 layer_names = {"0.0.weight": "conv 1", "0.3.weight": "conv 2", "1.1.weight": "linear"}
 now, start = dict(model.named_parameters()), dict(untrained.named_parameters())
-moved = {label: ((now[n] - start[n]).norm() / start[n].norm()).item()
-         for n, label in layer_names.items()}
-for label, r in moved.items():
-    print(f"{label:7s} {r:.0%}")
+rms = lambda t: t.detach().pow(2).mean().sqrt().item()
+table = {label: (start[n][0].numel(), rms(start[n]), rms(now[n] - start[n]))
+         for n, label in layer_names.items()}           # fan_in, initial RMS, RMS change
+print("layer   fan_in  1/√(3·fan_in)  initial RMS  RMS change  relative")
+for label, (fan_in, w0, dw) in table.items():
+    print(f"{label:7s} {fan_in:6d}  {(3 * fan_in) ** -0.5:13.3f}  {w0:11.3f}  {dw:10.3f}"
+          f"  {dw / w0:8.0%}")
 
 # %% slideshow={"slide_type": "skip"}
-assert moved["conv 1"] < moved["conv 2"] < moved["linear"], moved    # grows with depth
+for n, (fan_in, w0, dw) in zip(layer_names, table.values()):
+    assert abs(w0 * (3 * fan_in) ** 0.5 - 1) < 0.15, (n, w0)      # the default init scale
+    rel = ((now[n] - start[n]).norm() / start[n].norm()).item()
+    assert abs(rel - dw / w0) < 1e-4                              # relative = RMS ratio
+w0s, dws = [t[1] for t in table.values()], [t[2] for t in table.values()]
+assert max(w0s) / min(w0s) > 8                  # initial scales: 9× apart (√(784/9) = 9.3)
+assert max(dws) / min(dws) < 3                  # changes per weight: the same order
+assert dws[0] == max(dws)                       # here the first layer moved most per weight
+assert table["conv 1"][2] < table["conv 1"][1]  # conv 1: relative change below 100%
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The layer next to the input moved least in this short training, the classifier most.
+# Per weight, all layers moved by the same order of amount (Adam steps every weight by about
+# the learning rate or less, whatever its scale); the first layer even moved most. The relative
+# change ranks conv 1 < conv 2 < linear only because the initial scale shrinks with fan_in.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The first layer's 8 maps for one digit
 #
-# After the ReLU, random kernels (top) vs trained (bottom): much alike, as the first layer
-# moved least.
+# After the ReLU, random kernels (top) vs trained (bottom). Pair by pair they still look
+# alike: each first-layer kernel changed by less than its own initial size (relative change
+# below 100%, previous slide).
 
 # %% slideshow={"slide_type": "-"}
 digit = x_test[:1]                                            # 1×1×28×28 (normalised)
@@ -393,7 +409,9 @@ assert seen.shape == (16, 7, 7) and seen.min() >= 0           # after ReLU and m
 #   less, not zero).
 # * Convolutions share weights: 100 parameters instead of 1010 (or 7850 for MNIST).
 # * Stacking layers grows the receptive field; the final layer sees coarse feature maps.
-# * Training moves the deep layers most; their maps become selective (fewer active units).
+# * Compare how far layers move per weight *and* relative to their initial scale: with
+#   the default init the relative change ranks layers by fan_in, not by depth.
+# * After training, the second block's maps are selective (fewer active units).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
@@ -424,17 +442,24 @@ def max_pool(x, k):
 check.pool_max_by_hand(max_pool)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2: a receptive field
+# ### Exercise 2: the receptive field of any stack
 #
-# conv 3×3 → max-pool 2×2 (stride 2) → conv 3×3 → max-pool 2×2 (stride 2) → conv 3×3
-# (convolutions with stride 1). How many input pixels (along one axis) does one unit of
-# the last layer see? Set `answer`.
+# Write `rf(layers)`: `layers` is a list of `(kernel_size, stride)`, first layer first, e.g.
+# `[(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]` for conv 3×3 → max-pool 2×2 → conv 3×3 →
+# max-pool 2×2 → conv 3×3. Return how many input pixels (along one axis) one unit of the
+# last layer sees. The check compares with the receptive field measured by gradient.
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
-answer = 18
+def rf(layers):
+    r, jump = 1, 1                   # jump: input pixels between neighbouring units
+    for k, s in layers:
+        r += (k - 1) * jump
+        jump *= s
+    return r
+
 
 # %% slideshow={"slide_type": "-"}
-check.cnn_receptive_field(answer)
+check.cnn_receptive_field(rf)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: a CNN under 5 000 parameters

@@ -18,8 +18,8 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/14_cnn_regression.ipynb)
 #
 # A CNN can output **numbers** instead of a class: here the position, size and orientation of
-# an ellipse. The same train/test loops as in the lecture text, a small CNN trained live, and
-# torchvision's **Inception3** on the same task.
+# an ellipse. The train and test loops of the lecture text, a small CNN trained live, and an
+# optional appendix on torchvision's **Inception3**.
 
 # %% slideshow={"slide_type": "skip"}
 # Setup: install nbhelpers on Colab only, seed everything, pick the device.
@@ -35,11 +35,12 @@ device = nbhelpers.setup(seed=0)
 # | | classification (lecture 12) | regression (today) |
 # |---|---|---|
 # | predicts | one of `C` classes | `nparams` real numbers |
-# | output layer | `nn.Linear(…, C)`: logits, softmax | `nn.Linear(…, nparams)`, **no activation** |
-# | loss | cross-entropy | mean squared error (`nn.MSELoss`) |
+# | output layer | `nn.Linear(…, C)`: logits | `nn.Linear(…, nparams)`, **no activation** |
+# | loss | cross-entropy (softmax inside) | mean squared error (`nn.MSELoss`) |
 # | how good? | accuracy | error per target, R² |
 #
-# Today's task: read the centre, length and orientation of an ellipse off a 32×32 image.
+# Both losses are from lecture 04. Today's task: read the centre, length and orientation of
+# an ellipse off a 32×32 image.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A data set with exact answers
@@ -55,12 +56,13 @@ import torch
 from torch import nn
 from nbhelpers import ellipses
 
-images, raw = ellipses.make_ellipses(5000, size=32, seed=0)
+images, raw = ellipses.make_ellipses(4000, size=32, seed=0)
 print("images:", tuple(images.shape), "  parameters:", tuple(raw.shape), ellipses.RAW_NAMES)
 
 # %% slideshow={"slide_type": "skip"}
-assert images.shape == (5000, 1, 32, 32) and raw.shape == (5000, 4)
+assert images.shape == (4000, 1, 32, 32) and raw.shape == (4000, 4)
 assert raw[:, :2].min() >= 0.3 * 32 and raw[:, :2].max() <= 0.7 * 32   # centres
+assert raw[:, 2].min() >= 0.12 * 32 and raw[:, 2].max() <= 0.24 * 32   # semi-major axis
 assert raw[:, 3].min() >= 0 and raw[:, 3].max() < math.pi               # angle in [0, pi)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -74,15 +76,23 @@ for ax, img, (x, y, length, a) in zip(axes.flat, images, raw.tolist()):
     ax.axis("off")
 plt.show()
 
+# %% slideshow={"slide_type": "skip"}
+# the red line's ends are on the ellipse's edge: 'length' is the semi-major axis
+clean = ellipses.draw_ellipses(raw[:12])[:, 0]
+for pic, (x, y, length, a) in zip(clean, raw[:12].tolist()):
+    for f, inside in [(0.6, True), (1.4, False)]:        # 60 % of length: in; 140 %: out
+        col, row = x + f * length * math.cos(a), y + f * length * math.sin(a)
+        assert (pic[int(row), int(col)] > 0.5) == inside
+
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The red line is drawn from the parameters, not found in the image: it shows what the
-#     network has to read off. Rows are y (pointing down), columns are x; the angle turns from +x
-#     towards +y, i.e. clockwise on screen.
+# network has to read off. Rows are y (pointing down), columns are x; the angle turns from +x
+# towards +y, i.e. clockwise on screen.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The angle: why (cos 2a, sin 2a)?
 #
-# An ellipse turned by 180° is the **same** ellipse. As a number, 2° and 178° are far apart,
+# An ellipse turned by 180° is the **same** ellipse. As numbers, 2° and 178° are far apart,
 # although the images are almost identical. Encoded as **(cos 2a, sin 2a)** (period 180°),
 # similar images get similar targets. `ellipses.encode` gives 5 targets: x, y, length,
 # cos 2a, sin 2a; `ellipses.decode` maps them back.
@@ -103,49 +113,40 @@ assert torch.allclose(pics[2], pics[0], atol=1e-5)          # 182° draws the 2�
 turned = raw.clone(); turned[:, 3] += math.pi               # every ellipse turned by pi:
 assert torch.allclose(ellipses.encode(turned), ellipses.encode(raw), atol=1e-5)   # same targets
 assert (enc[0] - enc[1]).norm() < 0.15 and (enc[0] - enc[3]).norm() > 1.9    # 2°≈178°≠92°
+assert (pics[0] - pics[1]).abs().mean() < 0.1 * (pics[0] - pics[3]).abs().mean()  # images too
 assert torch.allclose(ellipses.decode(ellipses.encode(raw)), raw, atol=1e-4)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Targets, and a train/test split
-#
-# 4000 images to train on, 1000 to test. Look at the scale of each target:
-
-# %% slideshow={"slide_type": "-"}
-targets = ellipses.encode(raw)                                     # (5000, 5)
-train_x, test_x = images[:4000], images[4000:]
-train_t, test_t = targets[:4000], targets[4000:]
-for name, m, s in zip(ellipses.TARGET_NAMES, train_t.mean(0), train_t.std(0)):
-    print(f"{name:>7}: mean {m:6.2f}   std {s:5.2f}")
-
-# %% slideshow={"slide_type": "skip"}
-assert targets.shape == (5000, 5) and len(train_x) == 4000 and len(test_x) == 1000
-assert ellipses.TARGET_NAMES == ("x", "y", "length", "cos 2a", "sin 2a")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The model: a CNN with `nparams` linear outputs
 #
-# The same building blocks as the MNIST CNN. Only the end differs: the last layer is
-# `nn.Linear(64, nparams)` with **no activation**, so each output can be any real number.
+# The building blocks of lecture 12's MNIST CNN, in its fast order (pool first, then batch
+# norm and ReLU on a quarter of the pixels; no convolution bias, batch norm adds its own).
+# Only the end differs: `nn.Linear(64, nparams)` with **no activation**, so each output can
+# be any real number.
 
 # %% slideshow={"slide_type": "-"}
-nparams = targets.shape[1]   # 5
+nparams = len(ellipses.TARGET_NAMES)   # 5: x, y, length, cos 2a, sin 2a
+
+def block(c_in, c_out):            # 3×3 convolution, halve the size, batch norm, ReLU
+    return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.MaxPool2d(2),
+            nn.BatchNorm2d(c_out), nn.ReLU()]
 
 def small_cnn():
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),   # 16×16
-        nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  # 8×8
-        nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),  # 4×4
-        nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(),
-        nn.Linear(64, nparams))           # the regression head: nparams numbers, no activation
+    return nn.Sequential(*block(1, 16), *block(16, 32), *block(32, 64),   # 32 -> 16 -> 8 -> 4
+                         nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(),
+                         nn.Linear(64, nparams))   # the regression head: no activation
 
 count = lambda model: sum(p.numel() for p in model.parameters())
-print(f"{count(small_cnn()):,} parameters; 2 images in:", tuple(small_cnn()(train_x[:2]).shape), "out")
+print(f"{count(small_cnn()):,} parameters; 2 images in:", tuple(small_cnn()(images[:2]).shape), "out")
 
 # %% slideshow={"slide_type": "skip"}
-convs = (16 * 9 + 16) + (32 * 16 * 9 + 32) + (64 * 32 * 9 + 64)
+convs = 16 * 9 + 32 * 16 * 9 + 64 * 32 * 9                           # no biases
 linears = (1024 * 64 + 64) + (64 * nparams + nparams)
 assert count(small_cnn()) == convs + 2 * (16 + 32 + 64) + linears      # BatchNorm: 2 per channel
 assert isinstance(small_cnn()[-1], nn.Linear) and small_cnn()[-1].out_features == nparams
+torch.manual_seed(0)
+with torch.no_grad():                        # an untrained network outputs small numbers
+    assert small_cnn().eval()(images[:500]).abs().mean() < 1
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The loss: mean squared error
@@ -168,25 +169,37 @@ assert torch.allclose(by_hand, ((pred - true) ** 2).sum() / (8 * nparams))   # 1
 assert torch.allclose(by_hand, nn.functional.mse_loss(pred, true))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Target scaling: why it matters
+# ## The targets, and why their scale matters
 #
-# MSE adds the squared errors of all targets, so targets in **large units dominate**.
-# Before training the outputs are near 0: the error of each target is about mean² + std².
+# 3000 images to train on, 1000 to test. MSE adds the squared errors of all targets, so
+# targets in **large units dominate**. An untrained network outputs small numbers; if it
+# output 0, the error of each target would be mean² + std²:
 
 # %% slideshow={"slide_type": "-"}
-start = (train_t ** 2).mean(0)        # MSE per target when the network outputs 0
-print("  ".join(f"{n}: {v:.1f}" for n, v in zip(ellipses.TARGET_NAMES, start)))
-share = start[3:].sum() / start.sum()
-print(f"the angle targets are {share:.2%} of that loss")
+targets = ellipses.encode(raw)                                     # (4000, 5)
+train_x, test_x = images[:3000], images[3000:]
+train_t, test_t = targets[:3000], targets[3000:]
+start = (train_t ** 2).mean(0)        # the MSE per target when the network outputs 0
+for name, m, s, v in zip(ellipses.TARGET_NAMES, train_t.mean(0), train_t.std(0), start):
+    print(f"{name:>7}: mean {m:6.2f}   std {s:5.2f}   MSE of output 0: {v:6.1f}")
+print(f"the angle targets are {start[3:].sum() / start.sum():.2%} of that loss")
 
 # %% slideshow={"slide_type": "skip"}
+assert targets.shape == (4000, 5) and len(train_x) == 3000 and len(test_x) == 1000
+assert ellipses.TARGET_NAMES == ("x", "y", "length", "cos 2a", "sin 2a")
 assert torch.allclose(start, train_t.mean(0) ** 2 + train_t.var(0, correction=0), rtol=1e-4)
-assert share < 0.01
+assert start[3:].sum() / start.sum() < 0.01
+# uniform ranges: std = range / sqrt(12); cos 2a, sin 2a of a uniform angle: 1 / sqrt(2)
+assert torch.allclose(train_t.std(0), torch.tensor([12.8, 12.8, 3.84, 0, 0]) / 12 ** 0.5
+                      + torch.tensor([0, 0, 0, 1, 1]) / 2 ** 0.5, rtol=0.05)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The loss is also dominated later: an error of 10 % of the range costs (0.1 * 12.8)^2
-#     = 1.6 for x but (0.1 * 2)^2 = 0.04 for cos 2a. The shared convolutional layers follow the
-#     big gradients: they learn position first and orientation hardly at all.
+# The loss stays dominated later: an error of 10 % of the range costs (0.1 * 12.8)^2 = 1.6
+# for x but (0.1 * 2)^2 = 0.04 for cos 2a. The shared convolutional layers follow the big
+# gradients: they learn position well and length and orientation much worse (R² below).
+
+# %% slideshow={"slide_type": "skip"}
+assert math.isclose((0.1 * 12.8) ** 2, 1.6, abs_tol=0.05) and math.isclose((0.1 * 2) ** 2, 0.04)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Standardise the targets
@@ -227,19 +240,18 @@ sizes = [len(images) for images, params in trainloader]
 print(len(trainloader.dataset), "examples,", len(sizes), "batches; the last has", sizes[-1])
 
 # %% slideshow={"slide_type": "skip"}
-assert sizes == [128] * 31 + [32] and sum(sizes) == len(trainloader.dataset) == 4000
-assert math.ceil(4000 / 128) == len(trainloader)
+assert sizes == [128] * 23 + [56] and sum(sizes) == len(trainloader.dataset) == 3000
+assert math.ceil(3000 / 128) == len(trainloader)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The training loop, from the lecture text
 #
-# `loss` is the **mean** over the batch. `loss.item() * len(images)` is the batch's **sum**;
-# adding those up gives the sum over the data set, which the lecture printed. Divide by the
-# number of examples to get the mean per example: it does not grow with the data set, the
-# small last batch counts by its size, and it is comparable with the test loss.
+# `loss` is the batch **mean**, so `loss.item() * len(images)` is the batch's **sum**; their
+# total is what the lecture printed. Divided by the number of examples it is the mean per
+# example: it does not grow with the data set and compares with the test loss.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"}
 def train_epoch(model, trainloader, optimizer, max_steps=None):
     model.train()
     tloss, seen = 0.0, 0
@@ -257,14 +269,16 @@ def train_epoch(model, trainloader, optimizer, max_steps=None):
 
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Moving each batch to `device` is the only other change to the lecture's loop: it
-#     lets the same code run on a GPU. `i` was unused in the lecture; here it stops the loop
-#     after `max_steps` batches, which we need for Inception3 below.
+# Changes to the lecture's loop: each batch moves to `device` (the same code runs on a GPU);
+# `model.train()` is called at the start of every epoch, not once before the loop, because
+# `test` switches the model to `eval()`; `i`, unused in the lecture, stops the loop after
+# `max_steps` batches (the appendix times one step). The lecture text's optimizer line is cut
+# off: here it is `torch.optim.Adam(model.parameters(), lr=2e-3)`.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The test loop
 #
-# As in the lecture, under `torch.no_grad()` and in `eval()` mode (BatchNorm uses its running
+# As in the lecture, under `torch.no_grad()` and in `eval()` mode (batch norm uses its running
 # statistics). The lecture added `loss * len(images)`: a **tensor**. Use `.item()` to add a
 # Python float (outside `no_grad` a tensor would also keep every batch's graph alive).
 
@@ -294,13 +308,17 @@ frozen = torch.optim.SGD(linear.parameters(), lr=0.0)                         # 
 with torch.no_grad():
     full = criterion(linear(train_x.to(device)), train_z.to(device)).item()
 assert math.isclose(train_epoch(linear, trainloader, frozen), full, rel_tol=1e-4)
+in_order = DataLoader(TensorDataset(train_x, train_z), batch_size=128)     # no shuffling
+first_two = criterion(linear(train_x[:256]), train_z[:256]).item()           # max_steps=2
+assert math.isclose(train_epoch(linear, in_order, frozen, max_steps=2), first_two, rel_tol=1e-4)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Raw vs standardised targets: the same CNN, the same budget
 #
 # Same initial weights, same batches, 4 epochs each, the learning rate halved after every
-# epoch (`ExponentialLR`). The slowest cell of this notebook.
+# epoch (`ExponentialLR`). The two losses are in different units: compare them on the next
+# slide, per target.
 
 # %% slideshow={"slide_type": "-"}
 def train_and_test(train_targets, test_targets, epochs=4):
@@ -323,7 +341,6 @@ model_raw, (mse_raw, out_raw) = train_and_test(train_t, test_t)  # raw targets
 # %% slideshow={"slide_type": "-"}
 # NBVAL_IGNORE_OUTPUT
 model, (mse_z, out_z) = train_and_test(train_z, test_z)          # standardised targets
-
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Which targets did each model learn? R² per target
@@ -348,11 +365,12 @@ assert r2(test_t.mean(0).expand_as(test_t), test_t).abs().max() < 1e-6   # the m
 assert torch.allclose(r2(out_z, test_z), r2_z, atol=1e-5)                # no units
 assert (r2_raw[:2] > 0.9).all() and (r2_z > 0.9).all()   # both: x, y; standardised: all
 assert (r2_z[2:] - r2_raw[2:] > 0.2).all()      # standardised: length and angle far better
+assert (r2_raw[2:] < 0.8).all()                 # raw: length and angle poorly learnt
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# What to say: with raw targets the network nails x and y (big units, big gradients)
-#     and half-ignores the orientation. Same architecture, same data, same number of steps: only
-#     the units of the targets changed.
+# What to say: with raw targets the network gets x and y right (big units, big gradients)
+# and learns length and orientation much worse. Same architecture, same data, same number of
+# steps: only the units of the targets changed.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Predicted vs true (standardised model, test set)
@@ -377,272 +395,16 @@ axes[0].set(xlabel="true", ylabel="predicted"); plt.show()
 print(f"test MSE (standardised units): {mse_z:.4f}")
 
 # %% slideshow={"slide_type": "skip"}
+d = (pred[:, 3] - true[:, 3]) % math.pi                       # the wrap-aware difference
+assert torch.allclose(err[:, 3], torch.minimum(d, math.pi - d), atol=1e-3)
 assert err[:, :3].mean(0).max() < 0.5               # centre and length: within half a pixel
 assert math.degrees(err[:, 3].mean()) < 4           # orientation: within a few degrees
 assert mse_z < 0.05
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The points near the top-left and bottom-right corners of the angle panel are not
-#     errors: a true 1° predicted as 179° is 2° off. That is why we score angles with the
-#     wrap-aware error, not with |pred - true|.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## The same task with Inception3
-#
-# torchvision's Inception v3 was made for 299×299 colour photos (ImageNet). `num_classes` is
-# just the size of its last `Linear` layer, so `num_classes=nparams` makes it a regressor.
-# `aux_logits=False` drops its auxiliary classifier; `transform_input=False` leaves our
-# inputs as they are.
-
-# %% slideshow={"slide_type": "-"}
-from torchvision.models import Inception3
-
-def make_inception():
-    return Inception3(num_classes=nparams, aux_logits=False, init_weights=True,
-                      transform_input=False)
-
-torch.manual_seed(0)
-inception = make_inception()
-print(f"Inception3: {count(inception):,} parameters (our small CNN: {count(model):,})")
-print("last layer:", inception.fc)
-
-# %% slideshow={"slide_type": "skip"}
-assert isinstance(inception.fc, nn.Linear) and inception.AuxLogits is None
-assert (inception.fc.in_features, inception.fc.out_features) == (2048, nparams)
-assert round(count(inception) / 1e6) == 22 and round(count(model), -4) == 90_000
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Inception3 needs 3 channels and at least 75×75 pixels
-#
-# Our images have 1 channel and 32×32 pixels. Torch says so, in its own words:
-
-# %% slideshow={"slide_type": "-"}
-errors = []
-inception.eval()
-for shape in [(2, 1, 75, 75), (2, 3, 32, 32)]:
-    try:
-        inception(torch.zeros(shape))
-    except RuntimeError as err:               # expected: both shapes are wrong
-        errors.append(str(err).splitlines()[0])
-        print(f"{shape}:\n  {errors[-1]}")
-
-# %% slideshow={"slide_type": "skip"}
-assert len(errors) == 2 and "3 channels" in errors[0] and "can't be greater" in errors[1]
-
-# %% slideshow={"slide_type": "skip"}
-with torch.no_grad():
-    assert inception(torch.zeros(1, 3, 75, 75)).shape == (1, nparams)   # 75: fine
-    try:
-        inception(torch.zeros(1, 3, 74, 74)); too_small = False
-    except RuntimeError:
-        too_small = True
-assert too_small                                                        # 74: too small
-
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# The 32×32 image shrinks to 1×1 after the stem's stride-2 layers; Mixed_6a then has
-#     a 3×3 stride-2 convolution without padding and nothing left to slide over. 75 is the
-#     smallest size where every block still gets at least 3×3 pixels.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Shape trace: what each block makes of the input
-#
-# Channels × height × width after some of Inception3's blocks, for 75×75 and 299×299 inputs:
-
-# %% slideshow={"slide_type": "-"}
-def trace(size):
-    """Run Inception3's blocks one by one on a blank image: the shape after each."""
-    x, after = torch.zeros(1, 3, size, size), {}
-    with torch.no_grad():
-        for name, block in inception.eval().named_children():
-            x = block(torch.flatten(x, 1) if name == "fc" else x)
-            after[name] = "×".join(map(str, x.shape[1:]))
-    return after, x
-
-(small, out_75), (large, _) = trace(75), trace(299)
-print(f"{'block':>9}  {'75×75':>10}  {'299×299':>11}")
-for name in ["maxpool1", "maxpool2", "Mixed_5d", "Mixed_6a", "Mixed_7a", "avgpool", "fc"]:
-    print(f"{name:>9}  {small[name]:>10}  {large[name]:>11}")
-
-# %% slideshow={"slide_type": "skip"}
-assert small["Mixed_7a"] == "1280×1×1" and large["Mixed_7c"] == "2048×8×8"
-assert small["fc"] == large["fc"] == "5"             # avgpool: 2048 features at any size
-
-# %% slideshow={"slide_type": "skip"}
-with torch.no_grad():                                # the blocks in order = the model
-    assert torch.allclose(out_75, inception(torch.zeros(1, 3, 75, 75)), atol=1e-5)
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Adapting our images
-#
-# Resize to the size Inception needs (`F.interpolate`) and repeat the grey channel 3 times.
-# As a module in front of Inception3, the training loop stays exactly the same.
-
-# %% slideshow={"slide_type": "-"}
-import torch.nn.functional as F
-
-class ForInception(nn.Module):
-    """(N, 1, h, w) grey images -> (N, 3, size, size)."""
-    def __init__(self, size):
-        super().__init__()
-        self.size = size
-    def forward(self, x):
-        x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
-        return x.repeat(1, 3, 1, 1)            # the same grey image in R, G and B
-
-inception_model = nn.Sequential(ForInception(75), inception).to(device)
-print(tuple(train_x[:16].shape), "->", tuple(ForInception(75)(train_x[:16]).shape))
-
-# %% slideshow={"slide_type": "skip"}
-resized = ForInception(75)(train_x[:16])
-assert resized.shape == (16, 3, 75, 75) and torch.equal(resized[:, 0], resized[:, 2])
-assert torch.allclose(resized.mean(), train_x[:16].mean(), atol=0.01)   # same brightness
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Inception's own initialisation starts far off
-#
-# `init_weights=True` draws every convolution and linear weight with std 0.1. The last
-# layer sums 2048 features, so its outputs start spread over several units while our
-# targets have std 1: the first loss is far above 1. Usual fix for a regression head:
-# **start the last layer at zero**, so the network first predicts the mean (loss ≈ 1),
-# then learns from there.
-
-# %% slideshow={"slide_type": "-"}
-batch_x, batch_z = train_x[:16].to(device), train_z[:16].to(device)
-init_std = inception.fc.weight.std().item()
-inception_model.train()
-with torch.no_grad():
-    before = criterion(inception_model(batch_x), batch_z).item()
-    nn.init.zeros_(inception.fc.weight); nn.init.zeros_(inception.fc.bias)
-    after = criterion(inception_model(batch_x), batch_z).item()
-print(f"last layer's weights: std {init_std:.3f}")
-print(f"first loss: {before:.1f} with Inception's init, {after:.2f} with the last layer at 0")
-
-# %% slideshow={"slide_type": "skip"}
-assert 0.09 < init_std < 0.11 and inception.fc.in_features == 2048
-assert math.isclose(after, (batch_z ** 2).mean().item(), rel_tol=1e-5)   # outputs exactly 0
-assert before > 4 * after
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# With zero weights, the gradient into the earlier layers is zero for the very first
-#     step, but the last layer's own gradient (features times error) is not: after one step it is
-#     no longer zero and everything trains.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A few training steps on the CPU
-#
-# 20 steps of 16 images at 75×75, with the same `train_epoch` (`max_steps` stops it early);
-# each call starts on newly shuffled batches.
-
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
-optimizer = torch.optim.Adam(inception_model.parameters(), lr=1e-3)
-few = DataLoader(TensorDataset(train_x, train_z), batch_size=16, shuffle=True,
-                 generator=torch.Generator().manual_seed(0))
-block_losses = []
-for block in range(4):                            # 4 blocks of 5 steps
-    block_losses.append(train_epoch(inception_model, few, optimizer, max_steps=5))
-    print(f"steps {5 * block + 1:2d}-{5 * block + 5:2d}: mean loss {block_losses[-1]:.3f}")
-
-# %% slideshow={"slide_type": "skip"}
-assert block_losses[-1] < 0.9 * block_losses[0]   # it learns: the loss went down
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## The full run: a GPU job
-#
-# Set `NBHELPERS_FULL=1` before starting the notebook (on Colab: a GPU runtime, and
-# `os.environ["NBHELPERS_FULL"] = "1"` in the first cell) and run it again: Inception3 then
-# trains at its native 299×299 on 20 000 new images for 5 epochs, on `device`.
-# It saves a checkpoint after every epoch; if the runtime disconnects, run the notebook
-# again and it resumes after the last finished epoch.
-#
-# **Not recorded yet:** no GPU machine was available when this notebook was written, so
-# there are no measured results of the full run here, only what to expect.
-
-# %% slideshow={"slide_type": "subslide"}
-from torch.utils.flop_counter import FlopCounterMode
-
-def gflop(size):
-    with FlopCounterMode(display=False) as counter, torch.no_grad():
-        inception.eval()(torch.zeros(1, 3, size, size))
-    return counter.get_total_flops() / 1e9
-
-per_image = {size: gflop(size) for size in (75, 299)}
-print(f"forward pass per image: {per_image[75]:.2f} GFLOP at 75×75, {per_image[299]:.1f} at 299×299")
-tflop = 20_000 * 3 * per_image[299] / 1e3        # one epoch; forward + backward ≈ 3 × forward
-print(f"one epoch of 20 000 images ≈ {tflop:.0f} TFLOP; at full float32 speed that is")
-for where, peak in [("a 2-core CPU", 0.1), ("Colab's T4", 8.1), ("an H100", 67)]:
-    print(f"  {tflop / peak / 60:6.1f} min on {where} ({peak} TFLOP/s)")
-
-# %% slideshow={"slide_type": "skip"}
-assert 10 < per_image[299] < 13 and per_image[299] > 10 * per_image[75]   # ~5.7 G multiply-adds
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# Peak float32 rates from the datasheets (T4: 8.1 TFLOP/s, H100 SXM: 67 TFLOP/s without
-#     tensor cores; a 2-core CPU: of the order of 0.1). Real training reaches a fraction of peak,
-#     and data loading, resizing and the test pass add time: read the minutes as a lower bound.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### What to expect from the full run
-#
-# * **Time:** the lower bounds above, a few times longer in practice.
-# * **Output:** the mean training loss per epoch, the test loss, and the test R² per target,
-#   to compare with the small CNN's table.
-# * **The question it answers:** do 22 million parameters at 299×299 beat 90 thousand at
-#   32×32? Blowing 32-pixel images up to 299 adds no detail, so it is not a given.
-
-# %% slideshow={"slide_type": "subslide"}
-import os
-from pathlib import Path
-from nbhelpers import training
-
-CHECKPOINT = Path(os.environ.get("NBHELPERS_CHECKPOINTS", "checkpoints")) / "inception3.pt"
-
-def resume(model, optimizer):
-    """Epochs already done: 0, or as many as the checkpoint of an earlier runtime holds."""
-    if not CHECKPOINT.is_file():
-        return 0
-    done = training.load_checkpoint(CHECKPOINT, model=model, optimizer=optimizer).epoch
-    print(f"resuming after epoch {done} from {CHECKPOINT}")
-    return done
-
-
-# %% slideshow={"slide_type": "subslide"}
-def full_run(n_train=20_000, n_test=5_000, size=299, epochs=5, batch_size=32):
-    x, raw_full = ellipses.make_ellipses(n_train + n_test, size=32, seed=1)   # new images
-    z = (ellipses.encode(raw_full) - t_mean) / t_std
-    train = DataLoader(TensorDataset(x[:n_train], z[:n_train]), batch_size, shuffle=True)
-    testset = DataLoader(TensorDataset(x[n_train:], z[n_train:]), 4 * batch_size)
-    torch.manual_seed(0)
-    big = nn.Sequential(ForInception(size), make_inception()).to(device)
-    nn.init.zeros_(big[1].fc.weight); nn.init.zeros_(big[1].fc.bias)   # start at the mean
-    optimizer = torch.optim.Adam(big.parameters(), lr=1e-3)
-    for epoch in range(resume(big, optimizer), epochs):      # 0, or where it stopped
-        tloss = train_epoch(big, train, optimizer)
-        print(f"Epoch {epoch + 1}: Loss = {tloss:.4f}")
-        training.save_checkpoint(CHECKPOINT, model=big, optimizer=optimizer, epoch=epoch + 1)
-    mse, out = test(big, testset)
-    return mse, r2(out * t_std + t_mean, ellipses.encode(raw_full[n_train:]))
-
-
-# %% slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
-FULL = os.environ.get("NBHELPERS_FULL") == "1"
-if FULL:
-    mse_full, r2_full = full_run()
-    print(f"test loss {mse_full:.4f}")
-    print("test R²:", dict(zip(ellipses.TARGET_NAMES, r2_full.round(decimals=3).tolist())))
-else:
-    print("Full run skipped: set NBHELPERS_FULL=1 (on a GPU) and run the notebook again.")
-
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# How resuming works: after every epoch `training.save_checkpoint` writes the model's and
-#     Adam's state, the number of finished epochs and the torch RNG states (the order of the
-#     shuffled batches) to `checkpoints/inception3.pt`; on the next run `training.load_checkpoint`
-#     loads them and the loop starts at the next epoch. On Colab a new runtime starts with an empty
-#     disk: mount Google Drive and set `NBHELPERS_CHECKPOINTS` to a folder on it. Delete the file to
-#     start afresh.
+# errors: a true 1° predicted as 179° is 2° off. That is why we score angles with the
+# wrap-aware error, not with |pred - true|.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -652,19 +414,15 @@ else:
 # * Standardise targets with the training set's mean and std; map predictions back.
 # * Report the **mean** loss per example (sum ÷ number of examples), as a float (`.item()`).
 # * Judge each target on its own: R², errors in pixels and degrees.
-# * Big ImageNet networks need their input size and channels, and a sensible start for
-#   the new head.
+# * Appendix (optional): a big ImageNet network (Inception3) on the same task.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1: standardise the targets, and invert it
 #
-# Write `standardise(targets)` for targets of shape (N, T): return `z`, `mean`, `std` with
-# one mean and std per target, so that every column of `z` has mean 0 and std 1. Then write
-# `unstandardise(z, mean, std)` that gives the targets back.
-
+# **Exercise 1: standardise the targets, and invert it.** Write `standardise(targets)` for
+# targets of shape (N, T): return `z`, `mean`, `std` with one mean and std per target, so
+# that every column of `z` has mean 0 and std 1. Then write `unstandardise(z, mean, std)`
+# that gives the targets back.
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def standardise(targets):
     mean, std = targets.mean(dim=0), targets.std(dim=0)
@@ -698,8 +456,8 @@ check.regression_head(regression_head)
 # ### Exercise 3: the mean loss of an epoch
 #
 # `loss.item()` gives the **mean** loss of a batch. Write `epoch_loss(batch_losses,
-# batch_sizes)` that returns the mean loss per example over the epoch (4000 examples in
-# batches of 128: the last batch has only 32).
+# batch_sizes)` that returns the mean loss per example over the epoch (3000 examples in
+# batches of 128: the last batch has only 56).
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def epoch_loss(batch_losses, batch_sizes):
@@ -725,3 +483,209 @@ def angle_error(pred, true):
 
 # %% slideshow={"slide_type": "-"}
 check.regression_angle_error(angle_error)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Appendix (optional): the same task with Inception3
+#
+# Not needed for the lecture. torchvision's Inception v3 was made for 299×299 colour photos
+# (ImageNet). `num_classes` is the size of its last `Linear` layer, so `num_classes=nparams`
+# makes it a regressor (the lecture text's `num_outputs=` is not one of its keywords).
+# `aux_logits=False` drops its auxiliary classifier; `transform_input=False` leaves our inputs
+# as they are. We start its last layer at zero: it first predicts the mean (z = 0).
+
+# %% slideshow={"slide_type": "-"}
+from torchvision.models import Inception3
+
+def make_inception():
+    net = Inception3(num_classes=nparams, aux_logits=False, init_weights=True,
+                     transform_input=False)
+    nn.init.zeros_(net.fc.weight); nn.init.zeros_(net.fc.bias)   # start at the mean
+    return net
+
+torch.manual_seed(0)
+inception = make_inception()
+print(f"Inception3: {count(inception):,} parameters (our small CNN: {count(model):,})")
+print("last layer:", inception.fc)
+
+# %% slideshow={"slide_type": "skip"}
+assert isinstance(inception.fc, nn.Linear) and inception.AuxLogits is None
+assert (inception.fc.in_features, inception.fc.out_features) == (2048, nparams)
+assert round(count(inception) / 1e6) == 22 and round(count(model), -4) == 90_000
+try:
+    Inception3(num_outputs=nparams); lecture_keyword = True
+except TypeError:
+    lecture_keyword = False
+assert not lecture_keyword                         # num_outputs= does not exist
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Why the zero start: Inception's own initialisation (`init_weights=True`) draws the last
+# layer's weights with std 0.1; summed over 2048 features, the first outputs land far from
+# our targets (a first loss above 4 instead of about 1). With a zero last layer the first
+# predictions are exactly the mean. Its own gradient (features times error) is not zero, so after one step it
+# is no longer zero and everything trains.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Inception3 needs 3 channels and at least 75×75 pixels
+#
+# Our images have 1 channel and 32×32 pixels. Running its blocks one by one shows where each
+# input fails, in torch's own words:
+
+# %% slideshow={"slide_type": "-"}
+def run_blocks(shape):
+    """Inception3's blocks in order on a blank batch: the output shape, or where it fails."""
+    x = torch.zeros(shape)
+    with torch.no_grad():
+        for name, block in inception.eval().named_children():
+            try:
+                x = block(torch.flatten(x, 1) if name == "fc" else x)
+            except RuntimeError as err:          # expected for the wrong shapes
+                return f"fails in {name}:\n    ...{str(err).splitlines()[0][-62:]}"
+    return f"fine, output {tuple(x.shape)}"
+
+for shape in [(2, 1, 75, 75), (2, 3, 32, 32), (2, 3, 74, 74), (2, 3, 75, 75)]:
+    print(shape, run_blocks(shape))
+
+# %% slideshow={"slide_type": "skip"}
+with torch.no_grad():                                 # the whole model agrees with the blocks
+    assert torch.equal(inception.eval()(torch.zeros(2, 3, 75, 75)), torch.zeros(2, nparams))
+    for bad in [(2, 1, 75, 75), (2, 3, 32, 32), (2, 3, 74, 74)]:
+        try:
+            inception(torch.zeros(bad)); failed = False
+        except RuntimeError:
+            failed = True
+        assert failed and run_blocks(bad).startswith("fails")
+assert "3 channels" in run_blocks((2, 1, 75, 75)) and "Mixed_7a" in run_blocks((2, 3, 74, 74))
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# At 32×32 the stem's stride-2 layers leave 1×1 pixels; Mixed_6a's 3×3 stride-2 convolution
+# without padding then has nothing to slide over. At 74×74 Mixed_6a leaves 2×2 and Mixed_7a
+# fails the same way. 75 is the smallest size where every block still gets 3×3 pixels.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Adapting our images
+#
+# Resize to the size Inception needs (`F.interpolate`) and repeat the grey channel 3 times.
+# As a module in front of Inception3, the training loop stays exactly the same.
+
+# %% slideshow={"slide_type": "-"}
+import torch.nn.functional as F
+
+class ForInception(nn.Module):
+    """(N, 1, h, w) grey images -> (N, 3, size, size)."""
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+    def forward(self, x):
+        x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
+        return x.repeat(1, 3, 1, 1)            # the same grey image in R, G and B
+
+inception_model = nn.Sequential(ForInception(75), inception).to(device)
+print(tuple(train_x[:16].shape), "->", tuple(ForInception(75)(train_x[:16]).shape))
+
+# %% slideshow={"slide_type": "skip"}
+resized = ForInception(75)(train_x[:16])
+assert resized.shape == (16, 3, 75, 75) and torch.equal(resized[:, 0], resized[:, 2])
+assert torch.allclose(resized.mean(), train_x[:16].mean(), atol=0.01)   # same brightness
+# Inception's own last layer (std 0.1 on 2048 features) would start far off: first loss >> 1
+own_fc = Inception3(num_classes=nparams, aux_logits=False, init_weights=True).fc
+zero_fc, inception.fc = inception.fc, nn.Identity()
+with torch.no_grad():
+    feats = inception_model.train()(train_x[:16])                # (16, 2048) features
+inception.fc = zero_fc
+assert feats.shape == (16, 2048) and 0.09 < own_fc.weight.std().item() < 0.11
+with torch.no_grad():
+    assert criterion(own_fc(feats), train_z[:16]).item() > 4
+    assert criterion(inception_model(train_x[:16]), train_z[:16]).item() < 2   # zero start
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One training step on the CPU, timed
+#
+# The same `train_epoch`, stopped after one batch of 16 images at 75×75 (`max_steps=1`).
+# The time depends on your machine.
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+import time
+optimizer = torch.optim.Adam(inception_model.parameters(), lr=1e-3)
+batches = DataLoader(TensorDataset(train_x, train_z), batch_size=16, shuffle=True,
+                     generator=torch.Generator().manual_seed(0))
+tic = time.perf_counter()
+step_loss = train_epoch(inception_model, batches, optimizer, max_steps=1)
+seconds = time.perf_counter() - tic
+print(f"one step: {seconds:.2f} s (loss {step_loss:.2f}); one epoch is {len(batches)} steps, "
+      f"≈ {len(batches) * seconds / 60:.0f} min at 75×75")
+
+# %% slideshow={"slide_type": "skip"}
+first_z = next(iter(DataLoader(TensorDataset(train_x, train_z), batch_size=16, shuffle=True,
+                               generator=torch.Generator().manual_seed(0))))[1]
+assert math.isclose(step_loss, (first_z ** 2).mean().item(), rel_tol=1e-5)  # zero start: mean
+assert inception.fc.weight.abs().sum() > 0          # the step moved the last layer off zero
+assert 0 < seconds < 120 and len(batches) == math.ceil(3000 / 16)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The full run: a GPU job
+#
+# Set `NBHELPERS_FULL=1` before running the notebook (on Colab: a GPU runtime, and
+# `os.environ["NBHELPERS_FULL"] = "1"` in the first cell). Inception3 then trains at its
+# native 299×299 on 20 000 new images for 5 epochs on `device` and prints the loss per epoch,
+# the test loss and R² per target, to compare with the small CNN. It is not run here: this
+# notebook's outputs come from a CPU. A checkpoint is saved after every epoch; if the runtime
+# disconnects, run the notebook again and it resumes after the last finished epoch.
+
+# %% slideshow={"slide_type": "-"}
+import os
+from pathlib import Path
+from nbhelpers import training
+
+CHECKPOINT = Path(os.environ.get("NBHELPERS_CHECKPOINTS", "checkpoints")) / "inception3.pt"
+
+# %% slideshow={"slide_type": "subslide"}
+def full_run(n_train=20_000, n_test=5_000, size=299, epochs=5, checkpoint=CHECKPOINT):
+    x, raw_full = ellipses.make_ellipses(n_train + n_test, size=32, seed=1)   # new images
+    z = (ellipses.encode(raw_full) - t_mean) / t_std
+    train = DataLoader(TensorDataset(x[:n_train], z[:n_train]), 32, shuffle=True)
+    testset = DataLoader(TensorDataset(x[n_train:], z[n_train:]), 128)
+    torch.manual_seed(0)
+    big = nn.Sequential(ForInception(size), make_inception()).to(device)
+    optimizer = torch.optim.Adam(big.parameters(), lr=1e-3)
+    done = (training.load_checkpoint(checkpoint, model=big, optimizer=optimizer).epoch
+            if checkpoint.is_file() else 0)          # epochs an earlier runtime finished
+    for epoch in range(done, epochs):
+        print(f"Epoch {epoch + 1}: Loss = {train_epoch(big, train, optimizer):.4f}")
+        training.save_checkpoint(checkpoint, model=big, optimizer=optimizer, epoch=epoch + 1)
+    mse, out = test(big, testset)
+    return mse, r2(out * t_std + t_mean, ellipses.encode(raw_full[n_train:]))
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Starting the full run
+#
+# Only with `NBHELPERS_FULL=1`; otherwise it says how to start it.
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
+if os.environ.get("NBHELPERS_FULL") == "1":
+    mse_full, r2_full = full_run()
+    print(f"test loss {mse_full:.4f}")
+    print("test R²:", dict(zip(ellipses.TARGET_NAMES, r2_full.round(decimals=3).tolist())))
+else:
+    print("Full run skipped: set NBHELPERS_FULL=1 (on a GPU) and run the notebook again.")
+
+# %% slideshow={"slide_type": "skip"}
+# the full run's code path, tiny, on the CPU: one epoch of one step, then a resumed run
+import contextlib, io, tempfile
+with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()) as log:
+    tiny = dict(n_train=16, n_test=8, size=75, epochs=1, checkpoint=Path(tmp) / "c.pt")
+    first = full_run(**tiny)                 # trains epoch 1, saves the checkpoint
+    again = full_run(**tiny)                 # finds it: trains nothing, tests the saved model
+assert log.getvalue().count("Epoch 1:") == 1
+assert math.isclose(first[0], again[0], rel_tol=1e-5) and torch.allclose(first[1], again[1])
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# How resuming works: after every epoch `training.save_checkpoint` writes the model's and
+# Adam's state, the number of finished epochs and the torch RNG states (the order of the
+# shuffled batches) to `checkpoints/inception3.pt`; on the next run `training.load_checkpoint`
+# loads them and the loop starts at the next epoch. On Colab a new runtime starts with an empty
+# disk: mount Google Drive and set `NBHELPERS_CHECKPOINTS` to a folder on it. Delete the file to
+# start afresh.

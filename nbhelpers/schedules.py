@@ -1,0 +1,112 @@
+"""Learning-rate schedules for the optimisers lecture (07): what a ``torch.optim.lr_scheduler``
+does to the optimiser, step by step.
+
+* :func:`lr_trace` runs a scheduler on one dummy parameter and records the learning rate and
+  the momentum that every optimiser step uses;
+* :func:`plot_schedules` draws such learning-rate curves (and momentum curves beside them)
+  against the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from nbhelpers.display import PALETTE, slide_figure
+
+__all__ = ["Trace", "lr_trace", "plot_schedules"]
+
+Scheduler = torch.optim.lr_scheduler.LRScheduler
+
+
+class Trace(NamedTuple):
+    """What a schedule gives the optimiser: ``lr[t]`` and ``momentum[t]`` are the learning rate
+    and momentum of step ``t = 0, 1, ..., steps − 1``; both of shape ``(steps,)``, float64."""
+
+    lr: torch.Tensor
+    momentum: torch.Tensor
+
+
+def lr_trace(make_scheduler: Callable[[torch.optim.Optimizer], Scheduler], *, steps: int,
+             lr: float = 0.1, momentum: float = 0.9) -> Trace:
+    """The learning rate (and momentum) of each of ``steps`` optimiser steps under a scheduler.
+
+    Builds ``torch.optim.SGD([p], lr=lr, momentum=momentum)`` on one dummy parameter, then
+    ``make_scheduler(optimizer)`` (e.g. ``lambda o: OneCycleLR(o, max_lr=0.1,
+    total_steps=100)``), and reads ``param_groups[0]`` before every ``optimizer.step()``;
+    ``scheduler.step()`` follows each step, as in a training loop. Returns a :class:`Trace`.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not callable(make_scheduler):
+        raise TypeError("make_scheduler must be a function optimizer -> scheduler, e.g. "
+                        "lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=10)")
+    param = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([param], lr=lr, momentum=momentum)
+    scheduler = make_scheduler(optimizer)
+    if not isinstance(scheduler, Scheduler) or scheduler.optimizer is not optimizer:
+        raise TypeError("make_scheduler must return a torch.optim.lr_scheduler scheduler built "
+                        f"on the optimizer it is given, got {type(scheduler).__name__}")
+    lrs, momenta = [], []
+    for _ in range(steps):
+        group = optimizer.param_groups[0]
+        lrs.append(float(group["lr"]))
+        momenta.append(float(group["momentum"]))
+        optimizer.step()  # no gradient, so the parameter stays; the order matters to torch
+        scheduler.step()
+    return Trace(torch.tensor(lrs, dtype=torch.float64),
+                 torch.tensor(momenta, dtype=torch.float64))
+
+
+def _draw(ax: Axes, curves: Mapping[str, torch.Tensor], *, ylabel: str, annotate: bool) -> None:
+    for i, (label, values) in enumerate(curves.items()):
+        y = torch.as_tensor(values, dtype=torch.float64).detach().cpu()
+        if y.ndim != 1 or len(y) == 0:
+            raise ValueError(f"curve {label!r} must be 1-D, one value per step, got shape "
+                             f"{tuple(y.shape)}")
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(y.numpy(), color=color, label=label)
+        if annotate:
+            ends = {0: "left", int(y.argmax()): "center", int(y.argmin()): "center",
+                    len(y) - 1: "right"}
+            for t, align in ends.items():
+                ax.plot(t, y[t].item(), "o", color=color, ms=7, zorder=4)
+                ax.annotate(f"{y[t].item():.3g}", (t, y[t].item()), textcoords="offset points",
+                            xytext=(0, 8), ha=align, fontsize=12)
+    ax.set_xlabel("step")
+    ax.set_ylabel(ylabel)
+    if len(curves) > 1:
+        ax.legend(fontsize=12)
+
+
+@slide_figure
+def plot_schedules(lrs: Mapping[str, torch.Tensor], *,
+                   momentum: Mapping[str, torch.Tensor] | None = None,
+                   annotate: bool = False) -> Figure:
+    """Learning-rate curves against the step (left) and, if ``momentum`` is given, momentum
+    curves beside them (right).
+
+    ``lrs`` and ``momentum`` map a label to the values of each step, shape ``(steps,)``
+    (e.g. :attr:`Trace.lr` from :func:`lr_trace`). ``annotate`` marks and labels each curve's
+    first, last, largest and smallest value.
+    """
+    if not lrs:
+        raise ValueError("lrs is empty: pass {label: learning rate per step}, e.g. from "
+                         "lr_trace(...).lr")
+    if momentum is not None and not momentum:
+        raise ValueError("momentum is empty: pass {label: momentum per step} or leave it out")
+    if momentum is None:
+        fig, ax = plt.subplots(figsize=(10.0, 3.6))
+        _draw(ax, lrs, ylabel="learning rate", annotate=annotate)
+    else:
+        fig, (ax, ax_m) = plt.subplots(1, 2, figsize=(11.0, 3.6))
+        _draw(ax, lrs, ylabel="learning rate", annotate=annotate)
+        _draw(ax_m, momentum, ylabel="momentum", annotate=annotate)
+    for a in fig.axes:
+        a.margins(x=0.04, y=0.14)
+    return fig

@@ -1,0 +1,81 @@
+"""Lecture 05's checkers: a learning rate for the ravine, one epoch of mini-batch SGD."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from nbhelpers import check
+
+
+def test_learning_rate():
+    assert check.descent_learning_rate(0.07)
+    assert check.descent_learning_rate(0.05)
+    bad = check.descent_learning_rate(0.1)
+    assert not bad and "diverges" in bad.message
+    bad = check.descent_learning_rate(0.01)
+    assert not bad and "too slow" in bad.message
+    bad = check.descent_learning_rate(0.08)  # exactly 2/λ: oscillates forever
+    assert not bad and "zig-zags" in bad.message
+    assert not check.descent_learning_rate(-0.05)
+    assert not check.descent_learning_rate("0.07")
+    assert not check.descent_learning_rate(float("nan"))
+    assert "no answer yet" in check.descent_learning_rate(...).message
+
+
+def _epoch(model, X, Y, *, lr, batch_size, zero=True, stop=None, reduction="mean"):
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    for i in range(0, len(X) if stop is None else stop, batch_size):
+        if zero:
+            opt.zero_grad()
+        F.mse_loss(model(X[i:i + batch_size]), Y[i:i + batch_size],
+                   reduction=reduction).backward()
+        opt.step()
+    return model
+
+
+def test_sgd_epoch_accepts_the_loop_and_a_dataloader():
+    assert check.descent_sgd_epoch(_epoch)
+
+    def with_dataloader(model, X, Y, *, lr, batch_size):
+        opt = torch.optim.SGD(model.parameters(), lr=lr)
+        data = torch.utils.data.TensorDataset(X, Y)
+        for xb, yb in torch.utils.data.DataLoader(data, batch_size=batch_size):
+            opt.zero_grad()
+            F.mse_loss(model(xb), yb).backward()
+            opt.step()
+        return model
+
+    assert check.descent_sgd_epoch(with_dataloader)
+
+
+def test_sgd_epoch_names_the_usual_mistakes():
+    cases = {
+        "adds to .grad": lambda m, X, Y, **kw: _epoch(m, X, Y, zero=False, **kw),
+        "last batch": lambda m, X, Y, **kw: _epoch(m, X, Y, stop=48, **kw),
+        "not the sum": lambda m, X, Y, **kw: _epoch(m, X, Y, reduction="sum", **kw),
+        "one step on all": lambda m, X, Y, *, lr, batch_size: _epoch(m, X, Y, lr=lr,
+                                                                     batch_size=len(X)),
+        "did not change": lambda m, X, Y, **kw: m,
+        "differ": lambda m, X, Y, *, lr, batch_size: _epoch(m, X, Y, lr=2 * lr,
+                                                            batch_size=batch_size),
+    }
+    for words, fn in cases.items():
+        result = check.descent_sgd_epoch(fn)
+        assert not result and words in result.message, (words, result.message)
+
+
+def test_sgd_epoch_wants_the_model_back():
+    bad = check.descent_sgd_epoch(lambda m, X, Y, **kw: m.weight)
+    assert not bad and "nn.Module" in bad.message
+    bad = check.descent_sgd_epoch(lambda m, X, Y, **kw: torch.nn.Linear(2, 2))
+    assert not bad and "shapes" in bad.message
+    assert not check.descent_sgd_epoch(lambda m, X, Y: m)  # no lr/batch_size keywords
+    assert check.descent_sgd_epoch(lambda m, X, Y, **kw: ...).message == check.NO_ANSWER
+
+
+def test_checkers_never_reveal_a_solution():
+    for fn in (lambda m, X, Y, **kw: m, lambda *a, **k: torch.nn.Linear(3, 2)):
+        result = check.descent_sgd_epoch(fn)
+        for code in ("zero_grad()", "for i in range", "DataLoader"):
+            assert code not in result.message

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from shared import curves, fits_slide
+
+from nbhelpers.schedules import Trace, lr_trace, plot_schedules
+
+S = torch.optim.lr_scheduler
+
+
+def test_lr_trace_reads_the_rate_of_every_step():
+    trace = lr_trace(lambda o: S.StepLR(o, step_size=3, gamma=0.5), steps=7, lr=0.2)
+    assert isinstance(trace, Trace) and trace.lr.dtype == torch.float64
+    assert trace.lr.tolist() == [0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.05]
+    assert trace.momentum.tolist() == [0.9] * 7  # SGD's momentum, untouched by StepLR
+
+
+def test_lr_trace_matches_a_training_loop_with_one_cycle():
+    steps = 20
+    trace = lr_trace(lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=steps), steps=steps)
+    w = torch.zeros(2, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+    sched = S.OneCycleLR(opt, max_lr=0.1, total_steps=steps)
+    seen = []
+    for _ in range(steps):
+        seen.append((opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]))
+        w.sum().backward()
+        opt.step()
+        sched.step()
+    assert trace.lr.tolist() == [lr for lr, _ in seen]
+    assert trace.momentum.tolist() == [m for _, m in seen]
+    assert math.isclose(trace.lr[0].item(), 0.1 / 25) and trace.momentum[0] == 0.95
+
+
+def test_lr_trace_bad_input():
+    with pytest.raises(ValueError, match="positive int"):
+        lr_trace(lambda o: S.StepLR(o, step_size=3), steps=0)
+    with pytest.raises(TypeError, match="function"):
+        lr_trace("cosine", steps=3)
+    other = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(TypeError, match="built on the optimizer"):
+        lr_trace(lambda o: S.StepLR(other, step_size=3), steps=3)
+    with pytest.raises(TypeError, match="scheduler"):
+        lr_trace(lambda o: o, steps=3)
+
+
+def test_plot_schedules_one_or_two_panels():
+    a = lr_trace(lambda o: S.CosineAnnealingLR(o, T_max=50), steps=50)
+    b = lr_trace(lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=50), steps=50)
+    fig = plot_schedules({"cosine": a.lr, "one-cycle": b.lr})
+    assert len(fig.axes) == 1 and fits_slide(fig)
+    assert [line.get_label() for line in curves(fig.axes[0])] == ["cosine", "one-cycle"]
+    fig = plot_schedules({"lr": b.lr}, momentum={"momentum": b.momentum}, annotate=True)
+    ax, ax_m = fig.axes
+    assert fits_slide(fig) and ax_m.get_ylabel() == "momentum"
+    labels = {t.get_text() for t in ax.texts}
+    assert {"0.004", "0.1"} <= labels and len(ax_m.texts) == 3  # start, lowest, end (= start)
+    plt.close("all")
+
+
+def test_plot_schedules_bad_input():
+    with pytest.raises(ValueError, match="empty"):
+        plot_schedules({})
+    with pytest.raises(ValueError, match="momentum is empty"):
+        plot_schedules({"a": torch.ones(3)}, momentum={})
+    with pytest.raises(ValueError, match="1-D"):
+        plot_schedules({"a": torch.ones(2, 3)})
+    plt.close("all")
