@@ -236,7 +236,7 @@ def loaders(train_targets, test_targets, batch_size=128):
             DataLoader(TensorDataset(test_x, test_targets), batch_size=500))
 
 trainloader, testloader = loaders(train_z, test_z)
-sizes = [len(images) for images, params in trainloader]
+sizes = [len(x) for x, t in trainloader]        # the size of each batch
 print(len(trainloader.dataset), "examples,", len(sizes), "batches; the last has", sizes[-1])
 
 # %% slideshow={"slide_type": "skip"}
@@ -674,7 +674,10 @@ else:
 
 # %% slideshow={"slide_type": "skip"}
 # the full run's code path, tiny, on the CPU: one epoch of one step, then a resumed run
-import contextlib, io, tempfile
+import contextlib
+import io
+import tempfile
+
 with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()) as log:
     tiny = dict(n_train=16, n_test=8, size=75, epochs=1, checkpoint=Path(tmp) / "c.pt")
     first = full_run(**tiny)                 # trains epoch 1, saves the checkpoint
