@@ -36,7 +36,7 @@ device = nbhelpers.setup(seed=0)
 # | 01 | `01_neuron_and_perceptron` | the neuron; perceptrons as logic gates; XOR needs a hidden layer |
 # | 02 | `02_activation_functions` | step, sigmoid, tanh, ReLU, GELU and their derivatives |
 # | 03 | `03_networks_and_tensors` | `nn.Linear`, `nn.Module`, `nn.Sequential`, shapes, universal approximation |
-# | 04 | `04_loss_functions` | MSE, cross-entropy, hinge and friends, checked against torch |
+# | 04 | `04_loss_functions` | MSE, cross-entropy and friends as negative log-likelihoods, checked against torch |
 # | 05 | `05_gradient_descent` | the learning rate, ravines, the training loop, stochastic and mini-batch descent |
 # | 06 | `06_backpropagation` | backprop's four equations by hand vs autograd; the computational graph |
 # | 07 | `07_optimisers` | momentum, Nesterov, Adam & co.; learning-rate schedules, one-cycle |
@@ -51,9 +51,9 @@ device = nbhelpers.setup(seed=0)
 # | 10 | `10_convolution_filters` | kernels, feature maps, padding, stride, channels |
 # | 11 | `11_pooling_and_cnn_layers` | pooling, parameter counts, a CNN layer by layer |
 # | 12 | `12_mnist_cnn` | a CNN trained live to ≥ 99 % on MNIST |
-# | 13 | `13_fashion_mnist_and_practical_issues` | FashionMNIST, overfitting, validation, reproducibility |
-# | 14 | `14_cnn_regression` | CNNs that predict numbers (Inception3) |
-# | 15 | `15_generative_vs_discriminative` | P(y\|x) vs P(x\|y): sampling new digits |
+# | 13 | `13_fashion_mnist_and_practical_issues` | FashionMNIST: a CNN, its confusions, augmentation measured, validation, reproducibility |
+# | 14 | `14_cnn_regression` | CNNs that predict numbers; an optional Inception3 appendix |
+# | 15 | `15_generative_vs_discriminative` | P(y\|x) vs P(x\|y): sampling new digits; when generative wins |
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The tools: PyTorch, TensorFlow, JAX
