@@ -90,7 +90,7 @@ def plot_signal_stats(runs: Mapping[str, SignalStats]) -> Figure:
     backward one (std of the gradient reaching it), one line per entry of ``runs``."""
     if not runs:
         raise ValueError("runs is empty: pass {label: signal_stats(model)}")
-    fig, (ax_f, ax_b) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (ax_f, ax_b) = plt.subplots(1, 2, figsize=(11, 3.6))
     for label, stats in runs.items():
         layers = range(1, len(stats.forward) + 1)
         ax_f.plot(layers, stats.forward, label=label)

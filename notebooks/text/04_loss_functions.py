@@ -105,6 +105,9 @@ assert torch.isclose(huber_2, nn.HuberLoss(delta=delta)(y_hat, y))
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The gradient is what training feels
 #
+# MSE's slope $2r$ grows with the error; L1's stays $\pm 1$; Huber's is $r$, capped at $\pm\delta$.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
 # MSE's slope $2r$ grows with the error. L1's is $\pm 1$ however large the error; Huber's is
 # $r$ near 0 (quadratic, smooth) and $\pm\delta$ beyond $|r| = \delta$.
 
@@ -320,7 +323,8 @@ assert g_sig.item() == 0.0 and g_log.item() == 1.0    # exact: σ(z) − y = 1.0
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same, for every logit
-#
+
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Label 0, logit $z$ from 0 to 25. The exact loss $\log(1 + e^{z})$ approaches the line $z$;
 # through $\sigma(z)$ in float32 it is off by more than 0.1 before $z = 16.5$, then clamped.
 
@@ -465,8 +469,9 @@ m_big = big.max(dim=1, keepdim=True).values
 assert torch.equal(torch.logsumexp(big, 1), (m_big + torch.exp(big - m_big).sum(1, keepdim=True).log())[:, 0])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Margin losses: hinge and logistic
-#
+# ## Margin losses: hinge and logistic, convex bounds of the 0-1 loss
+
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Labels $t = \pm 1$, a score $s$, the **margin** $m = t\,s$: $> 0$ on the right side, larger
 # when more confident. The **0-1 loss** $[m \le 0]$ is what we care about, but its gradient is
 # 0 almost everywhere. Two convex upper bounds of it (logistic after dividing by $\log 2$):

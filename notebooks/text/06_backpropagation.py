@@ -191,6 +191,11 @@ for h in hs.tolist():
     W0[0, 0] = old - h; down = loss_at(x, y)
     W0[0, 0] = old
     errors.append(abs((up - down).item() / (2 * h) - exact))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The error of a central difference against $h$
+
+# %% slideshow={"slide_type": "-"}
 fig, ax = plt.subplots(figsize=(8, 3.4))
 ax.loglog(hs, errors, "o-", ms=4)
 ax.axvline(torch.finfo(torch.float64).eps ** (1 / 3), color="k", ls="--", label="$h = ε^{1/3}$")
@@ -308,7 +313,9 @@ assert 1 < bwd / fwd <= 2
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the recursion says: vanishing gradients
 #
-# Equation (2) multiplies by $(W^{l+1})^T$ and by $\sigma'(z^l) \le \frac14$ at every layer.
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Equation (2) multiplies by $(W^{l+1})^T$ and by $\sigma'(z^l) \le \frac14$ at every layer:
+# with small weights the error shrinks geometrically on its way back.
 # With small weights the error shrinks geometrically on its way back: in 8 sigmoid layers of
 # width 32 (PyTorch's default initialisation), the first layer's gradient is less than a
 # millionth of the last one's. ReLU (lecture 02) and lecture 08 (initialisation, batch norm)

@@ -178,7 +178,10 @@ assert (heavy_ball(split, inside=True) - heavy_ball(split, inside=False)).abs().
 # ### Momentum on the ravine
 #
 # Plain SGD at $\eta = 0.019$ (just under its limit); momentum and Nesterov at $\eta = 0.01$,
-# $\mu = 0.9$ (legend: the loss after 100 steps). Along the valley floor the gradient keeps
+# $\mu = 0.9$ (legend: the loss after 100 steps).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Along the valley floor the gradient keeps
 # its sign, so the velocity builds up: momentum gets $w_1$ within 0.5 of the minimum in 20
 # steps, SGD not in 100. Across the valley momentum still swings; Nesterov's look-ahead damps
 # the swing (here, with $\eta\lambda = 1$ across, it is gone after two steps).
@@ -463,7 +466,6 @@ assert all(math.isclose(d, 0.1 * 0.1, rel_tol=1e-5) for d in adamw_decay)
 # Large steps early make fast progress; small steps late let the mini-batch noise settle
 # (lecture 05). A *scheduler* sets the optimiser's lr; call `scheduler.step()` after
 # `optimizer.step()`, here after every batch, so counts are in steps (`fit` does the same).
-# Four common shapes, over 1,000 steps with peak lr 0.1:
 
 # %% slideshow={"slide_type": "fragment"}
 S, T = torch.optim.lr_scheduler, 1000
@@ -476,6 +478,11 @@ makers = {
     "one-cycle": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=T),
 }
 traces = {name: schedules.lr_trace(make, steps=T, lr=0.1) for name, make in makers.items()}
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Four common shapes, over 1,000 steps with peak lr 0.1
+
+# %% slideshow={"slide_type": "-"}
 fig = schedules.plot_schedules({name: trace.lr for name, trace in traces.items()})
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -508,10 +515,11 @@ for name, formula in formulas.items():
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The one-cycle policy
 #
-# Smith and Topin (2017), Smith (2018): warm up to a large peak learning rate, then anneal far
-# below the start; the momentum moves the other way, low while the lr is high. Here
-# `OneCycleLR(optimizer, max_lr=0.1, total_steps=3 * 469, pct_start=0.25)`, lecture 12's
-# schedule (3 epochs of 469 batches):
+# Warm up to a large peak lr, anneal far below the start; momentum moves the other way.
+# Lecture 12's: `OneCycleLR(optimizer, max_lr=0.1, total_steps=3 * 469, pct_start=0.25)`
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Smith and Topin (2017), Smith (2018). Lecture 12 trains 3 epochs of 469 batches.
 
 # %% slideshow={"slide_type": "fragment"}
 T12 = 3 * 469

@@ -167,7 +167,9 @@ assert abs(ratio(default.forward) ** (1 / 29) - (1 / 6) ** 0.5) < 0.03
 net = initialised("tanh", lambda w: nn.init.xavier_normal_(w, gain=5 / 3))   # the notes' claim
 assert 0.7 < ratio(signal_stats(net).forward) < 1.3
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the profiles show
+#
 # He on ReLU stays flat; Xavier on tanh drifts slowly (tanh's slope is below 1 away from 0),
 # a factor of a few over 30 layers instead of 20 orders of magnitude. Xavier on ReLU loses
 # a factor $\sqrt2$ per layer, PyTorch's default (next slides) a factor $\sqrt6$.

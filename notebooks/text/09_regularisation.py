@@ -77,6 +77,10 @@ def train(p=0.0, weight_decay=0.0, epochs=30):
                   live=False, progress=False)
     return model, history
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Its curves
+
+# %% slideshow={"slide_type": "-"}
 model, history = train()
 fig = plot_history(history)
 
@@ -98,7 +102,9 @@ def mistakes_loss(model):
 at_best = train(epochs=best)[0]                  # the same run, stopped at its best epoch
 assert abs(mistakes_loss(at_best) - 3.3) < 0.3 and abs(mistakes_loss(model) - 4.7) < 0.3
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the curves show
+#
 # The training loss goes to almost 0: the network memorises its 1,000 images. The
 # validation loss is lowest after a few epochs and then *rises*, while the validation
 # accuracy stays flat, below 90 %: the network grows more and more confident in its

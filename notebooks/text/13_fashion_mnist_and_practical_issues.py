@@ -344,6 +344,12 @@ cnn.eval()
 with torch.no_grad():
     val_pred = cnn(fashion_val.x).argmax(dim=1)
 fig = plotting.plot_confusion(fashion_val.y, val_pred, classes=classes)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Where the mistakes are
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_IGNORE_OUTPUT
 tops = {0: "T-shirt", 2: "pullover", 4: "coat", 6: "shirt"}
 cm = plotting.confusion_matrix(fashion_val.y, val_pred, num_classes=10)
 errors = cm.sum() - cm.trace()

@@ -41,7 +41,8 @@ device = nbhelpers.setup(seed=0)
 
 # %% slideshow={"slide_type": "subslide"}
 from nbhelpers import data, plotting
-from nbhelpers.generative import GaussianClassifier
+from nbhelpers.generative import GaussianClassifier, fit_softmax_regression, per_class_subset
+from nbhelpers.generative import plot_learning_curves
 import torch
 
 x, y = data.load_tensors("mnist", train=True, normalize=False)   # pixels in [0, 1]
@@ -205,8 +206,6 @@ assert recognised >= 0.5
 # the other by minimising $-\log P(y \mid x)$. Features: 7×7 average-pooled images.
 
 # %% slideshow={"slide_type": "subslide"}
-from nbhelpers.generative import fit_softmax_regression, per_class_subset, plot_learning_curves
-
 feats, feats_test = F.avg_pool2d(x, 4).flatten(1), F.avg_pool2d(x_test, 4).flatten(1)  # (N, 49)
 acc = {"naive Bayes (generative)": {}, "softmax regression (discriminative)": {}}
 for n in [2, 5, 10, 20, 50, 100, 500, 5000]:
