@@ -3,7 +3,16 @@ NBHELPERS_DATA does not point at them (CI sets it to ../shared/data)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISH = ROOT / "test-artifacts" / "publish"
 
 
 def _have(name: str) -> bool:
@@ -22,3 +31,44 @@ def mnist_available() -> None:
 def fashion_available() -> None:
     if not _have("fashionmnist"):
         pytest.skip("FashionMNIST not found: set NBHELPERS_DATA to a folder holding it")
+
+
+def _tool(*args: str, timeout: int) -> None:
+    """Run ``python tools/...`` as `make` does; fail the test with its output tail."""
+    run = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+                         timeout=timeout)
+    if run.returncode != 0:
+        pytest.fail(f"{' '.join(args)} exited {run.returncode}:\n"
+                    f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+
+
+def _need_browser() -> None:
+    from tools.chromium import missing
+
+    reason = missing() or (None if shutil.which("npm") else "npm not found (static slides)")
+    if reason:
+        if os.environ.get("NBHELPERS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (NBHELPERS_REQUIRE_BROWSER=1: the browser test must run)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def handouts_dir() -> Path:
+    """What ``make handouts`` writes, for every lecture, built once per test session into
+    test-artifacts/publish/handouts (kept as an artifact)."""
+    _need_browser()
+    out = PUBLISH / "handouts"
+    shutil.rmtree(out, ignore_errors=True)
+    _tool("tools/handouts.py", "--out", str(out), timeout=1800)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_dir(handouts_dir: Path) -> Path:
+    """What ``make site`` writes (with the handouts above), built once per test session into
+    test-artifacts/publish/site."""
+    out = PUBLISH / "site"
+    shutil.rmtree(out, ignore_errors=True)
+    _tool("tools/build_site.py", "--handouts", str(handouts_dir), "--out", str(out),
+          timeout=1800)
+    return out

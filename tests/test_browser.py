@@ -47,15 +47,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+import tools.chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = Path(os.environ.get("NBHELPERS_CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = os.environ.get("NBHELPERS_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 VIEWPORT = {"width": 1280, "height": 720}
 SHARED_MODULE_ERROR = "doesn't exist in shared scope"
 SHOW_FRAGMENTS = (".reveal .slides section .fragment "
@@ -193,14 +189,11 @@ def probe_bad_notebook() -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found: install the Debian package (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("playwright is not installed in this environment")
+    reason = tools.chromium.missing()
+    if reason:
+        _unavailable(reason)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return CHROMIUM
+    return tools.chromium.CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +201,7 @@ def browser(chromium: Path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        b = tools.chromium.launch(p)
         try:
             yield b
         finally:
