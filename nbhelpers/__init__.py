@@ -41,7 +41,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-#: Where the course lives (used for the Colab badge and the Colab install line).
+#: Where the course lives: the Colab badges and install lines, the site's links and the hub's
+#: nbgitpuller links are made from it. This is the one definition; `make set-repo
+#: REPO=owner/name` (tools/set_repo.py) rewrites it and every copy in the notebooks and docs.
 REPO_URL = "https://github.com/nn-lectures/nn-lectures"
 
 from nbhelpers.device import get_device, seed_everything, setup  # noqa: E402

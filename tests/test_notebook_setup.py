@@ -9,17 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import nbhelpers
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tools import nbbuild  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-def test_repo_url_is_defined_once_consistently():
-    assert nbbuild.REPO_URL == nbhelpers.REPO_URL
 
 
 def test_there_are_notebooks():

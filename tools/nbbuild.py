@@ -20,8 +20,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from nbhelpers import REPO_URL  # the one definition (make set-repo rewrites it)
+
 ROOT = Path(__file__).resolve().parents[1]
-REPO_URL = "https://github.com/nn-lectures/nn-lectures"  # keep equal to nbhelpers.REPO_URL
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 
 
