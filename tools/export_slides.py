@@ -61,6 +61,7 @@ URLS = {  # exporter option -> URL relative to the HTML files
     "widget_renderer_url": "vendor/html-manager/embed-amd.js",
 }
 
+UNPKG = re.compile(r"https://unpkg\.com/@jupyter-widgets/html-manager@[0-9.]+/dist/")
 # The title slide's badge image lives on colab.research.google.com: keep the link, as text.
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]+)\)")
 
@@ -100,6 +101,10 @@ def copy_vendor(modules: Path, out: Path) -> None:
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map"))
         else:
             shutil.copy2(source, target)
+    # The widget renderer loads its icon fonts (ToggleButtons, lecture 10) from unpkg.com:
+    # point that built-in address at the copy beside it.
+    for js in (vendor / "html-manager").glob("*.js"):
+        js.write_text(UNPKG.sub("vendor/html-manager/", js.read_text()))
     theme = vendor / "reveal.js" / "dist" / "theme"
     simple = (theme / "simple.css").read_text()
     (theme / f"{THEME}.css").write_text(re.sub(r"@import url\([^)]*\);\s*", "", simple))

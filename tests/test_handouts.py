@@ -1,0 +1,251 @@
+"""The PDF handouts (tools/handouts.py, ``make handouts``) of every lecture.
+
+For each lecture, from the session's ``handouts_dir`` (all lectures, built once):
+
+* ``<stem>.pdf`` has one 1280x720 page (960x540 pt) per slide, counted from the slide
+  metadata as reveal does (``expected_slide_ids`` of tests/test_browser.py); ``<stem>-notes.pdf``
+  has, in addition, one page after each slide with speaker notes (reveal's
+  ``showNotes=separate-page``);
+* the first, a middle and the last page of each PDF render (pdftoppm) and are not blank;
+* nothing reaches the page edges: a band along the bottom, left and right edges is background
+  on every slide page (the footer and the slide number stay inside it; headings start at the
+  top, so that edge is not checked).
+
+The pixels only catch what is cut at the left or right edge: Chromium's print layout does not
+cut a line of text (or a list, a figure) at the bottom of a page, it moves it to the next page,
+which reveal's ``.pdf-page`` hides. So the tool itself measures every slide in the page before
+printing (tools/handouts.py), and a generated probe notebook proves that check both ways: its
+too tall slide, too wide code line, too wide text, text cut off by a small box, notes longer
+than a page, figure from the network and broken figure are each reported by slide number and
+cell id (exit 1), the network request is refused, and its good slides pass; on its pages the
+pixel check sees the too wide ones and, as described, not the too tall one.
+The first page of one handout is kept as test-artifacts/publish/handout-first-page.png.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from PIL import Image
+from test_browser import expected_slide_ids, slide_type
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISH = ROOT / "test-artifacts" / "publish"
+LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
+RENDER = (640, 360)  # half of 1280x720
+EDGE = 3  # px of the render: 6 px of the page along the bottom, left and right edges
+INK = 40  # grey levels away from white
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def notes_per_slide(nb) -> list[bool]:
+    """For each slide of ``expected_slide_ids(nb)``: whether a notes cell belongs to it."""
+    notes, started = [False], False
+    for cell in nb.cells:
+        kind = slide_type(cell)
+        if started and kind in ("slide", "subslide"):
+            notes.append(False)
+        started = started or kind not in ("skip", "notes")
+        if kind == "notes":
+            notes[-1] = True
+    return notes
+
+
+def pdf_pages(pdf: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    return int(fields["Pages"]), fields["Page size"].strip()
+
+
+def render(pdf: Path, page: int) -> np.ndarray:
+    """One page as grey levels at RENDER size."""
+    png = subprocess.run(
+        ["pdftoppm", "-f", str(page), "-l", str(page), "-singlefile", "-gray", "-png",
+         "-scale-to-x", str(RENDER[0]), "-scale-to-y", str(RENDER[1]), str(pdf)],
+        capture_output=True, check=True).stdout
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+
+
+def ink(pixels: np.ndarray) -> np.ndarray:
+    return np.abs(pixels.astype(int) - 255) > INK
+
+
+def at_edges(pixels: np.ndarray) -> list[str]:
+    """The page edges (bottom, left, right bands) that have something drawn in them."""
+    drawn = ink(pixels)
+    bands = {"bottom": drawn[-EDGE:, :], "left": drawn[:, :EDGE], "right": drawn[:, -EDGE:]}
+    return [edge for edge, band in bands.items() if band.any()]
+
+
+def blank(pixels: np.ndarray) -> bool:
+    """Nothing above the footer line (the bottom 6 %: footer and slide number)."""
+    return ink(pixels[: int(pixels.shape[0] * 0.94)]).mean() < 0.0005
+
+
+# --------------------------------------------------------------------------- the lectures
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=[p.stem for p in LECTURES])
+def test_handout_has_one_page_per_slide(handouts_dir: Path, notebook: Path) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    slides, notes = len(expected_slide_ids(nb)), notes_per_slide(nb)
+    assert len(notes) == slides
+    for name, expected in ((f"{notebook.stem}.pdf", slides),
+                           (f"{notebook.stem}-notes.pdf", slides + sum(notes))):
+        pdf = handouts_dir / name
+        assert pdf.is_file(), f"{pdf} missing"
+        assert pdf_pages(pdf) == (expected, "960 x 540 pts"), \
+            f"{name}: {expected} pages of 960 x 540 pt (1280x720 px) expected"
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=[p.stem for p in LECTURES])
+def test_handout_pages_render_within_the_edges(handouts_dir: Path, notebook: Path) -> None:
+    problems = []
+    for name in (f"{notebook.stem}.pdf", f"{notebook.stem}-notes.pdf"):
+        pdf = handouts_dir / name
+        count, _ = pdf_pages(pdf)
+        for page in sorted({1, (count + 1) // 2, count}):
+            if blank(render(pdf, page)):
+                problems.append(f"{name} page {page} is blank")
+    pdf = handouts_dir / f"{notebook.stem}.pdf"
+    for page in range(1, pdf_pages(pdf)[0] + 1):
+        edges = at_edges(render(pdf, page))
+        if edges:
+            problems.append(f"{pdf.name} page {page}: drawn up to the {', '.join(edges)} edge")
+    assert not problems, "\n".join(problems)
+
+
+def test_first_page_artifact(handouts_dir: Path) -> None:
+    """test-artifacts/publish/handout-first-page.png: the title page of one handout."""
+    target = PUBLISH / "handout-first-page.png"
+    pdf = handouts_dir / f"{LECTURES[1].stem}.pdf"
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-singlefile", "-png", "-scale-to-x",
+                    "1280", "-scale-to-y", "720", str(pdf), str(target.with_suffix(""))],
+                   check=True)
+    assert Image.open(target).size == (1280, 720)
+    assert not blank(np.asarray(Image.open(target).convert("L")))
+
+
+# --------------------------------------------------------------------------- the detectors fail
+
+
+def _png(colour: str) -> str:
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 150), colour).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _cell(cell_id: str, kind: str, source: str, slide: str, outputs=()):
+    meta = {"slideshow": {"slide_type": slide}}
+    if kind == "markdown":
+        cell = new_markdown_cell(source, metadata=meta)
+    else:
+        cell = new_code_cell(source, metadata=meta, outputs=list(outputs), execution_count=1)
+    cell.id = cell_id
+    return cell
+
+
+OFFSITE = "https://example.invalid/figure.png"
+# slide number -> cell id of the probe's slides that must be reported
+BAD = {2: "p-tall", 3: "p-wide-code", 4: "p-wide-text", 5: "p-clipped", 7: "p-offsite",
+       8: "p-broken"}
+BAD_NOTES = {6: "p-long-notes"}
+
+
+def probe_notebook() -> nbformat.NotebookNode:
+    figure = new_output("display_data", data={"image/png": _png("steelblue"),
+                                              "text/plain": "<Figure>"})
+    broken = new_output("display_data", data={"image/png": base64.b64encode(
+        b"\x89PNG\r\n\x1a\nnot really a png").decode(), "text/plain": "<Figure>"})
+    tall = "\n\n".join(f"Line {i}" for i in range(40))  # paragraphs: a list taller than the
+    # page is one block, that Chromium's print layout moves off the page as a whole
+    clipped = "\n\n".join(f"Boxed line {i}" for i in range(8))
+    long_notes = "\n\n".join(f"Paragraph {i} of notes that go on and on." for i in range(40))
+    nb = new_notebook(cells=[
+        _cell("p-title", "markdown", "# Handout probe\n\nGenerated by tests/test_handouts.py",
+              "slide"),
+        _cell("p-fragment", "markdown", "Shown at once in the handout: $x^2$", "fragment"),
+        _cell("p-notes", "markdown", "Short notes.", "notes"),
+        _cell("p-tall", "markdown", "## Too tall\n\n" + tall, "subslide"),
+        _cell("p-wide-code", "code", "x = " + " + ".join(["1"] * 150), "slide"),
+        _cell("p-wide-text", "markdown", "## Too wide\n\n" + "W" * 150, "slide"),
+        _cell("p-clipped", "markdown", "## In a box too small\n\n"
+              '<div style="height: 60px; overflow: auto">\n\n' + clipped + "\n\n</div>", "slide"),
+        _cell("p-long", "markdown", "## Long notes", "slide"),
+        _cell("p-long-notes", "markdown", long_notes, "notes"),
+        _cell("p-offsite", "markdown", f"## A figure from the network\n\n![x]({OFFSITE})",
+              "slide"),
+        _cell("p-broken", "code", "None  # stored: a figure that does not decode", "slide",
+              [broken]),
+        _cell("p-fits", "code", "None  # stored: a figure", "slide", [figure]),
+    ])
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                  "language": "python"},
+                   "rise": {"footer": "<p class='rise-footer'>Handout probe</p>"}}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path, nbformat.NotebookNode]:
+    from tools.chromium import missing
+
+    reason = missing() or (None if shutil.which("npm") else "npm not found (static slides)")
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp("handout-probe")
+    nb = probe_notebook()
+    nbformat.write(nb, root / "zz_handout_probe.ipynb")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "handouts.py"), "--out", str(root / "out"),
+         str(root / "zz_handout_probe.ipynb")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return run, root / "out", nb
+
+
+def test_tool_reports_each_bad_slide(probe) -> None:
+    run, _, nb = probe
+    assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
+    reported = re.findall(r"slide (\d+) \(cell ([^,]+), '([^']*)'\): ", run.stderr)
+    slides = {int(n): cell for n, cell, title in reported if title != "speaker notes"}
+    notes = {int(n): cell for n, cell, title in reported if title == "speaker notes"}
+    assert slides == BAD, run.stderr
+    assert notes == BAD_NOTES, run.stderr
+    assert f"request leaves file://: {OFFSITE}" in run.stderr, run.stderr
+    assert "zz_handout_probe: zz_handout_probe.pdf, zz_handout_probe-notes.pdf in" in run.stdout
+
+
+def test_probe_pdfs_and_edge_check(probe) -> None:
+    """The PDFs are written anyway, one page per slide; the notes longer than a page spill
+    onto another page (what reveal does, and why the tool reports them). The pixel check sees
+    the too wide slides; the too tall one shows nothing at the bottom edge (its last lines are
+    moved off the page, see above), so only the tool's own check reports it."""
+    _, out, nb = probe
+    slides, notes = len(expected_slide_ids(nb)), notes_per_slide(nb)
+    assert pdf_pages(out / "zz_handout_probe.pdf") == (slides, "960 x 540 pts")
+    assert pdf_pages(out / "zz_handout_probe-notes.pdf")[0] > slides + sum(notes)
+    pdf = out / "zz_handout_probe.pdf"
+    assert at_edges(render(pdf, 2)) == []
+    assert at_edges(render(pdf, 3)) == ["right"]
+    assert at_edges(render(pdf, 4)) == ["right"]
+    for page in (1, 6, 9):
+        assert at_edges(render(pdf, page)) == [], page
+    assert not blank(render(pdf, 1)) and blank(np.full(RENDER[::-1], 255, np.uint8))
+
+
+def test_notes_per_slide_follows_the_slide_metadata() -> None:
+    nb = probe_notebook()
+    assert expected_slide_ids(nb) == [f"slide-{h}-{v}" for h, v in
+                                      [(0, 0), (0, 1), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0),
+                                       (6, 0), (7, 0)]]
+    assert notes_per_slide(nb) == [True, False, False, False, False, True, False, False, False]

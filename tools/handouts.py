@@ -1,0 +1,266 @@
+"""PDF handouts of the lecture slides, one page per slide: ``make handouts``.
+
+    python tools/handouts.py                       # every notebook -> build/handouts/
+    python tools/handouts.py --out DIR nb.ipynb    # chosen notebooks -> DIR
+
+For each notebook it writes ``<out>/<stem>.pdf`` (one 1280x720 page per slide, all fragments
+shown, stored figures, outputs and widgets in place: the static deck of
+tools/export_slides.py) and ``<out>/<stem>-notes.pdf`` (the same, each slide with speaker
+notes followed by a page with its notes). The layout is reveal.js's own print mode: the decks
+are exported to a temporary folder, each ``<stem>.slides.html`` is opened from disk in headless
+Chromium (tools/chromium.py) with ``?print-pdf`` and reveal's config in the query string
+(``margin=0``, ``pdfSeparateFragments=false``, ``pdfMaxPagesPerSlide=1``, and
+``showNotes=separate-page`` for the notes), and printed with the page size reveal sets.
+
+A slide taller than the page: reveal's default spills it onto extra pages (one page per slide
+no longer holds); with ``pdfMaxPagesPerSlide=1`` Chromium moves the lines that do not fit off
+the page, so they silently vanish. Neither is acceptable, so before printing every slide is
+measured in the page: text, figures or formulas outside the page or cut off by a box, notes
+longer than a page (they too would spill), a figure that does not decode, and any request
+that would leave file:// (it is refused) are reported by lecture, slide number (as printed on
+the page) and first cell id, and the tool exits 1. The PDFs are still written, to look at.
+Fix such a slide in its notebook (tests/test_slides_lint.py has the budgets).
+
+Differences from the deck on screen, all reveal's print mode: no 4 % border around the slide
+(``margin=0``, so that pages are 1280x720), and the slide number is printed as 3, not 3 / 27.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # ``python tools/handouts.py`` as well as ``from tools import``
+from tools import chromium, export_slides  # noqa: E402
+
+DEFAULT_OUT = ROOT / "build" / "handouts"
+PAGE = {"width": 1280, "height": 720}  # the decks' reveal width and height
+TOLERANCE = 2  # px
+LOAD_TIMEOUT_MS = 120_000
+
+# reveal.js 4.6.1 reads its config from the query string (Util.getQueryHash)
+QUERY = "print-pdf&margin=0&pdfSeparateFragments=false&pdfMaxPagesPerSlide=1"
+NOTES_QUERY = QUERY + "&showNotes=separate-page"
+
+# The lecture footer on every page (Chromium repeats fixed elements on each printed page), no
+# blank page after the last one (Chromium honours reveal's page-break-after there), and the
+# title slide's air above the title (rise.css finds that slide by a structure print changes).
+PRINT_CSS = """
+html.print-pdf #rise-overlay { position: fixed; inset: 0; z-index: 40; pointer-events: none; }
+html.print-pdf .reveal .slides > :last-child { page-break-after: auto !important; }
+html.print-pdf .reveal .slides > .pdf-page:first-of-type .jp-RenderedMarkdown h1 {
+  margin-top: 1.5em;
+}
+"""
+
+# reveal's print layout done, MathJax idle, every image decoded, stored widgets rendered
+READY_JS = """
+async () => {
+  await new Promise(r => MathJax.Hub.Queue(r));
+  await document.fonts.ready;
+  await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
+}
+"""
+LAID_OUT_JS = """
+() => window.Reveal && Reveal.isReady() && document.querySelector('.reveal .pdf-page')
+  && window.MathJax && MathJax.isReady
+  && Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'))
+       .every(s => s.previousElementSibling?.classList.contains('widget-subarea')
+                   && s.previousElementSibling.childElementCount > 0)
+"""
+
+# What would not show on the printed pages, as [slide number, cell id, title, problem] rows.
+# Ink (text, images, svg, form controls, empty boxes such as slider tracks) that lies outside
+# the page, or outside an ancestor that clips (overflow not visible), is cut off; empty space
+# of a box (a <pre>'s padding) is not. Visually hidden text (clip: rect, MathJax's assistive
+# MathML) is skipped. With ``notes``: the notes pages only (the slide pages are checked in the
+# deck without notes).
+CHECK_JS = """
+([W, H, tol, notes]) => {
+  const out = [];
+  const title = (slide) => ((slide.querySelector('h1, h2, h3')
+    || slide.querySelector('.jp-InputArea-editor, .jp-RenderedHTMLCommon') || slide).innerText
+    || '').trim().split('\\n')[0].slice(0, 50);
+  const hidden = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.visibility === 'hidden' || style.display === 'none' || style.clip !== 'auto'
+          || e.matches('aside.notes')) return true;
+    }
+    return false;
+  };
+  const ATOMS = 'img, svg, canvas, video, input, select, button, .MathJax_CHTML';
+  const ink = (slide) => {  // [element, rect] of everything drawn on the slide
+    const found = [];
+    const range = document.createRange();
+    const visit = (node) => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        for (const word of node.data.matchAll(/\\S+/g)) {  // not a wrapped line's last space
+          range.setStart(node, word.index);
+          range.setEnd(node, word.index + word[0].length);
+          for (const r of range.getClientRects()) found.push([node.parentElement, r]);
+        }
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        if (node.matches(ATOMS) || node.childNodes.length === 0) {
+          const r = node.getBoundingClientRect();  // a formula's box, not its glyphs' boxes
+          if (r.width > 0 && r.height > 0) found.push([node, r]);
+        } else {
+          node.childNodes.forEach(visit);
+        }
+      }
+    };
+    slide.childNodes.forEach(visit);
+    return found.filter(([el]) => !hidden(el));
+  };
+  const outside = (r, box) => r.right > box.right + tol || r.bottom > box.bottom + tol
+    || r.left < box.left - tol || r.top < box.top - tol;
+  let origin = {left: 0, top: 0};  // of the page being checked
+  const describe = (el, r) => {
+    const cls = (typeof el.className === 'string' ? el.className : '').split(' ')
+      .filter(c => c).slice(0, 2).join('.');
+    const text = (el.innerText || el.getAttribute('src') || '').trim().slice(0, 40);
+    const [x, y] = [origin.left, origin.top];
+    return `${el.tagName.toLowerCase()}${cls ? '.' + cls : ''} at [${Math.round(r.left - x)},` +
+      `${Math.round(r.top - y)} -> ${Math.round(r.right - x)},${Math.round(r.bottom - y)}] ` +
+      JSON.stringify(text);
+  };
+  let number = 0;
+  for (const page of document.querySelectorAll('.reveal .slides > *')) {
+    if (page.classList.contains('speaker-notes-pdf')) {
+      if (notes && page.offsetHeight > H + tol) {
+        const cell = page.querySelector('.jp-Cell')?.id.replace('cell-id=', '') || '';
+        out.push([number, cell, 'speaker notes',
+                  `the notes are ${page.offsetHeight}px tall, more than one ${H}px page`]);
+      }
+      continue;
+    }
+    if (!page.classList.contains('pdf-page')) continue;
+    number += 1;
+    if (notes) continue;
+    const slide = page.querySelector('section');
+    const cell = slide.querySelector('.jp-Cell')?.id.replace('cell-id=', '') || '';
+    const found = [];
+    origin = page.getBoundingClientRect();
+    const box = {left: origin.left, top: origin.top, right: origin.left + W,
+                 bottom: origin.top + H};
+    const cut = new Set();
+    for (const [el, r] of ink(slide)) {
+      let clipper = null;  // the innermost box that clips this ink away
+      for (let e = el; e && e !== slide && !clipper; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        const clips = s.overflowX !== 'visible' || s.overflowY !== 'visible';
+        if (clips && outside(r, e.getBoundingClientRect())) clipper = e;
+      }
+      const where = outside(r, box) ? 'outside the 1280x720 page'
+        : clipper ? 'cut off by its box ' + describe(clipper, clipper.getBoundingClientRect())
+        : null;
+      if (where && !cut.has(clipper || el)) {
+        cut.add(clipper || el);
+        found.push(`${where}: ${describe(el, r)}`);
+      }
+    }
+    for (const img of slide.querySelectorAll('img')) {
+      if (!(img.complete && img.naturalWidth > 0)) {
+        found.push('figure does not render: ' + describe(img, img.getBoundingClientRect()));
+      }
+    }
+    if (found.length > 3) found.splice(3, found.length, `and ${found.length - 3} more`);
+    for (const what of found) out.push([number, cell, title(slide), what]);
+  }
+  return out;
+}
+"""
+
+OFFLINE = re.compile(r"^(file|data|blob|about):")
+
+
+def print_deck(browser, html: Path, pdf: Path, *, notes: bool) -> list[str]:
+    """Print one deck to ``pdf`` in reveal's print mode; return what does not show right."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    context = browser.new_context(viewport=PAGE)
+    offsite: list[str] = []
+
+    def refuse(route) -> None:
+        offsite.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not OFFLINE.match(url), refuse)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        page.goto(f"{html.as_uri()}?{NOTES_QUERY if notes else QUERY}")
+        try:
+            page.wait_for_function(LAID_OUT_JS, timeout=LOAD_TIMEOUT_MS, polling=200)
+        except PlaywrightTimeoutError:
+            raise SystemExit(f"handouts: {html.name} not laid out for print in "
+                             f"{LOAD_TIMEOUT_MS // 1000} s (reveal, MathJax or the stored "
+                             f"widgets did not finish); {errors or 'no page error'}") from None
+        page.evaluate(READY_JS)
+        page.add_style_tag(content=PRINT_CSS)
+        rows = page.evaluate(CHECK_JS, [PAGE["width"], PAGE["height"], TOLERANCE, notes])
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    finally:
+        context.close()
+    problems = [f"slide {n} (cell {cell or '-'}, {title!r}): {what}" for n, cell, title, what in rows]
+    return [*problems, *errors, *(f"request leaves file://: {url}" for url in offsite)]
+
+
+def handouts(notebooks: list[Path], out: Path) -> dict[str, list[str]]:
+    """Write ``<out>/<stem>.pdf`` and ``<out>/<stem>-notes.pdf``; return problems by stem."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    problems: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="handouts-") as tmp, sync_playwright() as p:
+        with contextlib.redirect_stdout(io.StringIO()):  # its list of temporary files
+            decks = export_slides.export(notebooks, Path(tmp))
+        browser = chromium.launch(p)
+        try:
+            for deck in decks:
+                stem = deck.name.removesuffix(".slides.html")
+                start = time.monotonic()
+                found = print_deck(browser, deck, out / f"{stem}.pdf", notes=False)
+                found += print_deck(browser, deck, out / f"{stem}-notes.pdf", notes=True)
+                found = list(dict.fromkeys(found))  # a refused request is tried by both
+                verdict = f"{len(found)} PROBLEMS" if found else "ok"
+                print(f"  {stem}: {stem}.pdf, {stem}-notes.pdf in "
+                      f"{time.monotonic() - start:.1f} s, {verdict}", flush=True)
+                if found:
+                    problems[stem] = found
+        finally:
+            browser.close()
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: build/handouts")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    start = time.monotonic()
+    problems = handouts([n.resolve() for n in notebooks], args.out.resolve())
+    print(f"{len(notebooks)} handouts (+ notes) in {args.out} in "
+          f"{time.monotonic() - start:.0f} s")
+    if problems:
+        for stem, found in problems.items():
+            print(f"{stem}: " + "\n    ".join(["", *found]), file=sys.stderr)
+        print("handouts: these PDFs do not show every slide as the deck does. Shorten or split "
+              "the slides named (slide number, first cell id) in their notebooks; a request "
+              "leaving file:// is a file tools/export_slides.py must put in vendor/",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
