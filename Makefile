@@ -6,7 +6,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install lab test test-fast portable browser notebooks slides student lint sync bench clean
+.PHONY: install lab test test-fast portable browser notebooks slides handouts site colab-check \
+        set-repo student lint sync bench clean
 
 # The stored outputs must not depend on the CPU: machines differ (AVX2, AVX-512, Intel, AMD).
 # `make portable` runs every notebook under nbval again with torch, MKL and oneDNN held to
@@ -54,6 +55,23 @@ sync: install
 
 slides: install
 	$(BIN)/python tools/export_slides.py
+
+# One PDF per lecture, one page per slide (and one with the speaker notes): build/handouts/
+handouts: install
+	$(BIN)/python tools/handouts.py
+
+# The course website (lecture pages, search, slides, handouts): build/site/index.html
+site: handouts
+	$(BIN)/python tools/build_site.py
+
+# Every lecture in a Colab-like environment, nbhelpers from its wheel (CI runs it after test)
+colab-check: install
+	$(BIN)/python tools/colab_check.py
+
+# After forking: point every badge, install line and link at your repository
+set-repo:
+	@test -n "$(REPO)" || { echo "usage: make set-repo REPO=owner/name" >&2; exit 2; }
+	$(PYTHON) tools/set_repo.py $(REPO)
 
 student: install
 	$(BIN)/python tools/student_copies.py
