@@ -1,13 +1,19 @@
 # Two commands do everything (each creates .venv and installs on first use, then skips it):
 #   make lab    open the lectures in JupyterLab
-#   make test   lint + unit tests + every notebook under nbval (twice: see portable) + the browser test
+#   make test   lint + unit tests + every notebook under nbval (twice: see portable) + the browser
+#               and publishing tests, on $(JOBS) cores, then a table of each phase's seconds
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install lab test test-fast portable browser notebooks slides handouts site colab-check \
-        set-repo student lint sync bench clean
+.PHONY: install lab test check test-fast portable browser notebooks slides handouts site \
+        colab-check set-repo student lint sync bench clean
+
+# pytest-xdist workers; conftest.py's work_unit keeps a notebook's cells in one worker
+JOBS     ?= 2
+PARALLEL  = -n $(JOBS) --dist loadfile
+TT        = $(BIN)/python tools/timetable.py
 
 # The stored outputs must not depend on the CPU: machines differ (AVX2, AVX-512, Intel, AMD).
 # `make portable` runs every notebook under nbval again with torch, MKL and oneDNN held to
@@ -30,12 +36,30 @@ lab: install
 lint: install
 	$(BIN)/ruff check .
 
-test: lint
-	$(BIN)/pytest
-	$(MAKE) --no-print-directory portable
+# Every phase runs even after one fails; the table (tools/timetable.py) shows which, and how long.
+# KEEP_TIMES=1 (.ci/run) adds the phases to a table the caller started.
+test: install
+	@test -n "$$KEEP_TIMES" || $(TT) reset
+	@status=0; \
+	$(TT) run "lint (ruff)" -- $(BIN)/ruff check . || status=1; \
+	$(TT) run "pytest: unit, notebooks, browser, handouts, site" -- \
+	    $(BIN)/pytest $(PARALLEL) || status=1; \
+	$(TT) run "portable: notebooks on older CPU code paths" -- \
+	    env $(OTHER_CPU) $(BIN)/pytest $(PARALLEL) notebooks || status=1; \
+	$(TT) show; exit $$status
 
 portable: install
-	$(OTHER_CPU) $(BIN)/pytest notebooks
+	$(OTHER_CPU) $(BIN)/pytest $(PARALLEL) notebooks
+
+# One lecture, for its author (about a minute): slide lint, nbval and its browser check.
+#   make check NB=05
+check: install
+	@test -n "$(NB)" || { echo "usage: make check NB=05 (a notebook's number or name)" >&2; exit 2; }
+	@nb=$$(ls notebooks/$(NB)*.ipynb 2>/dev/null | head -n 1); \
+	test -n "$$nb" || { echo "no notebook notebooks/$(NB)*.ipynb" >&2; exit 2; }; \
+	stem=$$(basename $$nb .ipynb); \
+	$(BIN)/python -m tools.slides_lint $$nb && \
+	$(BIN)/pytest $(PARALLEL) $$nb tests/test_browser.py -k "$$stem"
 
 # Unit tests only (seconds): no notebooks, no browser.
 test-fast: install

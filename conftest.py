@@ -1,5 +1,12 @@
 """Root conftest: applies to tests/ and to the notebooks that nbval runs.
 
+Parallel runs (``make test``: pytest-xdist ``-n 2 --dist loadfile``) hand each worker whole
+work units (:func:`work_unit`): a file, so that a notebook's cells stay in one kernel as nbval
+needs; the two publishing test files together, which share one handouts + site build; and each
+deck of the browser test on its own, so that the decks spread over the workers (each worker
+starts its own JupyterLab). (``--dist loadgroup`` with ``xdist_group`` marks would say the same,
+but pytest-xdist 3.8 ignores those marks under pytest 9.)
+
 When NBHELPERS_DATA is unset and the course's shared data sits beside the checkout
 (``../shared/data``, as on the course machines and in CI), use it, so that a local
 ``make test`` behaves like CI. Anywhere else the normal default (``~/.cache/nbhelpers``) holds.
@@ -8,8 +15,37 @@ When NBHELPERS_DATA is unset and the course's shared data sits beside the checko
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+import pytest
 
 _shared = Path(__file__).resolve().parent.parent / "shared" / "data"
 if not os.environ.get("NBHELPERS_DATA") and _shared.is_dir():
     os.environ["NBHELPERS_DATA"] = str(_shared)
+
+
+
+def work_unit(nodeid: str) -> str:
+    """What one xdist worker runs together: a file (a notebook's cells need one kernel), the
+    two publishing test files (one handouts + site build), or one browser deck."""
+    path, _, name = nodeid.partition("::")
+    if path in ("tests/test_handouts.py", "tests/test_site.py"):
+        return "publish"
+    deck = re.fullmatch(r"test_(?:rise_slides|widget_runs_live_in_lab_and_rise)\[(.+)\]", name)
+    if path == "tests/test_browser.py" and deck:
+        return f"browser:{deck[1]}"
+    return path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile`` (make test), with the work units of :func:`work_unit`."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class CourseScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return CourseScheduling(config, log)

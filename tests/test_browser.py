@@ -594,6 +594,7 @@ def drag_slider(page, cell: str, settle) -> Drag:
 # --------------------------------------------------------------------------- RISE tests
 
 
+# Under pytest-xdist (make test) each deck is a work unit of its own (conftest.py work_unit).
 @pytest.fixture(scope="module", params=DECKS)
 def deck(request, browser, server):
     d = open_deck(browser, server, request.param)

@@ -46,6 +46,7 @@ RENDER = (640, 360)  # half of 1280x720
 EDGE = 3  # px of the render: 6 px of the page along the bottom, left and right edges
 INK = 40  # grey levels away from white
 
+# one xdist worker runs both files: one handouts + site build (conftest.py work_unit)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 

@@ -44,6 +44,7 @@ SEARCH = ("backpropagation", "06_backpropagation")  # a word, and a page it must
 FROM_DISK = "10_convolution_filters"  # widgets and maths, opened from file://
 MATHJAX_TIMEOUT_MS = 60_000
 
+# one xdist worker runs both files: one handouts + site build (conftest.py work_unit)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # What a page shows, measured in the browser (after MathJax has finished).
