@@ -3,7 +3,6 @@ NBHELPERS_DATA does not point at them (CI sets it to ../shared/data)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -43,13 +42,13 @@ def _tool(*args: str, timeout: int) -> None:
 
 
 def _need_browser() -> None:
+    from shared import unavailable
+
     from tools.chromium import missing
 
     reason = missing() or (None if shutil.which("npm") else "npm not found (static slides)")
     if reason:
-        if os.environ.get("NBHELPERS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{reason} (NBHELPERS_REQUIRE_BROWSER=1: the browser test must run)")
-        pytest.skip(reason)
+        unavailable(reason)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from matplotlib.figure import Figure
 
 from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH
@@ -52,3 +55,11 @@ def never_reveals(names, snippets) -> None:
         assert not result, name
         for code in snippets:
             assert code not in result.message, (name, code)
+
+
+def unavailable(reason: str) -> None:
+    """Skip a browser test whose tools are missing; fail it where it must run (CI sets
+    NBHELPERS_REQUIRE_BROWSER=1)."""
+    if os.environ.get("NBHELPERS_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (NBHELPERS_REQUIRE_BROWSER=1: the browser test must run)")
+    pytest.skip(reason)

@@ -46,12 +46,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from shared import unavailable
 
 import tools.chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-REQUIRED = os.environ.get("NBHELPERS_REQUIRE_BROWSER") == "1"
 VIEWPORT = {"width": 1280, "height": 720}
 SHARED_MODULE_ERROR = "doesn't exist in shared scope"
 SHOW_FRAGMENTS = (".reveal .slides section .fragment "
@@ -65,12 +65,6 @@ LECTURES = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 DECKS = [*LECTURES, PROBE_WIDGET]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"{reason} (NBHELPERS_REQUIRE_BROWSER=1: the browser test must run)")
-    pytest.skip(reason)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -191,7 +185,7 @@ def probe_bad_notebook() -> nbformat.NotebookNode:
 def chromium() -> Path:
     reason = tools.chromium.missing()
     if reason:
-        _unavailable(reason)
+        unavailable(reason)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return tools.chromium.CHROMIUM
 
@@ -703,7 +697,7 @@ def test_static_slides_offline(browser, deck_dir: Path, tmp_path: Path) -> None:
     stored widget renders with the local html-manager, and nothing is requested from the
     network."""
     if shutil.which("npm") is None:
-        _unavailable("npm not found: tools/export_slides.py needs it to fetch reveal.js")
+        unavailable("npm not found: tools/export_slides.py needs it to fetch reveal.js")
     from nbclient import NotebookClient
 
     executed = tmp_path / PROBE_WIDGET  # a deck with stored widget state, as lectures have
