@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -227,8 +226,6 @@ def check_python313() -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
-    parser.add_argument("--jobs", type=int, default=1,
-                        help="notebooks run at once (default 1: each measured alone)")
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted(
         (ROOT / "notebooks").glob("*.ipynb"))
@@ -251,8 +248,7 @@ def main(argv: list[str]) -> int:
         except Exception as error:  # noqa: BLE001 - reported per notebook below
             return path.stem, f"{type(error).__name__}: {str(error)[-1500:]}"
 
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = dict(pool.map(one, notebooks))
+    results = dict(map(one, notebooks))  # one at a time: each measured alone
     shutil.rmtree(work, ignore_errors=True)
     failed = {k: v for k, v in results.items() if isinstance(v, str)}
     measured = {k: v for k, v in results.items() if not isinstance(v, str)}
