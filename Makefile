@@ -1,6 +1,6 @@
 # Two commands do everything (each creates .venv and installs on first use, then skips it):
 #   make lab    open the lectures in JupyterLab
-#   make test   lint + unit tests + every notebook under nbval (twice: see portable) + the browser
+#   make test   lint + unit tests + every notebook under nbval (twice: see test) + the browser
 #               and publishing tests, on $(JOBS) cores, then a table of each phase's seconds
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,18 +8,15 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .PHONY: install lab test check test-fast portable browser notebooks slides handouts site \
-        colab-check set-repo student lint sync bench clean
+        colab-check widgets8-check set-repo student lint sync bench clean
 
-# pytest-xdist workers; conftest.py's work_unit keeps a notebook's cells in one worker
+# pytest-xdist workers; conftest.py's work_unit keeps a notebook's cells in one worker.
+# One thread per worker (and per kernel it starts): two kernels with 2 OpenMP threads each on
+# 2 cores slowed lecture 13 from ~40 s to 327 s and 08 to 269 s (measured 2026-12-03).
 JOBS     ?= 2
 PARALLEL  = -n $(JOBS) --dist loadfile
+THREADS   = OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 TT        = $(BIN)/python tools/timetable.py
-
-# The stored outputs must not depend on the CPU: machines differ (AVX2, AVX-512, Intel, AMD).
-# `make portable` runs every notebook under nbval again with torch, MKL and oneDNN held to
-# older instruction sets (scalar ATen kernels, SSE4.2 BLAS, SSE4.1 convolutions), a different
-# rounding path on any x86 CPU; a cell whose stored output changes there is machine-dependent.
-OTHER_CPU = ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,21 +34,23 @@ lint: install
 	$(BIN)/ruff check .
 
 # Every phase runs even after one fails; the table (tools/timetable.py) shows which, and how long.
-# KEEP_TIMES=1 (.ci/run) adds the phases to a table the caller started.
+# KEEP_TIMES=1 (.ci/run) adds the phases to a table the caller started. The portable pass
+# (tools/portable.py: every notebook again on older CPU code paths, so that no stored output
+# depends on the CPU) runs in the same pytest, on copies in build/portable/, so that both
+# cores stay busy to the end.
 test: install
 	@test -n "$$KEEP_TIMES" || $(TT) reset
 	@status=0; \
 	$(TT) run "lint (ruff)" -- $(BIN)/ruff check . || status=1; \
-	$(TT) run "pytest: unit, notebooks, browser, handouts, site" -- \
-	    $(BIN)/pytest $(PARALLEL) || status=1; \
-	$(TT) run "portable: notebooks on older CPU code paths" -- \
-	    env $(OTHER_CPU) $(BIN)/pytest notebooks || status=1; \
+	$(BIN)/python tools/portable.py >/dev/null || status=1; \
+	$(TT) run "pytest: unit, notebooks (native + portable), browser, handouts, site" -- \
+	    env $(THREADS) $(BIN)/pytest $(PARALLEL) tests notebooks build/portable || status=1; \
 	$(TT) show; exit $$status
 
-# One notebook at a time: two kernels on the scalar code paths, each with 2 OpenMP threads on
-# 2 cores, slowed a training cell of 12 from ~20 s to over 600 s (measured 2026-12-02).
+# The portable pass alone
 portable: install
-	$(OTHER_CPU) $(BIN)/pytest notebooks
+	$(BIN)/python tools/portable.py
+	env $(THREADS) $(BIN)/pytest $(PARALLEL) build/portable
 
 # One lecture, for its author (about a minute): slide lint, nbval and its browser check.
 #   make check NB=05
@@ -61,7 +60,7 @@ check: install
 	test -n "$$nb" || { echo "no notebook notebooks/$(NB)*.ipynb" >&2; exit 2; }; \
 	stem=$$(basename $$nb .ipynb); \
 	$(BIN)/python -m tools.slides_lint $$nb && \
-	$(BIN)/pytest $(PARALLEL) $$nb tests/test_browser.py -k "$$stem"
+	env $(THREADS) $(BIN)/pytest $(PARALLEL) $$nb tests/test_browser.py -k "$$stem"
 
 # Unit tests only (seconds): no notebooks, no browser.
 test-fast: install
@@ -93,6 +92,11 @@ site: handouts
 # Every lecture in a Colab-like environment, nbhelpers from its wheel (CI runs it after test)
 colab-check: install
 	$(BIN)/python tools/colab_check.py
+
+# The widget unit tests on ipywidgets 8 (build/widgets8-venv, torch shared from .venv) and the
+# slideshow probe of ipywidgets 8 pairs (which render live widgets in jupyterlab-rise)
+widgets8-check: install
+	env $(THREADS) $(BIN)/python tools/widgets8_check.py
 
 # After forking: point every badge, install line and link at your repository
 set-repo:

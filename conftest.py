@@ -4,8 +4,12 @@ Parallel runs (``make test``: pytest-xdist ``-n 2 --dist loadfile``) hand each w
 work units (:func:`work_unit`): a file, so that a notebook's cells stay in one kernel as nbval
 needs; the two publishing test files together, which share one handouts + site build; and each
 deck of the browser test on its own, so that the decks spread over the workers (each worker
-starts its own JupyterLab). (``--dist loadgroup`` with ``xdist_group`` marks would say the same,
+starts its own JupyterLab); each student copy's run (a whole lecture) is a unit too.
+(``--dist loadgroup`` with ``xdist_group`` marks would say the same,
 but pytest-xdist 3.8 ignores those marks under pytest 9.)
+
+The portable pass (tools/portable.py) is the same run: the notebooks' copies in build/portable/
+get their kernels started on older CPU code paths (:func:`pytest_runtest_setup`).
 
 When NBHELPERS_DATA is unset and the course's shared data sits beside the checkout
 (``../shared/data``, as on the course machines and in CI), use it, so that a local
@@ -20,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from tools import portable
+
 _shared = Path(__file__).resolve().parent.parent / "shared" / "data"
 if not os.environ.get("NBHELPERS_DATA") and _shared.is_dir():
     os.environ["NBHELPERS_DATA"] = str(_shared)
-
 
 
 def work_unit(nodeid: str) -> str:
@@ -32,12 +37,17 @@ def work_unit(nodeid: str) -> str:
     path, _, name = nodeid.partition("::")
     if path in ("tests/test_handouts.py", "tests/test_site.py"):
         return "publish"
-    deck = re.fullmatch(r"test_(?:rise_slides|widget_runs_live_in_lab_and_rise)\[(.+)\]", name)
+    deck = re.fullmatch(
+        r"test_(?:rise_slides|widget_runs_live_in_lab_and_rise|draw_a_digit_live_in_rise)\[(.+)\]",
+        name)
     if path == "tests/test_browser.py" and deck:
         return f"browser:{deck[1]}"
+    if path == "tests/test_student_copies.py" and name.startswith("test_student_copy_runs"):
+        return nodeid  # each copy runs a whole lecture: one unit per lecture
     return path
 
 
+@pytest.hookimpl(optionalhook=True)  # an environment without pytest-xdist runs the tests too
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """``--dist loadfile`` (make test), with the work units of :func:`work_unit`."""
     if config.getvalue("dist") != "loadfile":
@@ -49,3 +59,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
             return work_unit(nodeid)
 
     return CourseScheduling(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before nbval starts a notebook's kernel (at its first cell's setup): the copies in
+    build/portable/ get the older CPU code paths (tools/portable.py), the rest this machine's."""
+    portable.set_code_paths(Path(str(item.path)))

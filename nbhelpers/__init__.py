@@ -28,11 +28,12 @@ Topics, in lecture order
     - :mod:`nbhelpers.schedules`      (07) learning-rate schedules read off torch schedulers
     - :mod:`nbhelpers.initialisation` (08) a deep linear stack, per-layer signal statistics
     - :mod:`nbhelpers.regularisation` (09) weight norm, training runs compared
-    - :mod:`nbhelpers.images`         (10) a photograph, greyscale, one MNIST digit
+    - :mod:`nbhelpers.images`         (10) a photograph, an uploaded image, greyscale, a digit
     - :mod:`nbhelpers.kernels`        (10-11) convolution and pooling written to be read, sizes
     - :mod:`nbhelpers.layers`         (11-12) what each layer of a model does to shapes
     - :mod:`nbhelpers.models`         (08-15) the course's networks and parameter counts
     - :mod:`nbhelpers.digits`         (12) disturb a digit, class probabilities, robustness
+    - :mod:`nbhelpers.handwriting`    (12) a drawn digit made into an MNIST-style 28×28 image
     - :mod:`nbhelpers.ellipses`       (14) synthetic ellipses with known parameters
     - :mod:`nbhelpers.generative`     (15) a Gaussian per class that classifies and samples
 """

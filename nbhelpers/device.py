@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 
 import numpy as np
 import torch
@@ -52,14 +53,29 @@ def seed_everything(seed: int = 0) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-def setup(*, seed: int = 0, slides: bool = True) -> torch.device:
+def setup(*, seed: int = 0, slides: bool = True, custom_widgets: bool = False) -> torch.device:
     """The standard first cell of every lecture: seed everything, pick and announce the device,
     and return it. With ``slides`` the figures the notebook draws in its own cells get the slide
     style too (:func:`nbhelpers.display.use_slide_style`); the package's own figures have it
-    anyway."""
+    anyway. ``custom_widgets`` (a lecture with a third-party widget, e.g. ipycanvas): on Colab,
+    turn on its custom widget manager, without which only ipywidgets' own widgets render;
+    elsewhere it changes nothing."""
     seed_everything(seed)
+    if custom_widgets:
+        enable_colab_widgets()
     if slides:
         from nbhelpers.display import use_slide_style  # matplotlib only when asked for
 
         use_slide_style()
     return get_device()
+
+
+def enable_colab_widgets() -> bool:
+    """On Colab, ``google.colab.output.enable_custom_widget_manager()``; True if it was called
+    (False anywhere else: JupyterLab loads widget libraries from their installed extensions)."""
+    if "google.colab" not in sys.modules:
+        return False
+    from google.colab import output  # only on Colab
+
+    output.enable_custom_widget_manager()
+    return True

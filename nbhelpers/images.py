@@ -3,11 +3,15 @@
 - :func:`sample_photo` is matplotlib's bundled portrait of Grace Hopper (it ships with every
   matplotlib installation, so it works offline and on Colab), as a grey ``H×W`` or colour
   ``3×H×W`` float tensor in [0, 1].
+- :func:`image_from_bytes` reads an uploaded image file (PNG, JPEG, ...) as grey ``H×W``, or
+  raises ``ValueError`` with a message to show the student (not an image, too large);
 - :func:`to_grey` turns ``3×H×W`` RGB into ``H×W`` grey (ITU-R BT.601 luma weights).
 - :func:`mnist_digit` is one MNIST test digit as ``28×28`` floats in [0, 1], picked by label.
 """
 
 from __future__ import annotations
+
+import io
 
 import matplotlib.cbook as cbook
 import matplotlib.image as mpimg
@@ -18,6 +22,9 @@ import torch.nn.functional as F
 LUMA = (0.299, 0.587, 0.114)
 
 PHOTO = "grace_hopper.jpg"
+
+#: The largest upload :func:`image_from_bytes` takes: megabytes of file, megapixels of image.
+MAX_UPLOAD_MB, MAX_MEGAPIXELS = 5, 40
 
 
 def to_grey(rgb: torch.Tensor) -> torch.Tensor:
@@ -87,3 +94,30 @@ def mnist_digit(
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(images):
         raise ValueError(f"index must be an int in [0, {len(images)}), got {index!r}")
     return images[index].float().div(255)
+
+
+def image_from_bytes(content: bytes, *, name: str = "the file", size: int = 150) -> torch.Tensor:
+    """An image file's bytes (PNG, JPEG, ... anything Pillow reads) -> grey ``H×W`` float32 in
+    [0, 1], turned upright as the camera's EXIF tag says and resized to ``size`` pixels high
+    (aspect ratio kept). A file that is not an image, over :data:`MAX_UPLOAD_MB` MB or over
+    :data:`MAX_MEGAPIXELS` megapixels raises ``ValueError`` saying so (``name`` names it)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not isinstance(content, bytes | bytearray | memoryview):
+        raise TypeError(f"content must be the file's bytes, got {type(content).__name__}")
+    mb = len(content) / 2**20
+    if mb > MAX_UPLOAD_MB:
+        raise ValueError(f"{name} is {mb:.1f} MB: use an image file under {MAX_UPLOAD_MB} MB")
+    try:
+        with Image.open(io.BytesIO(bytes(content))) as im:
+            w, h = im.size
+            if w * h > MAX_MEGAPIXELS * 1e6:
+                raise ValueError(f"{name} is {w}×{h} pixels: use an image under "
+                                 f"{MAX_MEGAPIXELS} megapixels")
+            rgb = ImageOps.exif_transpose(im).convert("RGB")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
+        raise ValueError(f"{name} is not an image file that can be read ({type(error).__name__}"
+                         "): use a PNG or JPEG") from None
+    array = torch.frombuffer(bytearray(rgb.tobytes()), dtype=torch.uint8)
+    img = array.view(rgb.height, rgb.width, 3).permute(2, 0, 1).float().div_(255)
+    return to_grey(_resize(img, size))

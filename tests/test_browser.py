@@ -94,11 +94,17 @@ def expected_slide_ids(nb) -> list[str]:
     return ids
 
 
-def widget_cells(nb) -> list[int]:
+def widget_cells(nb, tag: str = "widget") -> list[int]:
+    """Code cells tagged ``tag``: "widget" (a demo; its static figure comes before it) and
+    "canvas" (a demo drawn on with the mouse; the others have sliders)."""
     return [
         i for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and "widget" in c.get("metadata", {}).get("tags", [])
+        if c.cell_type == "code" and tag in c.get("metadata", {}).get("tags", [])
     ]
+
+
+def slider_cells(nb) -> list[int]:
+    return [i for i in widget_cells(nb) if i not in widget_cells(nb, "canvas")]
 
 
 def stored_figures(nb) -> int:
@@ -394,6 +400,7 @@ class Deck:
     page: object
     console: list[str]
     loaded_s: float
+    ran_to: int = 0  # cells 0..ran_to-1 have run in the kernel (run_above_in_lab)
 
     def shot(self, label: str, *, fragments: bool = False) -> Path:
         """Screenshot to test-artifacts/; ``fragments``: with all fragments shown."""
@@ -469,41 +476,67 @@ def rise_cell(index: int) -> str:
     return f'.jp-Cell[data-windowed-list-index="{index}"]'
 
 
+def lab_page(deck: Deck, server: Server):
+    """The notebook of ``deck`` open in plain JupyterLab (a new tab, no tabs restored)."""
+    page = deck.page.context.new_page()
+    page.set_default_timeout(60_000)
+    page.on("console", lambda m: deck.console.append(f"lab {m.type}: {m.text}"))
+    page.goto(f"{server.url}/lab/tree/{deck.name}?reset")
+    find = "Array.from(jupyterapp.shell.widgets('main')).find(w => w.context?.path === name)"
+    page.wait_for_function(f"(name) => window.jupyterapp && {find}?.content?.widgets?.length",
+                           arg=deck.name, timeout=90_000)
+    return page
+
+
+def run_above_in_lab(deck: Deck, page, index: int, *, then_run: bool) -> None:
+    """Run the cells above ``index`` in JupyterLab: all of them ("Run All Above") the first
+    time, only those not yet run (``deck.ran_to`` on) later; with ``then_run`` the cell
+    ``index`` too, marked ``#nn-widget-cell``. The kernel is the RISE deck's (one session per
+    notebook path)."""
+    start = deck.ran_to
+    result = page.evaluate(
+        """async ([name, start, i, run, timeout]) => {
+          const panel = Array.from(jupyterapp.shell.widgets('main'))
+            .find(w => w.context?.path === name);
+          await panel.context.ready;
+          await panel.sessionContext.ready;
+          const nb = panel.content;
+          let done;
+          if (start === 0) {
+            nb.activeCellIndex = i;
+            done = jupyterapp.commands.execute('notebook:run-all-above');
+          } else if (start < i) {
+            nb.activeCellIndex = start;
+            nb.extendContiguousSelectionTo(i - 1);
+            done = jupyterapp.commands.execute('notebook:run-cell');
+          }
+          const late = new Promise(r => setTimeout(() => r('timeout'), timeout));
+          if (done && await Promise.race([done, late]) === 'timeout') return 'timeout';
+          for (let j = 0; j < i; j++) {
+            for (const o of nb.model.cells.get(j).toJSON().outputs || []) {
+              if (o.output_type === 'error') return `cell ${j} raised ${o.ename}: ${o.evalue}`;
+            }
+          }
+          if (run) {
+            nb.activeCellIndex = i;
+            await jupyterapp.commands.execute('notebook:run-cell');
+            await nb.scrollToItem(i, 'start');
+            nb.widgets[i].node.id = 'nn-widget-cell';
+          }
+          return 'ok';
+        }""", [deck.name, start, index, then_run, WIDGET_TIMEOUT_S * 1000])
+    assert result == "ok", f"{deck.name}: run cells {start}..{index - 1} in JupyterLab: {result}"
+    deck.ran_to = index + then_run
+
+
 def prepare_in_lab(deck: Deck, server: Server, index: int) -> Drag:
     """Open the notebook in plain JupyterLab (as students do), "Run All Above" the widget
     cell there, then run the widget cell itself and drag its slider. The kernel is the one of
     the RISE deck (JupyterLab keeps one session per notebook path), so RISE can then run the
     widget cell live."""
-    page = deck.page.context.new_page()
-    page.set_default_timeout(60_000)
-    page.on("console", lambda m: deck.console.append(f"lab {m.type}: {m.text}"))
+    page = lab_page(deck, server)
     try:
-        page.goto(f"{server.url}/lab/tree/{deck.name}?reset")  # no tabs restored
-        find = "Array.from(jupyterapp.shell.widgets('main')).find(w => w.context?.path === name)"
-        page.wait_for_function(f"(name) => window.jupyterapp && {find}?.content?.widgets?.length",
-                               arg=deck.name, timeout=90_000)
-        result = page.evaluate(
-            """async ([name, i, timeout]) => {
-              const panel = Array.from(jupyterapp.shell.widgets('main'))
-                .find(w => w.context?.path === name);
-              await panel.context.ready;
-              await panel.sessionContext.ready;
-              panel.content.activeCellIndex = i;
-              const done = jupyterapp.commands.execute('notebook:run-all-above');
-              const late = new Promise(r => setTimeout(() => r('timeout'), timeout));
-              if (await Promise.race([done, late]) === 'timeout') return 'timeout';
-              for (let j = 0; j < i; j++) {
-                for (const o of panel.content.model.cells.get(j).toJSON().outputs || []) {
-                  if (o.output_type === 'error') return `cell ${j} raised ${o.ename}: ${o.evalue}`;
-                }
-              }
-              panel.content.activeCellIndex = i;
-              await jupyterapp.commands.execute('notebook:run-cell');
-              await panel.content.scrollToItem(i, 'start');
-              panel.content.widgets[i].node.id = 'nn-widget-cell';
-              return 'ok';
-            }""", [deck.name, index, WIDGET_TIMEOUT_S * 1000])
-        assert result == "ok", f"{deck.name}: Run All Above cell {index} in JupyterLab: {result}"
+        run_above_in_lab(deck, page, index, then_run=True)
         cell = "#nn-widget-cell"
         page.locator(f"{cell} .widget-slider").first.wait_for(state="attached", timeout=30_000)
         page.locator(f"{cell} .widget-slider").first.scroll_into_view_if_needed()
@@ -514,9 +547,9 @@ def prepare_in_lab(deck: Deck, server: Server, index: int) -> Drag:
         page.close()
 
 
-def run_cell_in_rise(deck: Deck, index: int) -> None:
+def run_cell_in_rise(deck: Deck, index: int, *, live: str = ".widget-slider") -> None:
     """Go to the cell's slide, click the cell and run it with Ctrl+Enter, as a lecturer does;
-    wait for a live slider in its output. (Shift+Enter also runs it, but then selects the next
+    wait for a live control (CSS selector ``live``: a slider, a canvas) in its output. (Shift+Enter also runs it, but then selects the next
     cell, and RISE follows the selection: on a slide's last cell that is the next slide.)"""
     page, cell = deck.page, rise_cell(index)
     # all fragments shown, as after pressing Space through the slide (a cell in a hidden
@@ -525,20 +558,20 @@ def run_cell_in_rise(deck: Deck, index: int) -> None:
     slide = page.evaluate(
         "(sel) => document.querySelector(sel).closest('section[id^=\"slide-\"]').id", cell)
     deck.go(slide)
-    assert page.locator(f"{cell} .widget-slider").count() == 0, "a slider before running?"
+    assert page.locator(f"{cell} {live}").count() == 0, f"a {live} before running?"
     page.locator(f"{cell} .jp-InputPrompt").click()
     active = page.evaluate(
         "() => document.querySelector('.jp-Cell.jp-mod-active')?.getAttribute('data-windowed-list-index')")
     assert active == str(index), f"{deck.name}: clicking cell {index} in RISE selected {active}"
     page.keyboard.press("Control+Enter")
     found = page.wait_for_function(
-        """(sel) => {
-          if (document.querySelector(`${sel} .widget-slider`)) return 'slider';
+        """([sel, live]) => {
+          if (document.querySelector(`${sel} ${live}`)) return 'live';
           const err = document.querySelector(
             `${sel} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`);
           return err && /Error|Traceback/.test(err.innerText) ? err.innerText.slice(-500) : false;
-        }""", arg=cell, timeout=60_000, polling=250).json_value()
-    assert found == "slider", f"{deck.name}: cell {index} run live in RISE shows no slider: {found}"
+        }""", arg=[cell, live], timeout=60_000, polling=250).json_value()
+    assert found == "live", f"{deck.name}: cell {index} run live in RISE shows no {live}: {found}"
     present = page.evaluate("() => document.querySelector('section[id^=\"slide-\"].present')?.id")
     assert present == slide, f"{deck.name}: running cell {index} left its slide {slide} for {present}"
 
@@ -627,9 +660,9 @@ def test_widget_runs_live_in_lab_and_rise(deck: Deck, server: Server) -> None:
     """The first widget of a notebook works in plain JupyterLab (students) and, run live with
     Shift+Enter, in the RISE slideshow (lecturers): a real slider appears and dragging it
     changes what the demo shows."""
-    cells = widget_cells(deck.nb)
+    cells = slider_cells(deck.nb)
     if not cells:
-        pytest.skip(f"{deck.name} has no cell tagged 'widget'")
+        pytest.skip(f"{deck.name} has no cell tagged 'widget' (but not 'canvas')")
     index = cells[0]
     lab = prepare_in_lab(deck, server, index)
     assert lab.moved and lab.changed, f"{deck.name} in JupyterLab: slider drag {lab}"
@@ -638,6 +671,64 @@ def test_widget_runs_live_in_lab_and_rise(deck: Deck, server: Server) -> None:
     deck.shot("widget")
     assert rise.moved, f"{deck.name}: dragging did not move the slider in RISE: {rise}"
     assert rise.changed, f"{deck.name}: moving the slider in RISE changed nothing: {rise}"
+    assert not deck.shared_module_errors(), deck.shared_module_errors()
+
+
+READING_JS = """
+(sel) => Array.from(document.querySelectorAll(`${sel} .widget-html-content`))
+  .map(h => h.innerText).join(' | ')
+"""
+
+
+def draw_stroke(page, canvas, points: list[tuple[float, float]]) -> None:
+    """Press the mouse at the first point (fractions of the canvas box), move through the
+    others, release: one stroke."""
+    box = canvas.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], \
+        f"the canvas is not on screen: {box}"
+    at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*at[0])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in zip(at, at[1:], strict=False):
+        page.mouse.move(x1, y1, steps=max(2, int(abs(x1 - x0) + abs(y1 - y0)) // 12))
+    page.mouse.up()
+
+
+def test_draw_a_digit_live_in_rise(deck: Deck, server: Server) -> None:
+    """A canvas demo (cell tagged 'canvas'), run live on its RISE slide: a stroke drawn with
+    the mouse gives a reading, and a second stroke changes it."""
+    cells = widget_cells(deck.nb, "canvas")
+    if not cells:
+        pytest.skip(f"{deck.name} has no cell tagged 'canvas'")
+    index = cells[0]
+    page = lab_page(deck, server)
+    try:
+        run_above_in_lab(deck, page, index, then_run=False)
+    finally:
+        page.close()
+    run_cell_in_rise(deck, index, live="canvas")
+    page, cell = deck.page, rise_cell(index)
+    canvas = page.locator(f"{cell} canvas").first
+    server.wait_idle(deck.name)
+    before = page.evaluate(READING_JS, cell)
+    draw_stroke(page, canvas, [(0.5, 0.15), (0.47, 0.5), (0.45, 0.85)])       # a 1
+    first = page.wait_for_function(
+        "([sel, before]) => { const t = Array.from(document.querySelectorAll("
+        "`${sel} .widget-html-content`)).map(h => h.innerText).join(' | ');"
+        " return t !== before && /read as/.test(t) ? t : false; }",
+        arg=[cell, before], timeout=30_000).json_value()
+    server.wait_idle(deck.name)
+    assert "1 stroke" in first, first
+    draw_stroke(page, canvas, [(0.2, 0.15), (0.8, 0.15)])                     # its bar: a 7?
+    second = page.wait_for_function(
+        "([sel, first]) => { const t = Array.from(document.querySelectorAll("
+        "`${sel} .widget-html-content`)).map(h => h.innerText).join(' | ');"
+        " return t !== first && /2 strokes/.test(t) ? t : false; }",
+        arg=[cell, first], timeout=30_000).json_value()
+    server.wait_idle(deck.name)
+    assert page.locator(f"{cell} .widget-output img").count() >= 1, "no reading figure"
+    deck.shot("canvas")
+    assert second != first and "read as" in second, (first, second)
     assert not deck.shared_module_errors(), deck.shared_module_errors()
 
 

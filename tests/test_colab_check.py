@@ -44,6 +44,8 @@ def test_shared_distributions_are_seen_as_installed(tmp_path: Path):
 def test_an_install_that_touches_a_preinstalled_package_is_reported():
     before = {"torch": "2.11.0", "ipywidgets": "7.7.1"}
     assert colab_check.changes(before, {**before, "nbhelpers": "0.1.0"}) == []
+    assert colab_check.changes(before, {**before, "nbhelpers": "0.1.0", "ipycanvas": "0.14.3"}
+                               ) == []                     # what nbhelpers adds to Colab
     problems = colab_check.changes(before, {"torch": "2.14.1", "nbhelpers": "0.1.0",
                                             "ipywidgets": "7.7.1", "sympy": "1.14"})
     assert problems == ["torch 2.11.0 -> 2.14.1", "sympy 1.14 added"]

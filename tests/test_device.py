@@ -59,3 +59,23 @@ def test_seed_everything_rejects_bad_seed(bad):
 def test_setup_returns_device(monkeypatch):
     monkeypatch.setenv("NBHELPERS_DEVICE", "cpu")
     assert nbhelpers.setup(seed=0) == torch.device("cpu")
+
+
+def test_custom_widgets_turns_on_colabs_widget_manager_only_on_colab(monkeypatch):
+    import sys
+    import types
+
+    monkeypatch.setenv("NBHELPERS_DEVICE", "cpu")
+    calls = []
+    assert "google.colab" not in sys.modules
+    nbhelpers.setup(seed=0, custom_widgets=True)               # not Colab: nothing to do
+    assert dev.enable_colab_widgets() is False
+    colab = types.ModuleType("google.colab")
+    colab.output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append(1))
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setattr(sys.modules["google"], "colab", colab, raising=False)
+    nbhelpers.setup(seed=0)                                      # not asked for
+    assert calls == []
+    nbhelpers.setup(seed=0, custom_widgets=True)
+    assert calls == [1]

@@ -24,8 +24,10 @@ def test_there_are_notebooks():
 def test_setup_cell_is_the_standard_one(path):
     nb = nbformat.read(path, as_version=4)
     setup = nb.cells[1]
-    assert setup.cell_type == "code" and setup.source == nbbuild.SETUP, (
-        f"{path.name}: cell 1 must be the standard setup cell from tools/nbbuild.py"
+    want = nbbuild.SETUP_CUSTOM_WIDGETS if nbbuild.needs_custom_widgets(nb) else nbbuild.SETUP
+    assert setup.cell_type == "code" and setup.source == want, (
+        f"{path.name}: cell 1 must be the standard setup cell from tools/nbbuild.py "
+        "(SETUP_CUSTOM_WIDGETS where a third-party widget is used)"
     )
     assert f"notebooks/{path.name}" in nb.cells[0].source, "Colab badge must link this notebook"
     assert 'if "google.colab" in sys.modules:' in setup.source  # installs only on Colab

@@ -50,3 +50,10 @@ def test_work_units_keep_notebooks_and_builds_together_and_split_decks():
         "tests/test_browser.py::test_rise_slides[06_y.ipynb]")
     assert work_unit("tests/test_browser.py::test_static_slides_offline") == \
         "tests/test_browser.py"
+    assert work_unit("tests/test_browser.py::test_draw_a_digit_live_in_rise[12_x.ipynb]") == \
+        work_unit("tests/test_browser.py::test_rise_slides[12_x.ipynb]")   # one kernel state
+    copy = "tests/test_student_copies.py::test_student_copy_runs_and_checkers_say_not_yet[08_x]"
+    assert work_unit(copy) == copy != work_unit(copy.replace("08_x", "09_y"))
+    assert work_unit("tests/test_student_copies.py::test_blank_survives_syntax_errors") == \
+        "tests/test_student_copies.py"
+    assert work_unit("build/portable/05_x.ipynb::Cell 3") != work_unit("notebooks/05_x.ipynb::Cell 3")

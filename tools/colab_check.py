@@ -12,11 +12,13 @@ Does what a student's first click on an "Open in Colab" badge does, as far as th
    torch's distributions: 5.5 GB not copied, the same files, seen by pip as installed);
 3. installs the wheel with its dependencies, as the notebooks' setup cell does on Colab, and
    fails if that install changed any package Colab preinstalls (``pip list`` before and after:
-   only nbhelpers may be added), i.e. no forced restart;
+   only nbhelpers and what it needs beyond Colab, ADDED_ON_COLAB, may be added), i.e. no forced
+   restart;
 4. executes every notebook top to bottom in a fresh kernel of that environment (outputs are not
    compared: versions differ), from a copy of notebooks/ so that the wheel, not the checkout,
    is what gets imported;
-5. records per notebook the wall time, the kernel's CPU time and its peak memory (VmHWM) in
+5. runs the widget unit tests (tests/test_widgets*.py) on Colab's ipywidgets 7.7.1;
+6. records per notebook the wall time, the kernel's CPU time and its peak memory (VmHWM) in
    build/colab/resources.json, and checks the JupyterHub limits in hub/config.yaml against
    them (tools/hub_resources.py).
 
@@ -55,7 +57,10 @@ COLAB = [
     "matplotlib==3.10.0",
     "tqdm==4.67.1",
 ]
-SHARED = ("torch", "torchvision")
+SHARED = ("torch", "torchvision", "pytest")  # Colab preinstalls pytest too
+# What nbhelpers needs beyond Colab's preinstalled packages: the setup cell's install adds
+# them (a new package needs no restart); anything else it adds or changes is reported.
+ADDED_ON_COLAB = {"nbhelpers", "ipycanvas"}
 PRESERVED = {"torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "ipykernel",
              "ipython", "tqdm", "pillow", "widgetsnbextension"}
 CELL_TIMEOUT_S = 600
@@ -129,7 +134,7 @@ def changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
     changed = [f"{n} {v} -> {after.get(n, 'removed')}" for n, v in sorted(before.items())
                if after.get(n) != v]
     added = [f"{n} {after[n]} added" for n in sorted(set(after) - set(before))
-             if n != "nbhelpers"]
+             if n not in ADDED_ON_COLAB]
     return changed + added + ([] if "nbhelpers" in after else ["nbhelpers not installed"])
 
 
@@ -223,6 +228,19 @@ def check_python313() -> str:
     return f"compiles on {version.strip()}"
 
 
+def widget_unit_tests(python: Path, *, label: str) -> int:
+    """The widget unit tests (tests/test_widgets*.py) in the environment of ``python`` (whose
+    widget stack ``label`` names); their exit code."""
+    tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_widgets*.py"))
+    run = subprocess.run([str(python), "-m", "pytest", "-q", "-o", "addopts=-p no:cacheprovider",
+                          *tests], cwd=ROOT, capture_output=True, text=True)
+    lines = run.stdout.strip().splitlines()
+    print(f"widget unit tests on {label}: {lines[-1] if lines else run.stderr[-500:]}")
+    if run.returncode:
+        print(run.stdout[-3000:])
+    return run.returncode
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
@@ -250,6 +268,7 @@ def main(argv: list[str]) -> int:
 
     results = dict(map(one, notebooks))  # one at a time: each measured alone
     shutil.rmtree(work, ignore_errors=True)
+    widget_tests = widget_unit_tests(python, label="ipywidgets 7.7.1 (Colab)")
     failed = {k: v for k, v in results.items() if isinstance(v, str)}
     measured = {k: v for k, v in results.items() if not isinstance(v, str)}
     print(f"{'notebook':<42} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9}")
@@ -267,7 +286,7 @@ def main(argv: list[str]) -> int:
         print(f"hub/config.yaml: {problem}")
     print(f"Colab-like check: {len(measured)} ran, {len(failed)} failed, "
           f"{time.perf_counter() - start:.0f} s; resources in {report.relative_to(ROOT)}")
-    return 1 if failed or problems else 0
+    return 1 if failed or problems or widget_tests else 0
 
 
 if __name__ == "__main__":

@@ -63,6 +63,17 @@ if "google.colab" in sys.modules:
     %pip install -q "nbhelpers @ git+{REPO_URL}"
 import nbhelpers
 device = nbhelpers.setup(seed=0)'''
+#: The setup cell of a lecture with a third-party widget (ipycanvas): on Colab it also turns on
+#: Colab's custom widget manager, without which only ipywidgets' own widgets render.
+SETUP_CUSTOM_WIDGETS = SETUP.replace("setup(seed=0)", "setup(seed=0, custom_widgets=True)")
+#: The nbhelpers demos built on a third-party widget library.
+CUSTOM_WIDGET_MODULES = ("draw_digit",)
+
+
+def needs_custom_widgets(nb: nbformat.NotebookNode) -> bool:
+    """Whether a notebook imports a demo of :data:`CUSTOM_WIDGET_MODULES`."""
+    return any(c.cell_type == "code" and (f"import {m}" in c.source or f".{m} import" in c.source)
+               for c in nb.cells for m in CUSTOM_WIDGET_MODULES)
 
 
 def setup_cells(name: str, title: str, subtitle: str = "") -> list[nbformat.NotebookNode]:

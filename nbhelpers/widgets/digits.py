@@ -64,6 +64,7 @@ def digit_figure(
     mean: float | None = None,
     std: float | None = None,
     classes: Sequence[str] | None = None,
+    figsize: tuple[float, float] = (9.0, 3.6),
 ) -> Figure:
     """The digit ``image`` after :func:`perturb` (left) and ``model``'s class probabilities
     as bars (right; the predicted class in colour, red when it differs from ``label``)."""
@@ -72,7 +73,7 @@ def digit_figure(
     names = _classes(classes, len(probs))
     pred = int(probs.argmax())
     wrong = label is not None and pred != int(label)
-    fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(9, 3.6), width_ratios=[1, 2.2])
+    fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=figsize, width_ratios=[1, 2.2])
     ax_img.imshow(x.numpy(), cmap="gray", vmin=0, vmax=1)
     ax_img.set_xticks([])
     ax_img.set_yticks([])

@@ -3,7 +3,8 @@
 - :func:`kernel_editor_figure`: input image, kernel (numbers) and feature map
   ``conv2d(image, kernel)``; :func:`presets_figure`: every preset kernel over its map;
 - :func:`kernel_editor_widget`: a 3×3 or 5×5 grid of number boxes with a preset menu; the
-  feature map updates live.
+  feature map updates live. With ``upload=True`` an *Upload* button puts your own photo in
+  place of the default one (:func:`nbhelpers.images.image_from_bytes`).
 
 The kernels are :data:`nbhelpers.kernels.KERNELS`; the convolution is
 :func:`nbhelpers.kernels.conv2d` (a cross-correlation, as in ``torch.nn.functional.conv2d``).
@@ -21,14 +22,15 @@ import torch.nn.functional as F
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import slide_figure
+from nbhelpers.display import WRONG, slide_figure
+from nbhelpers.images import MAX_UPLOAD_MB, image_from_bytes
 from nbhelpers.kernels import KERNELS, conv2d, get_kernel
 from nbhelpers.plotting import plot_kernel
 from nbhelpers.widgets import LiveDemo, show
 from nbhelpers.widgets.grids import as_image, clean_axes
 
 __all__ = ["KernelEditor", "kernel_editor_figure", "kernel_editor_widget", "preset",
-           "presets_figure"]
+           "presets_figure", "uploaded_files"]
 
 
 def preset(name: str, *, size: int = 3) -> torch.Tensor:
@@ -106,25 +108,57 @@ def presets_figure(
     return fig
 
 
+def uploaded_files(value: object) -> list[tuple[str, bytes]]:
+    """``(name, content)`` of each file in a ``FileUpload``'s value, on ipywidgets 7 (a dict
+    ``{name: {"metadata": ..., "content": bytes}}``) and 8 (a tuple of dicts with ``"name"``
+    and ``"content"``, a memoryview)."""
+    if isinstance(value, dict):
+        return [(str(name), bytes(f["content"])) for name, f in value.items()]
+    if isinstance(value, list | tuple):
+        return [(str(f["name"]), bytes(f["content"])) for f in value]
+    raise TypeError(f"not a FileUpload value: {type(value).__name__}")
+
+
 class KernelEditor(LiveDemo):
-    """The kernel editor: preset menu, size toggle, a grid of number boxes, the live output.
+    """The kernel editor: preset menu, size toggle, optional upload button, a grid of number
+    boxes, the live output.
 
-    ``kernel()`` returns the kernel in the boxes; ``draws`` counts redraws (for tests)."""
+    ``kernel()`` returns the kernel in the boxes; ``draws`` counts redraws (for tests);
+    ``message`` says what the upload did (or why it did nothing)."""
 
-    def __init__(self, *, image: torch.Tensor, size: int) -> None:
+    def __init__(self, *, image: torch.Tensor, size: int, upload: bool = False) -> None:
         menu = w.Dropdown(options=[*KERNELS, "custom"], value="edge", description="preset")
         toggle = w.ToggleButtons(options=[3, 5], value=size, description="size")
         toggle.style.button_width = "50px"
         grid = w.GridBox(layout=w.Layout(grid_gap="4px"))
         out = w.Output(layout=w.Layout(min_height="360px"))
-        super().__init__([w.HBox([menu, toggle]), grid, out])
-        self._control_names = ("preset", "size", "kernel")
+        self.message = w.HTML(value=f"your own photo: an image file under {MAX_UPLOAD_MB} MB")
+        self.upload = w.FileUpload(accept="image/*", multiple=False, description="photo")
+        rows = [w.HBox([menu, toggle, self.upload]), self.message] if upload else \
+            [w.HBox([menu, toggle])]
+        super().__init__([*rows, grid, out])
+        self._control_names = ("preset", "size", "kernel", *(("upload",) if upload else ()))
         self.menu, self.size, self.grid, self.out = menu, toggle, grid, out
         self.image, self.boxes, self.draws = image, [], 0
         self._hold = False  # True while the editor itself sets values: no redraws
         menu.observe(self._chose, names="value")
         toggle.observe(self._resized, names="value")
+        self.upload.observe(self._uploaded, names="value")
         self._resized(None)
+
+    def _uploaded(self, change) -> None:
+        files = uploaded_files(change["new"])
+        if not files:
+            return
+        name, content = files[-1]
+        try:
+            image = image_from_bytes(content, name=name, size=self.image.shape[0])
+        except ValueError as error:  # says what to do; the editor keeps its image
+            self.message.value = f'<span style="color:{WRONG}">{error}</span>'
+            return
+        self.image = image
+        self.message.value = f"{name}: {image.shape[0]}×{image.shape[1]} grey"
+        self._redraw()
 
     def kernel(self) -> torch.Tensor:
         k = math.isqrt(len(self.boxes))  # the boxes on screen (the size toggle may be ahead)
@@ -173,9 +207,11 @@ class KernelEditor(LiveDemo):
         self._redraw()
 
 
-def kernel_editor_widget(*, image: torch.Tensor | None = None, size: int = 3) -> KernelEditor:
+def kernel_editor_widget(*, image: torch.Tensor | None = None, size: int = 3,
+                         upload: bool = False) -> KernelEditor:
     """Edit a 3×3 or 5×5 kernel (or pick a preset) and watch its feature map on ``image``
-    (H×W; default: the sample photo, 150 px high). Ends a notebook cell to show it."""
+    (H×W; default: the sample photo, 150 px high). ``upload`` adds a button to use your own
+    photo instead (resized to the same height). Ends a notebook cell to show it."""
     if size not in (3, 5):
         raise ValueError(f"size must be 3 or 5, got {size!r}")
-    return KernelEditor(image=_image_or_photo(image), size=size)
+    return KernelEditor(image=_image_or_photo(image), size=size, upload=upload)

@@ -215,13 +215,19 @@ assert sy.abs().max() == 0
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it: the kernel editor
 #
-# Every preset on the photo (kernel above, feature map below); then edit the numbers yourself.
+# Every preset on the photo (kernel above, feature map below); then edit the numbers yourself,
+# on this photo or on your own (the *photo* button: a PNG or JPEG under 5 MB).
 
 # %% slideshow={"slide_type": "-"}
 fig = ke.presets_figure(image=photo)
 
+# %% slideshow={"slide_type": "skip"}
+assert images.MAX_UPLOAD_MB == 5                  # "under 5 MB"; an upload is resized to the
+editor = ke.kernel_editor_widget(image=photo, upload=True)      # photo's 150 px height
+assert "under 5 MB" in editor.message.value and editor.image.shape[0] == photo.shape[0] == 150
+
 # %% slideshow={"slide_type": "subslide"} tags=["widget"]
-ke.kernel_editor_widget(image=photo)
+ke.kernel_editor_widget(image=photo, upload=True)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Try:* make the weights sum to 0; turn Sobel x into Sobel y; put a single 1 off-centre.
@@ -230,6 +236,9 @@ ke.kernel_editor_widget(image=photo)
 # Things to try: make the weights sum to 0 (edges only); transpose Sobel x into Sobel y;
 # multiply a blur by 2 (brighter); switch to 5×5 and compare the 5×5 blur with the 3×3 one;
 # put a single 1 off-centre (the image shifts by one pixel).
+# Students' own photos are made grey and 150 px high, like the default one. On Colab, files
+# larger than about 1 MB may not arrive through the widget (a limit of Colab's widget
+# bridge, ipywidgets issue 3452): use a small photo there.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Padding

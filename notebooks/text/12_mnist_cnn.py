@@ -27,7 +27,7 @@ import sys
 if "google.colab" in sys.modules:
     # %pip install -q "nbhelpers @ git+https://github.com/nn-lectures/nn-lectures"
 import nbhelpers
-device = nbhelpers.setup(seed=0)
+device = nbhelpers.setup(seed=0, custom_widgets=True)
 
 # %% slideshow={"slide_type": "skip"}
 import math
@@ -40,11 +40,11 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from torchvision import transforms
-from nbhelpers import data, models, plotting
+from nbhelpers import data, handwriting, models, plotting
 from nbhelpers.digits import class_probabilities, perturb, perturbed_accuracy
 from nbhelpers.layers import print_shapes, trace_shapes
 from nbhelpers.training import evaluate, fit, predict, seed_everything
-from nbhelpers.widgets import digits as digit_demo
+from nbhelpers.widgets import digits as digit_demo, draw_digit as draw_demo
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## MNIST: 70,000 handwritten digits
@@ -78,14 +78,12 @@ centre_x = (weight.sum(1) * torch.arange(28)).sum(1)
 assert (centre_y - 13.5).abs().max() <= 1 and (centre_x - 13.5).abs().max() <= 1  # centred
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A sample of the training set
+# ### A sample of the training set, and the class balance
 
 # %% slideshow={"slide_type": "-"}
-fig = plotting.show_images(images[:16], true=labels[:16], ncols=8)
+fig = plotting.show_images(images[:10], true=labels[:10], ncols=10)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Class balance
-#
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Each digit has 9–11 % of the images, so plain accuracy is a fair score: always answering
 # the commonest digit, 1, would be right only 11.2 % of the time (11.35 % on the test set).
 
@@ -501,6 +499,47 @@ assert one[1] == y_test[0]                                # yet this 7 survives 
 digit_demo.digit_widget(model, raw_test[:500], y_test[:500])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Try it yourself: draw a digit
+#
+# A drawing becomes an MNIST image the way MNIST's digits were made: cropped to the ink,
+# scaled to fit a **20×20** box (the scaling gives the grey levels), placed in **28×28** with
+# its **centre of mass** at the centre, then normalised as in training. Below, digits drawn
+# by code; on the next slide, your own.
+
+# %% slideshow={"slide_type": "-"}
+fig = draw_demo.drawn_digits_figure(model)
+
+# %% slideshow={"slide_type": "skip"}
+# MNIST's recipe, measured on its 60,000 training digits: the longer side of the box is 20 px
+# (99.7 %), the centre of mass (14.0, 14.0) in pixel indices, within 0.3 px (whole pixels).
+ink = pixels > 0
+side = torch.maximum(ink.any(2).sum(1), ink.any(1).sum(1))
+assert side.max() == 20 and round((side == 20).float().mean().item(), 3) == 0.997
+rows = (pixels.sum(2) * torch.arange(28)).sum(1) / pixels.sum((1, 2))
+cols = (pixels.sum(1) * torch.arange(28)).sum(1) / pixels.sum((1, 2))
+for c in (rows, cols):
+    assert abs(c.mean() - handwriting.CENTRE) < 0.02 and c.std() < 0.3
+# the recipe undoes drawing: 1,000 test digits enlarged 10×, made bilevel (pen on paper) and
+# put anywhere on a 400×400 canvas read as well as the originals after mnist_style
+g = torch.Generator().manual_seed(0)
+redrawn = []
+for digit in raw_test[:1000]:
+    big = nn.functional.interpolate(digit[None, None], scale_factor=10, mode="bilinear")[0, 0]
+    canvas = torch.zeros(400, 400)
+    top, left = torch.randint(0, 121, (2,), generator=g).tolist()
+    canvas[top:top + 280, left:left + 280] = (big > 0.5).float()
+    redrawn.append(handwriting.mnist_style(canvas))
+redrawn_acc = (class_probabilities(model, torch.stack(redrawn)).argmax(1) == y_test[:1000])
+assert redrawn_acc.float().mean() >= accs["original"] - 0.01, redrawn_acc.float().mean()
+
+# %% slideshow={"slide_type": "subslide"} tags=["widget", "canvas"]
+draw_demo.draw_digit_widget(model)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Try:* a 7 with and without its bar; a 4 open and closed at the top; a tiny digit in a
+# corner (the recipe scales and centres it); a thick, sloppy 1.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Saving and loading the weights
 #
 # * `model.state_dict()`: a dictionary of tensors, the weights **and** the batch-norm
@@ -549,11 +588,10 @@ with tempfile.TemporaryDirectory() as folder:      # a whole pickled model is re
 from nbhelpers import check
 
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1: the test loop
-#
-# Write `test_accuracy(model, batches)`: the fraction of correctly classified images over
-# all `(x, y)` batches (the last batch may be smaller). Mind the model's mode.
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Exercise 1: the test loop.** Write `test_accuracy(model, batches)`: the fraction of
+# correctly classified images over all `(x, y)` batches (the last batch may be smaller).
+# Mind the model's mode.
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 # Exercise 1: the test loop.

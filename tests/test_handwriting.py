@@ -1,0 +1,88 @@
+"""nbhelpers.handwriting: strokes to ink, and ink to an MNIST-style 28×28 digit."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from nbhelpers import handwriting as hw
+
+
+def test_render_strokes_draws_bilevel_round_lines():
+    ink = hw.render_strokes([[(40, 140), (240, 140)]], size=280, width=20)
+    assert ink.shape == (280, 280) and set(ink.unique().tolist()) == {0.0, 1.0}
+    rows = ink.any(1).nonzero().flatten()
+    cols = ink.any(0).nonzero().flatten()
+    assert 129 <= rows[0] <= 131 and 149 <= rows[-1] <= 151        # 20 px thick
+    assert 29 <= cols[0] <= 31 and 249 <= cols[-1] <= 251          # round caps: +10 px
+    dot = hw.render_strokes([[(100, 100)]], width=10)               # one point: a dot
+    assert 60 < dot.sum() < 100                                      # about π·5²
+    assert hw.render_strokes([[]]).sum() == 0
+
+
+def test_render_strokes_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="size >= 8"):
+        hw.render_strokes([[(1, 1)]], size=4)
+    with pytest.raises(ValueError, match="width > 0"):
+        hw.render_strokes([[(1, 1)]], width=0)
+
+
+def test_centre_of_mass_of_a_point_and_of_nothing():
+    img = torch.zeros(10, 12)
+    img[3, 7] = 2.0
+    assert hw.centre_of_mass(img) == (3.0, 7.0)
+    with pytest.raises(ValueError, match="no ink"):
+        hw.centre_of_mass(torch.zeros(5, 5))
+
+
+@pytest.mark.parametrize(("h", "w"), [(200, 80), (60, 150), (5, 5)])
+def test_mnist_style_fits_20x20_and_centres_the_mass(h, w):
+    ink = torch.zeros(300, 300)
+    ink[17:17 + h, 201 - w // 2: 201 + (w - w // 2)] = 1.0       # anywhere on the canvas
+    ink[17 + h // 2:, :] *= 0.5                                    # a lopsided mass
+    out = hw.mnist_style(ink)
+    assert out.shape == (28, 28) and 0 <= out.min() and out.max() <= 1
+    box = (out.any(1).sum().item(), out.any(0).sum().item())
+    assert max(box) == hw.BOX                                      # longer side 20 px
+    assert abs(box[0] / box[1] - h / w) < 0.15 * h / w + 0.1       # aspect ratio kept
+    cy, cx = hw.centre_of_mass(out)
+    assert abs(cy - hw.CENTRE) <= 0.5 and abs(cx - hw.CENTRE) <= 0.5   # whole-pixel shift
+
+
+def test_mnist_style_grey_levels_are_the_covered_share():
+    ink = torch.zeros(200, 200)
+    ink[:, :100] = 1.0                                  # 200×100 -> 20×10, exactly
+    out = hw.mnist_style(ink)
+    assert out.sum().item() == pytest.approx(200.0)            # 20×10 fully covered pixels
+    ink = torch.zeros(200, 200)
+    ink[::2] = 1.0                                      # every other row inked
+    ink[-1] = 1.0                                       # a 200×200 box: 10 rows per pixel
+    out = hw.mnist_style(ink)
+    grey = {round(v, 4) for v in out[out > 0].tolist()}
+    assert grey == {0.5, 0.6}                           # 5 of 10 rows inked (6 at the end)
+
+
+def test_mnist_style_undoes_a_bigger_off_centre_copy_of_an_mnist_like_digit():
+    digit = torch.zeros(28, 28)
+    digit[4:24, 10:18] = 1.0                            # 20 high, mass at (13.5, 13.5)
+    big = F.interpolate(digit[None, None], scale_factor=10, mode="nearest")[0, 0]
+    canvas = torch.zeros(400, 400)
+    canvas[90:370, 13:293] = big
+    out = hw.mnist_style(canvas)
+    assert torch.equal(out, digit)          # its mass (13.5, 13.5) is as near 14 as it gets
+
+
+def test_mnist_style_rejects_blank_and_bad_input():
+    with pytest.raises(ValueError, match="nothing is drawn"):
+        hw.mnist_style(torch.zeros(50, 50))
+    with pytest.raises(ValueError, match="H×W"):
+        hw.mnist_style(torch.zeros(1, 50, 50))
+
+
+def test_example_strokes_render_inside_the_canvas():
+    for meant, strokes in hw.EXAMPLE_STROKES.items():
+        ink = hw.render_strokes(strokes)
+        assert ink.sum() > 500, meant
+        assert ink[0].sum() == ink[-1].sum() == ink[:, 0].sum() == ink[:, -1].sum() == 0, meant
+        assert meant[0].isdigit()

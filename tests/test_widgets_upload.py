@@ -1,0 +1,106 @@
+"""The kernel editor's upload button (lecture 10) on ipywidgets 7 and 8, and
+nbhelpers.images.image_from_bytes behind it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as w  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from nbhelpers import images  # noqa: E402
+from nbhelpers.widgets import kernel_editor as ke  # noqa: E402
+
+IPYWIDGETS_MAJOR = int(w.__version__.split(".")[0])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _file(size=(400, 300), colour=(200, 10, 10), fmt="PNG", **save) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, colour).save(buf, fmt, **save)
+    return buf.getvalue()
+
+
+def _upload(button: w.FileUpload, name: str, content: bytes) -> None:
+    """What the browser's upload does to the widget's state, on this ipywidgets."""
+    if IPYWIDGETS_MAJOR >= 8:
+        button.value = ({"name": name, "type": "", "size": len(content),
+                         "last_modified": datetime.datetime.now(datetime.timezone.utc),
+                         "content": memoryview(content)},)
+    else:
+        button.metadata = [{"name": name, "type": "", "size": len(content), "lastModified": 0}]
+        button.data = [content]
+        button._counter += 1
+
+
+def test_uploaded_files_reads_both_ipywidgets_formats():
+    seven = {"a.png": {"metadata": {"name": "a.png"}, "content": b"123"}}
+    eight = ({"name": "a.png", "content": memoryview(b"123")},)
+    assert ke.uploaded_files(seven) == ke.uploaded_files(eight) == [("a.png", b"123")]
+    assert ke.uploaded_files({}) == ke.uploaded_files(()) == []
+    with pytest.raises(TypeError, match="FileUpload"):
+        ke.uploaded_files("a.png")
+
+
+def test_editor_without_upload_has_no_button():
+    editor = ke.kernel_editor_widget()
+    assert "upload" not in repr(editor)
+    assert editor.upload not in editor.children[0].children
+
+
+def test_an_uploaded_photo_replaces_the_image_and_redraws():
+    editor = ke.kernel_editor_widget(upload=True)
+    assert "upload" in repr(editor) and "under 5 MB" in editor.message.value
+    draws = editor.draws
+    _upload(editor.upload, "red.png", _file())
+    assert editor.draws == draws + 1
+    assert editor.image.shape == (150, 200)                       # height kept, 4:3
+    grey = 0.299 * 200 / 255 + 0.587 * 10 / 255 + 0.114 * 10 / 255
+    assert torch.allclose(editor.image, torch.full((150, 200), grey), atol=1 / 255)
+    assert editor.message.value == "red.png: 150×200 grey"
+    editor.menu.value = "box_blur"                                # the editor still works
+    assert editor.draws == draws + 2
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("notes.txt", b"hello, not an image", "not an image file"),
+    ("cut.png", _file()[:60], "not an image file"),
+    ("huge.png", b"\x89PNG" + bytes(6 * 2**20), "6.0 MB: use an image file under 5 MB"),
+])
+def test_a_bad_upload_says_why_and_keeps_the_editor_working(name, content, says):
+    editor = ke.kernel_editor_widget(upload=True)
+    before, draws = editor.image.clone(), editor.draws
+    _upload(editor.upload, name, content)
+    assert says in editor.message.value and name in editor.message.value
+    assert torch.equal(editor.image, before) and editor.draws == draws
+    _upload(editor.upload, "good.png", _file())                   # the next one works
+    assert editor.image.shape == (150, 200) and editor.draws == draws + 1
+
+
+def test_image_from_bytes_turns_phone_photos_upright_and_resizes():
+    exif = Image.Exif()
+    exif[0x0112] = 6                                               # rotated 90° (portrait)
+    img = images.image_from_bytes(_file((400, 300), fmt="JPEG", exif=exif), size=100)
+    assert img.shape == (100, 75)                                  # 300 wide, 400 high
+    assert img.dtype == torch.float32 and 0 <= img.min() and img.max() <= 1
+
+
+def test_image_from_bytes_refuses_too_many_pixels(monkeypatch):
+    monkeypatch.setattr(images, "MAX_MEGAPIXELS", 0.1)
+    with pytest.raises(ValueError, match="400×300 pixels: use an image under 0.1 megapixels"):
+        images.image_from_bytes(_file(), name="big.png")
+    with pytest.raises(TypeError, match="bytes"):
+        images.image_from_bytes("big.png")
