@@ -64,3 +64,14 @@ def test_process_peak_memory_and_cpu_time_are_read_from_proc():
                             "print(_proc(os.getpid())[0])", str(ROOT)],
                            capture_output=True, text=True, check=True)
     assert float(child.stdout) > 300  # the 300 MiB it touched
+
+
+def test_the_widget_unit_tests_import_only_nbhelpers_and_widgets():
+    """They run in the Colab-like and ipywidgets 8 environments, which hold neither the tools'
+    packages nor JupyterLab: a tool's test named test_widgets* would fail there."""
+    files = colab_check.widget_test_files()
+    assert len(files) >= 10 and "tests/test_widgets_draw_digit.py" in files
+    for name in files:
+        text = (colab_check.ROOT / name).read_text()
+        assert "from tools" not in text and "import tools" not in text, name
+        assert "playwright" not in text and "jupyterlab" not in text, name

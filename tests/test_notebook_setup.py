@@ -20,6 +20,18 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found in notebooks/"
 
 
+@pytest.mark.parametrize("source, needed", [
+    ("import nbhelpers.widgets.draw_digit", True),
+    ("from nbhelpers.widgets import digits as d, draw_digit as draw_demo", True),
+    ("from nbhelpers.widgets.draw_digit import draw_digit_widget", True),
+    ("from nbhelpers.widgets import digits", False),
+    ("x = 1  # draw_digit is mentioned in a comment only", False),
+])
+def test_custom_widget_imports_are_found_in_every_form(source, needed):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    assert nbbuild.needs_custom_widgets(nb) is needed
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_setup_cell_is_the_standard_one(path):
     nb = nbformat.read(path, as_version=4)

@@ -228,12 +228,17 @@ def check_python313() -> str:
     return f"compiles on {version.strip()}"
 
 
+def widget_test_files() -> list[str]:
+    """tests/test_widgets*.py, relative to the repository: the demos' unit tests, which need
+    only nbhelpers and its widget stack (not the tools or the browser)."""
+    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_widgets*.py"))
+
+
 def widget_unit_tests(python: Path, *, label: str) -> int:
     """The widget unit tests (tests/test_widgets*.py) in the environment of ``python`` (whose
     widget stack ``label`` names); their exit code."""
-    tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_widgets*.py"))
     run = subprocess.run([str(python), "-m", "pytest", "-q", "-o", "addopts=-p no:cacheprovider",
-                          *tests], cwd=ROOT, capture_output=True, text=True)
+                          *widget_test_files()], cwd=ROOT, capture_output=True, text=True)
     lines = run.stdout.strip().splitlines()
     print(f"widget unit tests on {label}: {lines[-1] if lines else run.stderr[-500:]}")
     if run.returncode:

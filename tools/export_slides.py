@@ -9,7 +9,8 @@ reveal.js, require.js, jQuery, MathJax 2 and the ipywidgets HTML manager come fr
 registry (pinned in tools/slides/package.json + package-lock.json, installed with ``npm ci``
 into build/slides-npm/ once) and are copied to ``<out>/vendor/``; the exporter options
 ``SlidesExporter.reveal_url_prefix``, ``HTMLExporter.require_js_url``, ``jquery_url``,
-``mathjax_url`` and ``widget_renderer_url`` point there. The template in
+``mathjax_url`` and ``widget_renderer_url`` point there; third-party widget code
+(ipycanvas) is copied from its installed Python package and named in a require.js path. The template in
 tools/slides/templates/nnslides drops the mermaid import (a CDN URL nbconvert does not let
 you configure) and adds notebooks/rise.css and the lecture footer, so the slides look like
 the RISE slideshow. The output folder is self-contained: zip it, open any HTML from disk.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -52,6 +54,12 @@ VENDOR_FILES = [
     ("mathjax/fonts/HTML-CSS/TeX/woff", "mathjax/fonts/HTML-CSS/TeX/woff"),
     ("mathjax/fonts/HTML-CSS/TeX/otf", "mathjax/fonts/HTML-CSS/TeX/otf"),
 ]
+
+# Third-party widget libraries the lectures display (lecture 12's drawing canvas): the AMD
+# bundle their Python package ships for the classic notebook, copied to vendor/<module>/ and
+# named in a require.js path, so the widget renderer finds it beside the HTML instead of
+# falling back to unpkg.com. The version is the one installed, i.e. the kernel's.
+WIDGET_MODULES = {"ipycanvas": "nbextension/static/index.js"}  # module -> file in its package
 
 URLS = {  # exporter option -> URL relative to the HTML files
     "reveal_url_prefix": "vendor/reveal.js",
@@ -105,6 +113,14 @@ def copy_vendor(modules: Path, out: Path) -> None:
     # point that built-in address at the copy beside it.
     for js in (vendor / "html-manager").glob("*.js"):
         js.write_text(UNPKG.sub("vendor/html-manager/", js.read_text()))
+    for module, bundle in WIDGET_MODULES.items():
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.submodule_search_locations:
+            raise SystemExit(f"export_slides: the widget library {module} is not installed in "
+                             "this environment; run `make install`")
+        target = vendor / module / "index.js"
+        target.parent.mkdir(parents=True)
+        shutil.copy2(Path(spec.submodule_search_locations[0]) / bundle, target)
     theme = vendor / "reveal.js" / "dist" / "theme"
     simple = (theme / "simple.css").read_text()
     (theme / f"{THEME}.css").write_text(re.sub(r"@import url\([^)]*\);\s*", "", simple))
@@ -136,9 +152,10 @@ def export(notebooks: list[Path], out: Path) -> list[Path]:
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = BADGE.sub(r"[Open in Colab](\1)", cell.source)
-        body, _ = slides.from_notebook_node(
-            nb, resources={"metadata": {"name": path.stem, "path": str(path.parent)}}
-        )
+        body, _ = slides.from_notebook_node(nb, resources={
+            "metadata": {"name": path.stem, "path": str(path.parent)},
+            "widget_module_paths": {m: f"vendor/{m}/index" for m in WIDGET_MODULES},
+        })
         target = out / f"{path.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
         written.append(target)

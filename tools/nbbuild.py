@@ -14,6 +14,7 @@ execute it in a fresh kernel and store the outputs.
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 from pathlib import Path
 
@@ -71,9 +72,12 @@ CUSTOM_WIDGET_MODULES = ("draw_digit",)
 
 
 def needs_custom_widgets(nb: nbformat.NotebookNode) -> bool:
-    """Whether a notebook imports a demo of :data:`CUSTOM_WIDGET_MODULES`."""
-    return any(c.cell_type == "code" and (f"import {m}" in c.source or f".{m} import" in c.source)
-               for c in nb.cells for m in CUSTOM_WIDGET_MODULES)
+    """Whether a notebook imports a demo of :data:`CUSTOM_WIDGET_MODULES`, in any import form
+    (``import nbhelpers.widgets.draw_digit``, ``from nbhelpers.widgets import digits, draw_digit``,
+    ``from nbhelpers.widgets.draw_digit import ...``)."""
+    names = "|".join(CUSTOM_WIDGET_MODULES)
+    pattern = re.compile(rf"^\s*(from|import)\s[^#\n]*\b({names})\b", re.MULTILINE)
+    return any(c.cell_type == "code" and pattern.search(c.source) for c in nb.cells)
 
 
 def setup_cells(name: str, title: str, subtitle: str = "") -> list[nbformat.NotebookNode]:

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,13 @@ PROBE = {
 }
 
 
+def shared_dists() -> list[metadata.Distribution]:
+    """What make_env links in from .venv: ``SHARED`` and what they need, without the widget
+    stack (ipywidgets 7 there would shadow the ipywidgets 8 installed here)."""
+    return [d for d in requirement_closure(SHARED)
+            if d.metadata["Name"].lower().replace("_", "-") not in WIDGET_STACK]
+
+
 def make_env() -> Path:
     """build/widgets8-venv: .venv's packages (``SHARED`` and what they need) linked in,
     ipywidgets 8 installed, JupyterLab's app, extensions and server config linked in."""
@@ -63,9 +71,7 @@ def make_env() -> Path:
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True).stdout.strip())
     pip(python, "uninstall", "--quiet", "--yes", "setuptools")  # the shared one replaces it
-    dists = [d for d in requirement_closure(SHARED)
-             if d.metadata["Name"].lower().replace("_", "-") not in WIDGET_STACK]
-    share(dists, site=site)
+    share(shared_dists(), site=site)
     # JupyterLab's built app, the other lab extensions (RISE) and the server extensions' config
     data, etc = VENV / "share" / "jupyter", VENV / "etc" / "jupyter" / "jupyter_server_config.d"
     (data / "labextensions").mkdir(parents=True, exist_ok=True)

@@ -539,6 +539,12 @@ draw_demo.draw_digit_widget(model)
 # *Try:* a 7 with and without its bar; a 4 open and closed at the top; a tiny digit in a
 # corner (the recipe scales and centres it); a thick, sloppy 1.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The canvas is a third-party widget (ipycanvas). On Colab it needs Colab's custom widget
+# manager, which the setup cell turns on; if the canvas stays blank there, the figure of
+# digits drawn by code on the slide before shows the same demo. Where ipywidgets cannot run
+# at all (GitHub, the static slides) that figure is what students see.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Saving and loading the weights
 #

@@ -11,7 +11,6 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tools import widgets8_check as w8  # noqa: E402
-from tools.colab_check import requirement_closure  # noqa: E402
 
 
 def _names(dists) -> set[str]:
@@ -21,9 +20,11 @@ def _names(dists) -> set[str]:
 def test_the_shared_packages_do_not_bring_this_environments_widgets():
     """What make_env links in from .venv: never ipywidgets 7 or its frontend (they would
     shadow the ipywidgets 8 installed there); what it installs: exactly the widget stack."""
-    shared = _names(requirement_closure(w8.SHARED)) - w8.WIDGET_STACK
-    assert not shared & w8.WIDGET_STACK
-    assert {"torch", "jupyterlab", "jupyterlab-rise", "pytest", "playwright"} <= shared
+    shared = w8.shared_dists()
+    assert not _names(shared) & w8.WIDGET_STACK
+    modules = {Path(str(f)).parts[0] for d in shared for f in d.files or []}
+    assert not modules & {"ipywidgets", "jupyterlab_widgets", "widgetsnbextension", "ipycanvas"}
+    assert {"torch", "jupyterlab", "jupyterlab-rise", "pytest", "playwright"} <= _names(shared)
     installed = {Requirement(r).name.lower().replace("_", "-") for r in w8.IPYWIDGETS8}
     assert installed == w8.WIDGET_STACK
     majors = {Requirement(r).name: str(Requirement(r).specifier)[2:].split(".")[0]
