@@ -4,7 +4,8 @@ MNIST's recipe (LeCun et al.): each digit was scaled to fit a **20×20 box** kee
 ratio (the anti-aliasing gives grey levels), then placed in a **28×28** image so that its
 **centre of mass** is at the centre. Measured on the 60,000 training digits (lecture 12 checks
 it): the longer side of the bounding box is 20 px for 99.7 %, and the centre of mass is at
-(14.0, 14.0) in pixel indices, within 0.3 px (whole-pixel shifts).
+(14.0, 14.0) in pixel indices, with a standard deviation of 0.3 px and never more than about
+half a pixel off (whole-pixel shifts).
 
 - :func:`render_strokes` draws strokes (lists of ``(x, y)`` points, as a mouse gives them) as
   white ink on black, ``size×size`` floats in [0, 1];
@@ -24,17 +25,21 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
-__all__ = ["BOX", "CENTRE", "EXAMPLE_STROKES", "SIZE", "Stroke", "centre_of_mass",
+__all__ = ["BOX", "CENTRE", "EXAMPLE_STROKES", "PEN", "SIZE", "Stroke", "centre_of_mass",
            "mnist_style", "render_strokes"]
 
 SIZE = 28        # MNIST images are 28×28
 BOX = 20         # the digit is scaled to fit 20×20
 CENTRE = 14.0    # where MNIST's centres of mass are, in pixel indices (row and column)
+#: px: the pen of the drawing canvas (280×280). A digit drawn about 200 px tall is scaled by
+#: 1/10 into its 20×20 box, so its strokes become ~2.5 MNIST pixels wide, like MNIST's; a
+#: smaller drawing is scaled less and gets thicker strokes.
+PEN = 26.0
 
 Stroke = Sequence[tuple[float, float]]
 
 
-def render_strokes(strokes: Sequence[Stroke], *, size: int = 280, width: float = 22.0
+def render_strokes(strokes: Sequence[Stroke], *, size: int = 280, width: float = PEN
                    ) -> torch.Tensor:
     """Strokes (each a sequence of ``(x, y)`` canvas points, ``x`` to the right, ``y`` down)
     drawn as round-ended white lines ``width`` px wide on black: ``size×size`` in {0, 1}
@@ -68,9 +73,9 @@ def centre_of_mass(image: torch.Tensor) -> tuple[float, float]:
 
 def mnist_style(ink: torch.Tensor, *, threshold: float = 0.0) -> torch.Tensor:
     """``H×W`` ink (white on black, [0, 1]) -> ``28×28`` in [0, 1], the way MNIST was made:
-    crop to the ink's bounding box (pixels > ``threshold``), scale (area averaging: the grey level
-    is the share of a pixel covered by ink) so that the
-    longer side is 20 px, and paste into 28×28 with the centre of mass moved to pixel
+    crop to the ink's bounding box (pixels > ``threshold``), scale so that the longer side is
+    20 px (area averaging: the grey level is about the share of a pixel covered by ink; exactly
+    that when the scale is a whole number), and paste into 28×28 with the centre of mass moved to pixel
     (14, 14) by a whole-pixel shift (kept inside the image for a very lopsided digit).
     Raises ``ValueError`` when nothing is drawn."""
     if not isinstance(ink, torch.Tensor) or ink.ndim != 2:

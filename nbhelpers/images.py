@@ -23,8 +23,9 @@ LUMA = (0.299, 0.587, 0.114)
 
 PHOTO = "grace_hopper.jpg"
 
-#: The largest upload :func:`image_from_bytes` takes: megabytes of file, megapixels of image.
-MAX_UPLOAD_MB, MAX_MEGAPIXELS = 5, 40
+#: The largest upload :func:`image_from_bytes` takes: megabytes (10⁶ bytes) of file,
+#: megapixels of image, and the most one side may be longer than the other (times).
+MAX_UPLOAD_MB, MAX_MEGAPIXELS, MAX_ASPECT = 5, 40, 8
 
 
 def to_grey(rgb: torch.Tensor) -> torch.Tensor:
@@ -99,13 +100,15 @@ def mnist_digit(
 def image_from_bytes(content: bytes, *, name: str = "the file", size: int = 150) -> torch.Tensor:
     """An image file's bytes (PNG, JPEG, ... anything Pillow reads) -> grey ``H×W`` float32 in
     [0, 1], turned upright as the camera's EXIF tag says and resized to ``size`` pixels high
-    (aspect ratio kept). A file that is not an image, over :data:`MAX_UPLOAD_MB` MB or over
-    :data:`MAX_MEGAPIXELS` megapixels raises ``ValueError`` saying so (``name`` names it)."""
+    (aspect ratio kept); transparent parts become white. A file that is not an image, over
+    :data:`MAX_UPLOAD_MB` MB (10⁶ bytes), over :data:`MAX_MEGAPIXELS` megapixels or more than
+    :data:`MAX_ASPECT` times wider than tall (or taller than wide) raises ``ValueError`` saying
+    so (``name`` names it)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not isinstance(content, bytes | bytearray | memoryview):
         raise TypeError(f"content must be the file's bytes, got {type(content).__name__}")
-    mb = len(content) / 2**20
+    mb = len(content) / 1e6
     if mb > MAX_UPLOAD_MB:
         raise ValueError(f"{name} is {mb:.1f} MB: use an image file under {MAX_UPLOAD_MB} MB")
     try:
@@ -114,7 +117,16 @@ def image_from_bytes(content: bytes, *, name: str = "the file", size: int = 150)
             if w * h > MAX_MEGAPIXELS * 1e6:
                 raise ValueError(f"{name} is {w}×{h} pixels: use an image under "
                                  f"{MAX_MEGAPIXELS} megapixels")
-            rgb = ImageOps.exif_transpose(im).convert("RGB")
+            if max(w, h) > MAX_ASPECT * min(w, h):
+                raise ValueError(f"{name} is {w}×{h} pixels, too narrow a strip for the "
+                                 f"filters: use an image at most {MAX_ASPECT} times wider "
+                                 "than tall (or taller than wide)")
+            im.draft("RGB", (2 * size, 2 * size))  # JPEG: decode at 1/2, 1/4 or 1/8 scale
+            upright = ImageOps.exif_transpose(im)
+            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+                white = Image.new("RGBA", upright.size, "white")
+                upright = Image.alpha_composite(white, upright.convert("RGBA"))
+            rgb = upright.convert("RGB")
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
         raise ValueError(f"{name} is not an image file that can be read ({type(error).__name__}"
                          "): use a PNG or JPEG") from None

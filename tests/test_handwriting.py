@@ -65,12 +65,15 @@ def test_mnist_style_grey_levels_are_the_covered_share():
 
 def test_mnist_style_undoes_a_bigger_off_centre_copy_of_an_mnist_like_digit():
     digit = torch.zeros(28, 28)
-    digit[4:24, 10:18] = 1.0                            # 20 high, mass at (13.5, 13.5)
+    digit[4:24, 11:18] = 1.0                            # 20 high, with a foot to the right:
+    digit[20:24, 18:20] = 1.0                           # mass at (13.93, 14.24), nearest 14
+    assert [round(c, 2) for c in hw.centre_of_mass(digit)] == [13.93, 14.24]
     big = F.interpolate(digit[None, None], scale_factor=10, mode="nearest")[0, 0]
     canvas = torch.zeros(400, 400)
     canvas[90:370, 13:293] = big
     out = hw.mnist_style(canvas)
-    assert torch.equal(out, digit)          # its mass (13.5, 13.5) is as near 14 as it gets
+    assert torch.equal(out, digit)          # no whole-pixel shift brings the mass nearer 14
+    assert torch.equal(hw.mnist_style(torch.roll(canvas, (-60, 70), (0, 1))), digit)
 
 
 def test_mnist_style_rejects_blank_and_bad_input():

@@ -54,6 +54,7 @@ def _stroke(pad: dd.DigitPad, points, *, touch: bool = False) -> None:
 def test_pad_reads_each_stroke_when_it_ends():
     pad = dd.draw_digit_widget(_Rows(), mean=MEAN, std=STD)
     assert isinstance(pad, LiveDemo) and "canvas" in repr(pad)
+    assert pad.canvas.line_width == hw.PEN              # the ink on screen is the ink read
     assert pad.probabilities() is None and pad.readings == 0
     _event(pad, "mouse_move", 10, 10)                    # hovering draws nothing
     assert pad.strokes == []
@@ -105,7 +106,7 @@ def test_drawn_digits_figure_reads_every_example():
     for meant, title in zip(hw.EXAMPLE_STROKES, titles[n:], strict=True):
         x = hw.mnist_style(hw.render_strokes(hw.EXAMPLE_STROKES[meant], width=dd.PEN))
         p = class_probabilities(_Rows(), x, mean=MEAN, std=STD)
-        assert title == f"read: {int(p.argmax())} ({p.max():.0%})"
+        assert title == f"read: {int(p.argmax())} ({p.max():.1%})"
 
 
 def test_bad_arguments():

@@ -78,7 +78,9 @@ def test_an_uploaded_photo_replaces_the_image_and_redraws():
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("notes.txt", b"hello, not an image", "not an image file"),
     ("cut.png", _file()[:60], "not an image file"),
-    ("huge.png", b"\x89PNG" + bytes(6 * 2**20), "6.0 MB: use an image file under 5 MB"),
+    ("huge.png", b"\x89PNG" + bytes(6 * 10**6), "6.0 MB: use an image file under 5 MB"),
+    ("strip.png", _file((3, 400)), "3×400 pixels, too narrow a strip"),
+    ("wide.png", _file((2000, 100)), "at most 8 times wider than tall"),
 ])
 def test_a_bad_upload_says_why_and_keeps_the_editor_working(name, content, says):
     editor = ke.kernel_editor_widget(upload=True)
@@ -91,11 +93,52 @@ def test_a_bad_upload_says_why_and_keeps_the_editor_working(name, content, says)
 
 
 def test_image_from_bytes_turns_phone_photos_upright_and_resizes():
+    im = Image.new("RGB", (400, 300), (0, 0, 0))
+    im.paste((255, 255, 255), (0, 0, 200, 300))                    # left half white
     exif = Image.Exif()
-    exif[0x0112] = 6                                               # rotated 90° (portrait)
-    img = images.image_from_bytes(_file((400, 300), fmt="JPEG", exif=exif), size=100)
+    exif[0x0112] = 6                                               # "rotate 90° clockwise"
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", exif=exif, quality=95)
+    img = images.image_from_bytes(buf.getvalue(), size=100)
     assert img.shape == (100, 75)                                  # 300 wide, 400 high
     assert img.dtype == torch.float32 and 0 <= img.min() and img.max() <= 1
+    # turned clockwise, the white left half becomes the top half
+    assert img[:45].mean() > 0.95 and img[55:].mean() < 0.05
+
+
+def test_a_transparent_png_is_white_where_transparent():
+    im = Image.new("RGBA", (200, 150), (0, 0, 0, 0))               # transparent black
+    im.paste((0, 0, 0, 255), (0, 0, 100, 150))                     # left half opaque black
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    img = images.image_from_bytes(buf.getvalue(), size=150)
+    assert img[:, :95].max() < 0.01 and img[:, 105:].min() > 0.99
+
+
+def test_a_large_jpeg_decoded_at_reduced_scale_matches_full_decoding():
+    im = Image.linear_gradient("L").resize((3000, 2000)).convert("RGB")
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=95)
+    img = images.image_from_bytes(buf.getvalue(), size=150)        # decoded at 1/4 scale
+    assert img.shape == (150, 225)
+    pixels = torch.frombuffer(bytearray(im.tobytes()), dtype=torch.uint8).view(2000, 3000, 3)
+    full = images.to_grey(images._resize(pixels.permute(2, 0, 1).float() / 255, 150))
+    assert (img - full).abs().max() < 0.03
+
+
+def test_the_file_name_is_shown_as_text():
+    editor = ke.kernel_editor_widget(upload=True)
+    _upload(editor.upload, "a<b>.png", _file())
+    assert editor.message.value == "a&lt;b&gt;.png: 150×200 grey"
+    _upload(editor.upload, "<i>.txt", b"not an image")
+    assert "&lt;i&gt;.txt is not an image file" in editor.message.value
+
+
+def test_on_colab_the_message_gives_colabs_upload_limit(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    editor = ke.kernel_editor_widget(upload=True)
+    assert "under about 1 MB on Colab" in editor.message.value
 
 
 def test_image_from_bytes_refuses_too_many_pixels(monkeypatch):

@@ -56,8 +56,10 @@ def links_html(stem: str) -> str:
 
 
 def page(*, notebook: Path) -> nbformat.NotebookNode:
-    """The notebook as the site shows it: first cell without the remote badge, plus links."""
+    """The notebook as the site shows it: first cell without the remote badge, plus links;
+    a widget that needs a kernel (the drawing canvas) is a sentence, as in the static decks."""
     nb = nbformat.read(notebook, as_version=4)
+    export_slides.kernel_only_widgets_as_text(nb)
     first = nb.cells[0]
     if first.cell_type != "markdown" or not first.source.lstrip().startswith("# "):
         raise SystemExit(f"build_site: {notebook.name} must start with a markdown cell "

@@ -9,8 +9,10 @@ reveal.js, require.js, jQuery, MathJax 2 and the ipywidgets HTML manager come fr
 registry (pinned in tools/slides/package.json + package-lock.json, installed with ``npm ci``
 into build/slides-npm/ once) and are copied to ``<out>/vendor/``; the exporter options
 ``SlidesExporter.reveal_url_prefix``, ``HTMLExporter.require_js_url``, ``jquery_url``,
-``mathjax_url`` and ``widget_renderer_url`` point there; third-party widget code
-(ipycanvas) is copied from its installed Python package and named in a require.js path. The template in
+``mathjax_url`` and ``widget_renderer_url`` point there. Widgets the HTML manager cannot
+show without a kernel (a third-party library: lecture 12's drawing canvas, ipycanvas) are
+replaced by a sentence saying where they work (:func:`kernel_only_widgets_as_text`); the
+slide before shows their static figure. The template in
 tools/slides/templates/nnslides drops the mermaid import (a CDN URL nbconvert does not let
 you configure) and adds notebooks/rise.css and the lecture footer, so the slides look like
 the RISE slideshow. The output folder is self-contained: zip it, open any HTML from disk.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -55,12 +57,6 @@ VENDOR_FILES = [
     ("mathjax/fonts/HTML-CSS/TeX/otf", "mathjax/fonts/HTML-CSS/TeX/otf"),
 ]
 
-# Third-party widget libraries the lectures display (lecture 12's drawing canvas): the AMD
-# bundle their Python package ships for the classic notebook, copied to vendor/<module>/ and
-# named in a require.js path, so the widget renderer finds it beside the HTML instead of
-# falling back to unpkg.com. The version is the one installed, i.e. the kernel's.
-WIDGET_MODULES = {"ipycanvas": "nbextension/static/index.js"}  # module -> file in its package
-
 URLS = {  # exporter option -> URL relative to the HTML files
     "reveal_url_prefix": "vendor/reveal.js",
     "require_js_url": "vendor/require.js",
@@ -70,6 +66,13 @@ URLS = {  # exporter option -> URL relative to the HTML files
 }
 
 UNPKG = re.compile(r"https://unpkg\.com/@jupyter-widgets/html-manager@[0-9.]+/dist/")
+# Widget libraries whose models the static decks leave out: without a kernel the canvas is a
+# blank box (and the HTML manager would fetch its code from unpkg.com).
+KERNEL_ONLY_MODULES = ("ipycanvas",)
+KERNEL_ONLY_NOTE = ("This demo needs a running notebook: open the lecture in JupyterLab or "
+                    "Colab to use it. The slide before shows the same idea as a figure.")
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # The title slide's badge image lives on colab.research.google.com: keep the link, as text.
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)]+)\)")
 
@@ -113,17 +116,34 @@ def copy_vendor(modules: Path, out: Path) -> None:
     # point that built-in address at the copy beside it.
     for js in (vendor / "html-manager").glob("*.js"):
         js.write_text(UNPKG.sub("vendor/html-manager/", js.read_text()))
-    for module, bundle in WIDGET_MODULES.items():
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.submodule_search_locations:
-            raise SystemExit(f"export_slides: the widget library {module} is not installed in "
-                             "this environment; run `make install`")
-        target = vendor / module / "index.js"
-        target.parent.mkdir(parents=True)
-        shutil.copy2(Path(spec.submodule_search_locations[0]) / bundle, target)
     theme = vendor / "reveal.js" / "dist" / "theme"
     simple = (theme / "simple.css").read_text()
     (theme / f"{THEME}.css").write_text(re.sub(r"@import url\([^)]*\);\s*", "", simple))
+
+
+def kernel_only_widgets_as_text(nb: nbformat.NotebookNode) -> int:
+    """Drop from ``nb`` (in place) the stored models of :data:`KERNEL_ONLY_MODULES` and every
+    container holding one, and show :data:`KERNEL_ONLY_NOTE` instead of each dropped widget's
+    view; return how many views were replaced."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    dropped = {k for k, m in state.items() if m.get("model_module") in KERNEL_ONLY_MODULES}
+    while True:  # containers (VBox, HBox) of dropped models, up to the displayed one
+        held = {k for k, m in state.items() if k not in dropped
+                and any(f"IPY_MODEL_{d}" in json.dumps(m.get("state", {})) for d in dropped)}
+        if not held:
+            break
+        dropped |= held
+    for key in dropped:
+        del state[key]
+    replaced = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view and view.get("model_id") in dropped:
+                output["data"] = {"text/html": f"<p><em>{KERNEL_ONLY_NOTE}</em></p>",
+                                  "text/plain": KERNEL_ONLY_NOTE}
+                replaced += 1
+    return replaced
 
 
 def exporter() -> SlidesExporter:
@@ -149,13 +169,13 @@ def export(notebooks: list[Path], out: Path) -> list[Path]:
     written = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
+        kernel_only_widgets_as_text(nb)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = BADGE.sub(r"[Open in Colab](\1)", cell.source)
-        body, _ = slides.from_notebook_node(nb, resources={
-            "metadata": {"name": path.stem, "path": str(path.parent)},
-            "widget_module_paths": {m: f"vendor/{m}/index" for m in WIDGET_MODULES},
-        })
+        body, _ = slides.from_notebook_node(
+            nb, resources={"metadata": {"name": path.stem, "path": str(path.parent)}}
+        )
         target = out / f"{path.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
         written.append(target)

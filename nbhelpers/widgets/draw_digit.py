@@ -24,7 +24,7 @@ from torch import nn
 
 from nbhelpers.digits import class_probabilities, normalisation_stats
 from nbhelpers.display import PALETTE, WRONG, slide_figure
-from nbhelpers.handwriting import EXAMPLE_STROKES, Stroke, mnist_style, render_strokes
+from nbhelpers.handwriting import EXAMPLE_STROKES, PEN, Stroke, mnist_style, render_strokes
 from nbhelpers.widgets import LiveDemo, show
 from nbhelpers.widgets.digits import digit_figure
 from nbhelpers.widgets.grids import clean_axes
@@ -32,7 +32,6 @@ from nbhelpers.widgets.grids import clean_axes
 __all__ = ["DigitPad", "draw_digit_widget", "drawn_digits_figure"]
 
 CANVAS = 280    # px: 10 canvas pixels per MNIST pixel
-PEN = 26.0      # px: about 2.5 MNIST pixels once the digit is scaled into its 20×20 box
 
 
 def _read(model: nn.Module, strokes: Sequence[Stroke], *, mean: float, std: float
@@ -66,7 +65,7 @@ def drawn_digits_figure(
         axes[0, col].set_title(f"drawn: {meant}", fontsize=11)
         axes[1, col].imshow(x.numpy(), cmap="gray", vmin=0, vmax=1)
         wrong = str(pred) != meant[:1]
-        axes[1, col].set_title(f"read: {pred} ({probs[pred]:.0%})", fontsize=11,
+        axes[1, col].set_title(f"read: {pred} ({probs[pred]:.1%})", fontsize=11,
                                color=WRONG if wrong else PALETTE[0])
         for ax in axes[:, col]:
             clean_axes(ax)

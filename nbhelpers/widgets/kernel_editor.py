@@ -12,7 +12,9 @@ The kernels are :data:`nbhelpers.kernels.KERNELS`; the convolution is
 
 from __future__ import annotations
 
+import html
 import math
+import sys
 from collections.abc import Sequence
 
 import ipywidgets as w
@@ -132,7 +134,9 @@ class KernelEditor(LiveDemo):
         toggle.style.button_width = "50px"
         grid = w.GridBox(layout=w.Layout(grid_gap="4px"))
         out = w.Output(layout=w.Layout(min_height="360px"))
-        self.message = w.HTML(value=f"your own photo: an image file under {MAX_UPLOAD_MB} MB")
+        limit = ("about 1 MB on Colab, whose ipywidgets 7.7.1 drops larger uploads"
+                 if "google.colab" in sys.modules else f"{MAX_UPLOAD_MB} MB")
+        self.message = w.HTML(value=f"your own photo: an image file under {limit}")
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="photo")
         rows = [w.HBox([menu, toggle, self.upload]), self.message] if upload else \
             [w.HBox([menu, toggle])]
@@ -154,10 +158,10 @@ class KernelEditor(LiveDemo):
         try:
             image = image_from_bytes(content, name=name, size=self.image.shape[0])
         except ValueError as error:  # says what to do; the editor keeps its image
-            self.message.value = f'<span style="color:{WRONG}">{error}</span>'
+            self.message.value = f'<span style="color:{WRONG}">{html.escape(str(error))}</span>'
             return
         self.image = image
-        self.message.value = f"{name}: {image.shape[0]}×{image.shape[1]} grey"
+        self.message.value = f"{html.escape(name)}: {image.shape[0]}×{image.shape[1]} grey"
         self._redraw()
 
     def kernel(self) -> torch.Tensor:
