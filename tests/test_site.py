@@ -33,7 +33,7 @@ import nbformat
 import pytest
 
 import nbhelpers
-from tools import chromium
+from tools import chromium, export_slides
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "test-artifacts" / "publish" / "site-page.png"
@@ -67,6 +67,8 @@ FACTS_JS = """() => {
     tex_errors: article.querySelectorAll('.mjx-merror, .MathJax_CHTML merror').length,
     raw_tex: ['$$', '\\\\(', '\\\\['].filter(s => text.includes(s)),
     widgets: views.length,
+    kernel_only_notes: [...article.querySelectorAll('.cell_output p em')]
+      .filter(e => e.innerText.includes('needs a running notebook')).length,
     unrendered_widgets: views.filter(v => !(v.previousElementSibling
       && v.previousElementSibling.querySelector('.jupyter-widgets'))).length,
     links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
@@ -89,11 +91,13 @@ class Expected:
     images: int
     has_maths: bool
     widgets: int
+    kernel_only: int = 0
     header_links: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, notebook: Path) -> Expected:
         nb = nbformat.read(notebook, as_version=4)
+        kernel_only = export_slides.kernel_only_widgets_as_text(nb)  # shown as a sentence
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
         markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         stem = notebook.stem
@@ -104,6 +108,7 @@ class Expected:
             has_maths="$" in markdown,
             widgets=sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                         for o in outputs),
+            kernel_only=kernel_only,
             header_links=[f"slides/{stem}.slides.html", f"handouts/{stem}.pdf",
                           f"handouts/{stem}-notes.pdf"],
         )
@@ -135,6 +140,9 @@ def page_problems(facts: dict, *, expected: Expected, site: Path) -> list[str]:
         found.append(f"{facts['tex_errors']} TeX errors")
     if facts["raw_tex"]:
         found.append(f"raw TeX delimiters in the text: {facts['raw_tex']}")
+    if facts["kernel_only_notes"] != expected.kernel_only:
+        found.append(f"{facts['kernel_only_notes']} notes for widgets that need a kernel "
+                     f"(the drawing canvas), the notebook has {expected.kernel_only}")
     if facts["widgets"] != expected.widgets or facts["unrendered_widgets"]:
         found.append(f"{facts['widgets']} widget views ({facts['unrendered_widgets']} not "
                      f"rendered), the notebook has {expected.widgets}")
