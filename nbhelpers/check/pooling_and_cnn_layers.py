@@ -13,6 +13,7 @@ from torch import nn
 
 from nbhelpers.check import Result, call, close, correct, exercise, not_yet, tensor
 from nbhelpers.check.convolution_filters import refuse_shortcuts
+from nbhelpers.training.speed import model_device
 
 #: names whose call pools for the student (torch's pooling, the course helper)
 _POOL_SHORTCUTS = {"max_pool1d", "max_pool2d", "max_pool3d", "MaxPool1d", "MaxPool2d",
@@ -114,12 +115,13 @@ _MAX_PARAMS = 5_000
 
 
 def _output_of(model: nn.Module, x: torch.Tensor) -> object:
-    """``model(x)`` in eval mode without a graph; the model's mode is restored afterwards."""
+    """``model(x)`` in eval mode without a graph, ``x`` on the model's device (a student's
+    model may be on the GPU); the model's mode is restored afterwards."""
     was_training = model.training
     model.eval()
     try:
         with torch.no_grad():
-            return model(x)
+            return model(x.to(model_device(model)))
     finally:
         model.train(was_training)
 

@@ -300,6 +300,7 @@ print(f"test accuracy after 3 epochs: {accuracy:.1%}")
 # %% slideshow={"slide_type": "skip"}
 assert accuracy > 0.9, accuracy
 assert training.evaluate(untrained, test).accuracy < 0.3      # the copy stayed random
+model = model.cpu()              # from the GPU, if fit used one: the next slides look inside
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far did the weights move?

@@ -211,8 +211,9 @@ twin = models.mlp(100)
 fit(twin, data.TensorBatches(x_train, y_train, batch_size=128, seed=0), epochs=1,
     optimizer=torch.optim.Adam(twin.parameters(), lr=1e-3), device=device,
     live=False, progress=False)
-assert all(torch.allclose(a, b, atol=1e-5)
-           for a, b in zip(twin.state_dict().values(), baseline.state_dict().values()))
+if device.type == "cpu":               # on a GPU fit trains under bfloat16: not bit-close
+    assert all(torch.allclose(a, b, atol=1e-5)
+               for a, b in zip(twin.state_dict().values(), baseline.state_dict().values()))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # `nbhelpers.training.fit(model, train, epochs=…, optimizer=…)` runs this loop (a hidden
@@ -384,7 +385,8 @@ print(f"test accuracy: {accuracy:.2%}, {len(x_test) - num_correct:.0f} wrong")
 
 # %% slideshow={"slide_type": "skip"}
 assert accuracy >= 0.99
-assert abs(accuracy - history.val_acc[-1]) <= 2e-4     # the same as fit measured
+tol = 2e-4 if device.type == "cpu" else 2e-3           # fit evaluated under bfloat16 on a GPU
+assert abs(accuracy - history.val_acc[-1]) <= tol      # the same as fit measured
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What went wrong
@@ -559,14 +561,15 @@ draw_demo.draw_digit_widget(model)
 #   running statistics. Save it, not the model object (whose pickle needs your code).
 # * `torch.load(..., weights_only=True)` (the default in current PyTorch) unpickles only
 #   tensors, numbers, strings and plain containers, and refuses anything else: a full
-#   unpickle of a downloaded file can run any code.
+#   unpickle of a downloaded file can run any code. `map_location="cpu"` loads weights saved
+#   on a GPU on any machine.
 
 # %% slideshow={"slide_type": "fragment"}
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "mnist_cnn.pt"
     torch.save(model.state_dict(), path)
     restored = models.MnistCNN()                       # same architecture, fresh weights
-    restored.load_state_dict(torch.load(path, weights_only=True))
+    restored.load_state_dict(torch.load(path, weights_only=True, map_location="cpu"))
 print(len(model.state_dict()), "tensors, e.g.", list(model.state_dict())[:4])
 
 # %% slideshow={"slide_type": "skip"}

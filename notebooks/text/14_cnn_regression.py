@@ -309,7 +309,7 @@ with torch.no_grad():
     full = criterion(linear(train_x.to(device)), train_z.to(device)).item()
 assert math.isclose(train_epoch(linear, trainloader, frozen), full, rel_tol=1e-4)
 in_order = DataLoader(TensorDataset(train_x, train_z), batch_size=128)     # no shuffling
-first_two = criterion(linear(train_x[:256]), train_z[:256]).item()           # max_steps=2
+first_two = criterion(linear(train_x[:256].to(device)), train_z[:256].to(device)).item()
 assert math.isclose(train_epoch(linear, in_order, frozen, max_steps=2), first_two, rel_tol=1e-4)
 
 
@@ -591,12 +591,12 @@ assert torch.allclose(resized.mean(), train_x[:16].mean(), atol=0.01)   # same b
 own_fc = Inception3(num_classes=nparams, aux_logits=False, init_weights=True).fc
 zero_fc, inception.fc = inception.fc, nn.Identity()
 with torch.no_grad():
-    feats = inception_model.train()(train_x[:16])                # (16, 2048) features
+    feats = inception_model.train()(train_x[:16].to(device)).cpu()   # (16, 2048) features
 inception.fc = zero_fc
 assert feats.shape == (16, 2048) and 0.09 < own_fc.weight.std().item() < 0.11
 with torch.no_grad():
     assert criterion(own_fc(feats), train_z[:16]).item() > 4
-    assert criterion(inception_model(train_x[:16]), train_z[:16]).item() < 2   # zero start
+    assert criterion(inception_model(train_x[:16].to(device)).cpu(), train_z[:16]).item() < 2
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One training step on the CPU, timed
