@@ -75,8 +75,8 @@ def mnist_style(ink: torch.Tensor, *, threshold: float = 0.0) -> torch.Tensor:
     """``H×W`` ink (white on black, [0, 1]) -> ``28×28`` in [0, 1], the way MNIST was made:
     crop to the ink's bounding box (pixels > ``threshold``), scale so that the longer side is
     20 px (area averaging: the grey level is about the share of a pixel covered by ink; exactly
-    that when the scale is a whole number), and paste into 28×28 with the centre of mass moved to pixel
-    (14, 14) by a whole-pixel shift (kept inside the image for a very lopsided digit).
+    that when the scale is a whole number), and paste into 28×28 with the centre of mass moved
+    to pixel (14, 14) by a whole-pixel shift (kept inside the image for a very lopsided digit).
     Raises ``ValueError`` when nothing is drawn."""
     if not isinstance(ink, torch.Tensor) or ink.ndim != 2:
         raise ValueError(f"ink must be an H×W tensor, got {getattr(ink, 'shape', type(ink))}")

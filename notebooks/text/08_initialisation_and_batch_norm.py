@@ -107,8 +107,8 @@ fig = plot_signal_stats(naive)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The variance of one layer
 #
-# $z_j = \sum_{i=1}^{n_\text{in}} w_{ji} x_i$ with weights drawn i.i.d. and independently of the inputs,
-# mean 0, variance $\mathrm{Var}[w]$. The $n_\text{in}$ terms are uncorrelated, each with
+# $z_j = \sum_{i=1}^{n_\text{in}} w_{ji} x_i$ with weights drawn i.i.d., independently of the
+# inputs, mean 0, variance $\mathrm{Var}[w]$. The $n_\text{in}$ terms are uncorrelated, each with
 # variance $\mathrm{Var}[w]\,E[x_i^2]$, so
 #
 # $$\mathrm{Var}[z_j] = n_\text{in}\,\mathrm{Var}[w]\;E[x^2].$$
