@@ -8,7 +8,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .PHONY: install lab test check test-fast portable browser notebooks slides handouts site \
-        colab-check widgets8-check set-repo student lint sync bench clean
+        colab-check widgets8-check claims set-repo student lint sync bench clean
 
 # pytest-xdist workers; conftest.py's work_unit keeps a notebook's cells in one worker.
 # One thread per worker (and per kernel it starts): two kernels with 2 OpenMP threads each on
@@ -97,6 +97,12 @@ colab-check: install
 # slideshow probe of ipywidgets 8 pairs (which render live widgets in jupyterlab-rise)
 widgets8-check: install
 	env $(THREADS) $(BIN)/python tools/widgets8_check.py
+
+# Every comparative claim's sweep (claims/, ~15 min on 2 cores): one line per claim, exit 1
+# if one does not hold on every seed; writes nbhelpers/measured/*.json, which slides plot.
+#   make claims ONLY=08/batch-norm   one claim
+claims: install
+	$(BIN)/python tools/claims.py $(ONLY)
 
 # After forking: point every badge, install line and link at your repository
 set-repo:
