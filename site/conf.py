@@ -40,6 +40,9 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["nn-site.css"]
+# a stored widget that has not rendered 30 s after the page loaded shows a sentence instead
+# of an empty box (tools/slides/nn-widgets.js, shared with the static decks)
+html_js_files = [("vendor/nn-widgets.js", {"data-settle": "on-load"})]
 html_sourcelink_suffix = ""  # _sources/NN_name.ipynb: the download button's file
 html_show_sphinx = False
 html_theme_options = {

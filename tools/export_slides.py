@@ -116,6 +116,8 @@ def copy_vendor(modules: Path, out: Path) -> None:
     # point that built-in address at the copy beside it.
     for js in (vendor / "html-manager").glob("*.js"):
         js.write_text(UNPKG.sub("vendor/html-manager/", js.read_text()))
+    # Stored widgets: render, or a sentence, never an empty box (decks and site)
+    shutil.copy2(SLIDES / "nn-widgets.js", vendor / "nn-widgets.js")
     theme = vendor / "reveal.js" / "dist" / "theme"
     simple = (theme / "simple.css").read_text()
     (theme / f"{THEME}.css").write_text(re.sub(r"@import url\([^)]*\);\s*", "", simple))

@@ -68,13 +68,51 @@ async () => {
   await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
 }
 """
-LAID_OUT_JS = """
-() => window.Reveal && Reveal.isReady() && document.querySelector('.reveal .pdf-page')
-  && window.MathJax && MathJax.isReady
-  && Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'))
-       .every(s => s.previousElementSibling?.classList.contains('widget-subarea')
-                   && s.previousElementSibling.childElementCount > 0)
+# What the print waits for, each condition on its own so that a deck that never finishes says
+# which one never became true. window.widgetsSettled is set by tools/slides/nn-widgets.js:
+# every stored widget view has rendered, or shows a sentence instead (.widget-fallback,
+# reported as a problem); in print mode the deck's template starts reveal only then, because
+# reveal's print layout takes the slides out of the document for a frame, and a widget
+# renderer looking for its views in that frame found none (the cause of issue 27's hangs).
+STATUS_JS = """
+() => {
+  const views = Array.from(document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]'));
+  return {
+    'reveal ready': !!(window.Reveal && Reveal.isReady && Reveal.isReady()),
+    'print layout (.pdf-page)': !!document.querySelector('.reveal .pdf-page'),
+    'MathJax ready': !!(window.MathJax && MathJax.isReady),
+    'widgets settled': window.widgetsSettled === true,
+    unrendered: views.filter(s => !(s.previousElementSibling?.classList.contains('widget-subarea')
+                                    && s.previousElementSibling.childElementCount > 0))
+                     .map(s => JSON.parse(s.textContent).model_id),
+  };
+}
 """
+FALLBACKS_JS = """
+() => Array.from(document.querySelectorAll('.widget-fallback'), p => p.dataset.modelId)
+"""
+
+
+def wait_until_laid_out(page, *, timeout_s: float) -> dict | None:
+    """Poll :data:`STATUS_JS` until every condition holds; the last status if time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = page.evaluate(STATUS_JS)
+        if all(v for k, v in status.items() if k != "unrendered"):
+            return None
+        if time.monotonic() > deadline:
+            return status
+        page.wait_for_timeout(200)
+
+
+def never_true(status: dict) -> str:
+    """'MathJax ready, widgets settled (views not rendered: 3f2a...)': what never held."""
+    missing = [k for k, v in status.items() if k != "unrendered" and not v]
+    if status["unrendered"]:
+        missing.append(f"widget views not rendered: {', '.join(status['unrendered'])}")
+    return "; ".join(missing)
+
 
 # What would not show on the printed pages, as [slide number, cell id, title, problem] rows.
 # Ink (text, images, svg, form controls, empty boxes such as slider tracks) that lies outside
@@ -182,9 +220,9 @@ OFFLINE = re.compile(r"^(file|data|blob|about):")
 
 
 def print_deck(browser, html: Path, pdf: Path, *, notes: bool) -> list[str]:
-    """Print one deck to ``pdf`` in reveal's print mode; return what does not show right."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
+    """Print one deck to ``pdf`` in reveal's print mode; return what does not show right.
+    A deck that is not laid out in time stops the tool with what never became true, and
+    leaves a screenshot and the console in ``<pdf's folder>/failed/``."""
     context = browser.new_context(viewport=PAGE)
     offsite: list[str] = []
 
@@ -194,23 +232,32 @@ def print_deck(browser, html: Path, pdf: Path, *, notes: bool) -> list[str]:
 
     context.route(lambda url: not OFFLINE.match(url), refuse)
     errors: list[str] = []
+    console: list[str] = []
     try:
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
         page.goto(f"{html.as_uri()}?{NOTES_QUERY if notes else QUERY}")
-        try:
-            page.wait_for_function(LAID_OUT_JS, timeout=LOAD_TIMEOUT_MS, polling=200)
-        except PlaywrightTimeoutError:
-            raise SystemExit(f"handouts: {html.name} not laid out for print in "
-                             f"{LOAD_TIMEOUT_MS // 1000} s (reveal, MathJax or the stored "
-                             f"widgets did not finish); {errors or 'no page error'}") from None
+        status = wait_until_laid_out(page, timeout_s=LOAD_TIMEOUT_MS / 1000)
+        if status is not None:
+            failed = pdf.parent / "failed"
+            failed.mkdir(exist_ok=True)
+            page.screenshot(path=str(failed / f"{pdf.stem}.png"))
+            (failed / f"{pdf.stem}.console.txt").write_text("\n".join([*console, *errors]) + "\n")
+            raise SystemExit(f"handouts: {html.name}{' (notes)' if notes else ''} not laid out "
+                             f"for print in {LOAD_TIMEOUT_MS // 1000} s: never true: "
+                             f"{never_true(status)}; {errors or 'no page error'}; screenshot "
+                             f"and console in {failed}")
         page.evaluate(READY_JS)
         page.add_style_tag(content=PRINT_CSS)
         rows = page.evaluate(CHECK_JS, [PAGE["width"], PAGE["height"], TOLERANCE, notes])
+        fallbacks = page.evaluate(FALLBACKS_JS)
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     finally:
         context.close()
     problems = [f"slide {n} (cell {cell or '-'}, {title!r}): {what}" for n, cell, title, what in rows]
+    problems += [f"widget view {model} did not render: a sentence shows instead"
+                 for model in fallbacks]
     return [*problems, *errors, *(f"request leaves file://: {url}" for url in offsite)]
 
 
