@@ -277,3 +277,35 @@ def spirals(
     y = torch.arange(classes).repeat_interleave(n)
     theta = 4 * r + y * (2 * math.pi / classes) + noise * torch.randn(n * classes, generator=g)
     return torch.stack([r * torch.cos(theta), r * torch.sin(theta)], dim=1), y
+
+
+#: excess losses below this are drawn at it (float32 rounding of a loss near 0.25 is ~1e-8)
+EXCESS_FLOOR = 1e-7
+
+
+@slide_figure
+def batch_size_figure(results: Mapping) -> Figure:
+    """Lecture 05's stored batch-size sweep (``measured.load("05/batch-size")``): for each
+    batch size at its tuned learning rate, the training loss's excess over least squares
+    (loss / least-squares loss − 1, log scale) against epochs (left) and against time
+    (right), in units of one full-batch step: steps × the batch size's median measured time
+    per step / full batch's. A band spans the seeds (smallest to largest), the line is their
+    median; excesses below :data:`EXCESS_FLOOR` are drawn at it."""
+    fig, (ax_e, ax_t) = plt.subplots(1, 2, figsize=(10.5, 3.6), sharey=True)
+    n, full = results["n"], results["median_step_seconds"][str(results["n"])]
+    for i, m in enumerate(str(b) for b in results["batch_sizes"]):
+        curves = torch.tensor(results["curves"][m], dtype=torch.float64) - 1
+        curves = curves.clamp_min(EXCESS_FLOOR)
+        lo, mid, hi = curves.min(0).values, curves.median(0).values, curves.max(0).values
+        steps = torch.arange(curves.shape[1], dtype=torch.float64) * results["keep_every"][m]
+        epochs = steps * int(m) / n
+        cost = steps * results["median_step_seconds"][m] / full
+        label = f"m = {m}, η = {results['best_lr'][m]:.3g}"
+        for ax, x, k in ((ax_e, epochs, 0), (ax_t, cost, 1)):   # log time axis: no step 0
+            ax.fill_between(x[k:].numpy(), lo[k:].numpy(), hi[k:].numpy(),
+                            color=PALETTE[i], alpha=0.3, lw=0)
+            ax.plot(x[k:].numpy(), mid[k:].numpy(), color=PALETTE[i], label=label)
+    ax_e.set(yscale="log", xlabel="epoch", ylabel="loss / least squares − 1")
+    ax_t.set(xscale="log", xlabel="time, in full-batch steps (measured)")
+    ax_e.legend(fontsize=11)
+    return fig

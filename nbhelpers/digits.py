@@ -3,6 +3,8 @@
 - :func:`perturb` shifts, rotates, erases part of and adds noise to one digit (pure).
 - :func:`class_probabilities` runs a classifier on digits with pixels in [0, 1]: the softmax
   over the classes, after the same normalisation as in training.
+- :func:`perturb_batch` disturbs a set of digits the same way, with independent noise for
+  every digit (reproducible from one seed).
 - :func:`perturbed_accuracy` measures how often a classifier is still right when every one
   of a set of digits gets the same disturbance (one example is not evidence).
 - :func:`normalisation_stats` is the (mean, std) these use (default: MNIST's).
@@ -20,7 +22,8 @@ import torch
 import torchvision.transforms.functional as TF
 from torch import nn
 
-__all__ = ["class_probabilities", "normalisation_stats", "perturb", "perturbed_accuracy"]
+__all__ = ["class_probabilities", "normalisation_stats", "perturb", "perturb_batch",
+           "perturbed_accuracy"]
 
 
 def _image(image: Any) -> torch.Tensor:
@@ -92,6 +95,22 @@ def perturb(
     return out.clamp(0.0, 1.0)
 
 
+def perturb_batch(images: torch.Tensor, *, seed: int = 0, **kwargs: Any) -> torch.Tensor:
+    """Every digit of ``images`` (N×H×W or N×1×H×W) disturbed by :func:`perturb` with
+    ``kwargs``; returns N×H×W.
+
+    The noise is independent from digit to digit: digit ``i`` gets its own noise seed, the
+    ``i``-th number drawn from a generator seeded with ``seed``. So one ``seed`` reproduces
+    the whole set, and another ``seed`` gives a new, independent draw.
+    """
+    if not isinstance(images, torch.Tensor) or images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError("images must be a non-empty tensor of digits, N×H×W or N×1×H×W")
+    g = torch.Generator().manual_seed(seed)
+    seeds = torch.randint(0, 2**62, (len(images),), generator=g).tolist()
+    return torch.stack([perturb(image, seed=s, **kwargs)
+                        for image, s in zip(images, seeds, strict=True)])
+
+
 def normalisation_stats(mean: float | None = None, std: float | None = None) -> tuple[float, float]:
     """``(mean, std)`` to normalise pixels with: the given values, and for the ones left
     ``None`` the MNIST training set's (:func:`nbhelpers.data.mean_std`)."""
@@ -147,9 +166,13 @@ def perturbed_accuracy(
     perturbations: Sequence[tuple[str, Mapping[str, Any]]],
     mean: float | None = None,
     std: float | None = None,
+    seed: int = 0,
 ) -> dict[str, float]:
     """For each ``(name, perturb kwargs)`` in ``perturbations``: the fraction of ``images``
     that ``model`` still classifies as ``labels`` after :func:`perturb` with those kwargs.
+
+    Noise is drawn independently for every digit (:func:`perturb_batch`); ``seed`` fixes the
+    whole draw, so a different ``seed`` measures the same disturbance on fresh noise.
 
     ``images``: N×H×W or N×1×H×W, pixels in [0, 1]; ``labels``: (N,) int class indices.
     Probabilities come from :func:`class_probabilities` (normalised with ``mean``/``std``,
@@ -164,7 +187,7 @@ def perturbed_accuracy(
         raise ValueError("perturbations is empty: give at least one (name, kwargs) pair")
     result = {}
     for name, kwargs in perturbations:
-        batch = torch.stack([perturb(image, **kwargs) for image in images])
+        batch = perturb_batch(images, seed=seed, **kwargs)
         probs = class_probabilities(model, batch, mean=mean, std=std)
         result[name] = (probs.argmax(1) == labels.cpu()).sum().item() / len(labels)
     return result

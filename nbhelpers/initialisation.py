@@ -5,11 +5,14 @@
 - :func:`signal_stats`: one forward and one backward pass of random data through it, and the
   standard deviation of every layer's output and of the gradient that reaches it.
 - :func:`plot_signal_stats`: those two profiles against depth, on a log scale.
+- :func:`plot_lr_sweep`: validation accuracy against the learning rate, one line (the mean)
+  and band (lowest to highest seed) per arm, as ``make claims`` stored it (claims/l08.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -20,7 +23,7 @@ from torch import nn
 from nbhelpers.display import slide_figure
 from nbhelpers.models import ACTIVATIONS
 
-__all__ = ["SignalStats", "linear_stack", "plot_signal_stats", "signal_stats"]
+__all__ = ["SignalStats", "linear_stack", "plot_lr_sweep", "plot_signal_stats", "signal_stats"]
 
 
 @dataclass(frozen=True)
@@ -100,4 +103,45 @@ def plot_signal_stats(runs: Mapping[str, SignalStats]) -> Figure:
         ax.set(yscale="log", xlabel="layer $l$", title=title)
         ax.axhline(1.0, color="grey", lw=1, ls="--")
     ax_b.legend(loc="best", fontsize=10)
+    return fig
+
+
+@slide_figure
+def plot_lr_sweep(val_acc: Mapping[str, Mapping[str, Sequence[float]]], *,
+                  labels: Mapping[str, str] | None = None,
+                  best: Mapping[str, float] | None = None,
+                  zoom: tuple[float, float] | None = None) -> Figure:
+    """Accuracy against the learning rate (log scale), one line per arm.
+
+    ``val_acc[arm][str(lr)]`` holds one accuracy per seed (NaN: the run diverged, drawn at
+    chance, 0.1). The line is the mean over the seeds, the band spans the lowest to the
+    highest seed; ``best[arm]`` marks the learning rate picked for that arm. With ``zoom``
+    (low, high) a second panel shows that accuracy range.
+    """
+    if not val_acc:
+        raise ValueError("val_acc is empty: pass {arm: {str(lr): [accuracy per seed]}}")
+    labels = labels or {}
+    fig, axes = plt.subplots(1, 2 if zoom else 1, figsize=(11 if zoom else 6, 3.8),
+                             squeeze=False)
+    for arm, by_lr in val_acc.items():
+        lrs = sorted(by_lr, key=float)
+        runs = [[0.1 if math.isnan(a) else a for a in by_lr[lr]] for lr in lrs]
+        x = [float(lr) for lr in lrs]
+        mean = [sum(r) / len(r) for r in runs]
+        for ax in axes[0]:
+            (line,) = ax.plot(x, mean, marker="o", label=labels.get(arm, arm))
+            ax.fill_between(x, [min(r) for r in runs], [max(r) for r in runs],
+                            color=line.get_color(), alpha=0.25)
+            if best and arm in best:
+                ax.plot([best[arm]], [mean[x.index(float(best[arm]))]], marker="*",
+                        markersize=16, color=line.get_color())
+    ticks = sorted({float(lr) for by_lr in val_acc.values() for lr in by_lr})
+    for ax in axes[0]:
+        ax.set(xscale="log", xlabel="peak learning rate", ylabel="validation accuracy")
+        ax.set_xticks(ticks, labels=[f"{t:g}" for t in ticks])
+        ax.minorticks_off()
+    axes[0][0].legend(loc="lower left", fontsize=10)
+    if zoom:
+        axes[0][1].set(ylim=zoom, title=f"zoom: {zoom[0]:.0%} to {zoom[1]:.0%}")
+        axes[0][0].set(title="mean and range over seeds; ★ = picked")
     return fig

@@ -4,12 +4,15 @@ does to the optimiser, step by step.
 * :func:`lr_trace` runs a scheduler on one dummy parameter and records the learning rate and
   the momentum that every optimiser step uses;
 * :func:`plot_schedules` draws such learning-rate curves (and momentum curves beside them)
-  against the step.
+  against the step;
+* :func:`plot_lr_sweep` draws a learning-rate sweep over several seeds: for each optimiser
+  the mean loss against the learning rate, the band from the lowest to the highest seed,
+  and the rate picked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
@@ -19,7 +22,7 @@ from matplotlib.figure import Figure
 
 from nbhelpers.display import PALETTE, slide_figure
 
-__all__ = ["Trace", "lr_trace", "plot_schedules"]
+__all__ = ["Trace", "lr_trace", "plot_lr_sweep", "plot_schedules"]
 
 Scheduler = torch.optim.lr_scheduler.LRScheduler
 
@@ -109,4 +112,52 @@ def plot_schedules(lrs: Mapping[str, torch.Tensor], *,
         _draw(ax_m, momentum, ylabel="momentum", annotate=annotate)
     for a in fig.axes:
         a.margins(x=0.04, y=0.14)
+    return fig
+
+
+@slide_figure
+def plot_lr_sweep(grid: Sequence[float], losses: Mapping[str, Sequence[Sequence[float]]], *,
+                  picked: Mapping[str, float] | None = None,
+                  panels: Sequence[Sequence[str]] | None = None,
+                  ylabel: str = "validation loss", top: float = 2.0) -> Figure:
+    """A learning-rate sweep over seeds: loss against the learning rate (both log scales).
+
+    ``grid``: the learning rates, increasing; ``losses`` maps an optimiser's name to one list
+    per seed of one loss per grid value. Each optimiser gets its mean over the seeds as a
+    line and the band from the lowest to the highest seed; ``picked`` (name -> rate) marks the
+    rate chosen for it with a dot on the mean. ``panels`` groups the names into side-by-side
+    panels (default: one panel). Losses above ``top`` (diverged runs) are drawn at ``top``.
+    """
+    rates = torch.as_tensor(list(grid), dtype=torch.float64)
+    if rates.ndim != 1 or len(rates) < 2 or not bool((rates[1:] > rates[:-1]).all()):
+        raise ValueError("grid must be two or more increasing learning rates")
+    if not losses:
+        raise ValueError("losses is empty: pass {optimiser: [[loss per rate] per seed]}")
+    names = list(losses)
+    groups = [list(g) for g in panels] if panels is not None else [names]
+    unknown = sorted({n for g in groups for n in g} - set(names))
+    if unknown or not all(groups):
+        raise ValueError(f"panels must name optimisers of losses ({names}); got {unknown}")
+    picked = dict(picked or {})
+    fig, axes = plt.subplots(1, len(groups), figsize=(min(5.0 * len(groups), 11.0), 3.7),
+                             sharey=True, squeeze=False)
+    for ax, group in zip(axes[0], groups, strict=True):
+        for name in group:
+            runs = torch.as_tensor(losses[name], dtype=torch.float64).clamp(max=top)
+            if runs.ndim != 2 or runs.shape[1] != len(rates):
+                raise ValueError(f"losses[{name!r}] must hold one list of {len(rates)} losses "
+                                 f"(one per rate) per seed, got shape {tuple(runs.shape)}")
+            color = PALETTE[names.index(name) % len(PALETTE)]
+            ax.fill_between(rates.numpy(), runs.min(0).values.numpy(),
+                            runs.max(0).values.numpy(), color=color, alpha=0.2, lw=0)
+            mean = runs.mean(0)
+            ax.plot(rates.numpy(), mean.numpy(), color=color, label=name)
+            if name in picked:
+                i = int((rates - picked[name]).abs().argmin())
+                ax.plot(rates[i].item(), mean[i].item(), "o", color=color, ms=8, zorder=4)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("learning rate")
+        ax.legend(fontsize=12)
+    axes[0][0].set_ylabel(ylabel)
     return fig

@@ -58,21 +58,26 @@ def test_mnist_mlp_accuracy(mnist_available):
     from nbhelpers.models import mlp
     from nbhelpers.training import fit
 
+    x, y = load_tensors("mnist", train=True)
+    order = torch.randperm(60_000, generator=torch.Generator().manual_seed(0))
+    x_fit, y_fit = x[order[:50_000]], y[order[:50_000]]
+    x_val, y_val = x[order[50_000:]], y[order[50_000:]]
     torch.manual_seed(0)
     conv = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(4 * 26 * 26, 10))
-    assert "nn.Linear" in check.mnist_mlp_accuracy(conv).message
+    assert "nn.Linear" in check.mnist_mlp_accuracy(conv, x_val, y_val).message
     untrained = mlp(64)
-    result = check.mnist_mlp_accuracy(untrained)
-    assert not result and "below" in result.message
-    assert not check.mnist_mlp_accuracy("model")
+    result = check.mnist_mlp_accuracy(untrained, x_val, y_val)
+    assert not result and "validation accuracy" in result.message and "below" in result.message
+    assert not check.mnist_mlp_accuracy("model", x_val, y_val)
+    assert "validation split" in check.mnist_mlp_accuracy(untrained, x_val, y_val[:5]).message
 
-    x, y = load_tensors("mnist", train=True)
     torch.manual_seed(0)
     model = mlp(256)
-    batches = TensorBatches(x, y, batch_size=128)
+    batches = TensorBatches(x_fit, y_fit, batch_size=128)
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     cycle = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, epochs=3,
                                                 steps_per_epoch=len(batches))
     fit(model, batches, epochs=3, optimizer=optimizer, scheduler=cycle, device="cpu",
         live=False, progress=False)
-    assert check.mnist_mlp_accuracy(model)
+    result = check.mnist_mlp_accuracy(model, x_val, y_val)
+    assert result and "test accuracy" in result.message

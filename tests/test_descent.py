@@ -129,3 +129,19 @@ def test_spirals():
     assert torch.equal(a, b)
     with pytest.raises(ValueError, match="classes"):
         descent.spirals(classes=1)
+
+
+def test_batch_size_figure_draws_a_band_per_batch_size_on_both_axes():
+    curves = {"1": [[30.0, 2.0, 1.01, 1.001]] * 3, "256": [[30.0, 1.0, 1.0, 1.0]] * 3}
+    results = {"n": 4, "batch_sizes": [1, 4], "keep_every": {"1": 1, "4": 1},
+               "curves": {"1": curves["1"], "4": curves["256"]},
+               "best_lr": {"1": 0.01, "4": 0.5},
+               "median_step_seconds": {"1": 1e-3, "4": 2e-3}}
+    fig = descent.batch_size_figure(results)
+    ax_e, ax_t = fig.axes
+    assert [line.get_label() for line in ax_e.lines] == ["m = 1, η = 0.01", "m = 4, η = 0.5"]
+    x_e, y_e = ax_e.lines[1].get_data()               # m = 4 = N: one step per epoch
+    assert list(x_e) == [0, 1, 2, 3] and y_e[-1] == descent.EXCESS_FLOOR   # 0 drawn at floor
+    x_t, _ = ax_t.lines[0].get_data()                 # m = 1: steps × 1 ms / 2 ms, no step 0
+    assert list(x_t) == [0.5, 1.0, 1.5] and ax_t.get_xscale() == "log"
+    plt.close("all")

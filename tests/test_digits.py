@@ -124,3 +124,35 @@ def test_perturbed_accuracy_counts_right_answers_per_disturbance():
         perturbed_accuracy(Brightness(), images, labels, perturbations=[])
     with pytest.raises(ValueError, match="non-empty"):
         perturbed_accuracy(Brightness(), images[:0], labels[:0], perturbations=[("none", {})])
+
+
+def test_perturb_batch_draws_independent_noise_per_digit_from_one_seed():
+    from nbhelpers.digits import perturb_batch
+
+    images = torch.full((5, 28, 28), 0.5)               # five identical digits
+    a = perturb_batch(images, noise=0.3, seed=1)
+    assert a.shape == (5, 28, 28)
+    assert all(not torch.equal(a[0], a[i]) for i in range(1, 5))   # each its own noise
+    assert torch.equal(a, perturb_batch(images, noise=0.3, seed=1))  # reproducible
+    assert not torch.equal(a, perturb_batch(images, noise=0.3, seed=2))
+    shifted = perturb_batch(images[:, None], shift_x=3)           # N×1×H×W accepted
+    assert torch.equal(shifted[0], perturb(images[0], shift_x=3))
+    with pytest.raises(ValueError, match="non-empty"):
+        perturb_batch(images[:0])
+
+
+def test_perturbed_accuracy_noise_differs_per_digit_and_per_seed():
+    from nbhelpers.digits import perturbed_accuracy
+
+    class Bright(nn.Module):  # class 1 when pixel (0, 0) is brighter than 0.5
+        def forward(self, x):
+            v = x[:, 0, 0, 0] * STD + MEAN - 0.5
+            return torch.stack([-v, v], dim=1)
+
+    images = torch.full((400, 28, 28), 0.5)
+    labels = torch.ones(400, dtype=torch.long)
+    runs = [perturbed_accuracy(Bright(), images, labels, mean=MEAN, std=STD, seed=s,
+                               perturbations=[("noise", {"noise": 0.3})])["noise"]
+            for s in range(3)]
+    assert all(0.4 < r < 0.6 for r in runs)   # one shared draw would give 0 or 1
+    assert len(set(runs)) > 1

@@ -95,3 +95,24 @@ def test_plot_signal_stats():
     assert list(fig.axes[0].get_lines()[0].get_ydata()) == [1.0, 0.1, 0.01]
     with pytest.raises(ValueError, match="empty"):
         plot_signal_stats({})
+
+
+def test_plot_lr_sweep():
+    from nbhelpers.initialisation import plot_lr_sweep
+
+    val = {"a": {"0.1": [0.9, 0.92], "1.0": [0.8, 0.85], "0.01": [0.5, 0.6]},
+           "b": {"0.1": [float("nan"), 0.3], "1.0": [0.1, 0.1], "0.01": [0.7, 0.7]}}
+    fig = plot_lr_sweep(val, labels={"a": "arm A"}, best={"a": 0.1, "b": 0.01},
+                        zoom=(0.6, 1.0))
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    mean_a = ax.get_lines()[0]
+    assert list(mean_a.get_xdata()) == [0.01, 0.1, 1.0]
+    assert [round(v, 3) for v in mean_a.get_ydata()] == [0.55, 0.91, 0.825]
+    mean_b = [ln for ln in ax.get_lines() if ln.get_label() == "b"][0]
+    assert round(mean_b.get_ydata()[1], 3) == 0.2                 # NaN drawn at chance
+    assert fig.axes[1].get_ylim() == (0.6, 1.0)
+    assert len(plot_lr_sweep(val).axes) == 1
+    with pytest.raises(ValueError, match="empty"):
+        plot_lr_sweep({})

@@ -7,7 +7,7 @@ import pytest
 import torch
 from shared import curves, fits_slide
 
-from nbhelpers.schedules import Trace, lr_trace, plot_schedules
+from nbhelpers.schedules import Trace, lr_trace, plot_lr_sweep, plot_schedules
 
 S = torch.optim.lr_scheduler
 
@@ -69,4 +69,36 @@ def test_plot_schedules_bad_input():
         plot_schedules({"a": torch.ones(3)}, momentum={})
     with pytest.raises(ValueError, match="1-D"):
         plot_schedules({"a": torch.ones(2, 3)})
+    plt.close("all")
+
+
+def test_plot_lr_sweep_draws_mean_band_and_pick():
+    grid = [0.01, 0.1, 1.0]
+    losses = {"SGD": [[1.0, 0.5, 0.8], [1.2, 0.7, 50.0], [1.1, 0.6, 0.9]],
+              "Adam": [[0.3, 0.1, 3.0], [0.4, 0.2, 4.0], [0.5, 0.3, 5.0]]}
+    fig = plot_lr_sweep(grid, losses, picked={"SGD": 0.1}, panels=[["SGD"], ["Adam"]])
+    left, right = fig.axes
+    assert fits_slide(fig) and left.get_xscale() == "log" and left.get_yscale() == "log"
+    (sgd,) = curves(left)
+    assert sgd.get_label() == "SGD"                  # the mean, a diverged run counted as 2
+    assert torch.allclose(torch.tensor(sgd.get_ydata()), torch.tensor([1.1, 0.6, 3.7 / 3],
+                                                                         dtype=torch.float64))
+    dot = [line for line in left.lines if line not in curves(left)]
+    assert len(dot) == 1 and list(dot[0].get_xdata()) == [0.1] and list(dot[0].get_ydata()) == [0.6]
+    band = left.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.max() == 2.0 and band.min() == 0.5       # diverged runs drawn at top=2
+    assert [c.get_label() for c in curves(right)] == ["Adam"] and left.get_ylabel()
+    assert len(plot_lr_sweep(grid, losses).axes) == 1
+    plt.close("all")
+
+
+def test_plot_lr_sweep_bad_input():
+    with pytest.raises(ValueError, match="increasing"):
+        plot_lr_sweep([1.0, 0.1], {"a": [[1, 2]]})
+    with pytest.raises(ValueError, match="empty"):
+        plot_lr_sweep([0.1, 1.0], {})
+    with pytest.raises(ValueError, match="one list of 2"):
+        plot_lr_sweep([0.1, 1.0], {"a": [[1, 2, 3]]})
+    with pytest.raises(ValueError, match="panels"):
+        plot_lr_sweep([0.1, 1.0], {"a": [[1, 2]]}, panels=[["b"]])
     plt.close("all")

@@ -8,7 +8,7 @@ in :mod:`nbhelpers.activations`. Pure figure functions and two widgets:
 * ``activation_figure(name, x0)`` / ``saturation_figure(name, points)`` /
   ``activation_widget()``: a function with its tangent at x0 and its derivative;
 * ``vanishing_figure(depth)``: the product of φ′ along a chain of neurons without weights;
-* ``layer_gradients_figure(norms)``: measured ‖∂L/∂Wˡ‖ per layer of real deep networks.
+* ``layer_gradients_figure(norms)``: measured ‖δˡ‖ = ‖∂L/∂zˡ‖ per layer of real deep networks.
 """
 
 from __future__ import annotations
@@ -162,8 +162,8 @@ def vanishing_figure(
 @slide_figure
 def layer_gradients_figure(norms: Mapping[str, torch.Tensor]) -> Figure:
     """Gradient norm per layer (log scale) of several networks: ``norms`` maps a label to a
-    (depth,) tensor, entry l−1 the norm ‖∂L/∂Wˡ‖ of layer l's weight gradient (input side
-    first). A label containing "He" is drawn dashed."""
+    (depth,) tensor, entry l−1 the norm ‖δˡ‖ = ‖∂L/∂zˡ‖ of the gradient at layer l's
+    pre-activation (input side first). A label containing "He" is drawn dashed."""
     if not norms:
         raise ValueError("norms is empty: pass {label: (depth,) tensor of gradient norms}")
     fig, ax = plt.subplots(figsize=(9.0, 3.6))
@@ -177,7 +177,7 @@ def layer_gradients_figure(norms: Mapping[str, torch.Tensor]) -> Figure:
                     label=label)
     ax.set_xlabel("layer l (1 = next to the input)")
     ax.set_xticks([1, *range(5, len(values) + 1, 5)])
-    ax.set_ylabel("‖∂L/∂Wˡ‖")
+    ax.set_ylabel("‖δˡ‖ = ‖∂L/∂zˡ‖")
     ax.set_title("gradient norm per layer at initialisation, one batch", fontsize=14)
     ax.legend(loc="lower right", fontsize=11, ncols=2)
     return fig

@@ -18,7 +18,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/04_loss_functions.ipynb)
 #
 # How a network's output is scored: regression losses (MSE, L1, Huber), binary and multi-class
-# cross-entropy, all three derived as negative log-likelihoods, then margin losses and the
+# cross-entropy (MSE, BCE and cross-entropy derived as negative log-likelihoods), margin losses and the
 # cosine embedding loss. Every formula is computed by hand and checked against torch.
 
 # %% slideshow={"slide_type": "skip"}
@@ -148,6 +148,7 @@ print(f"mean NLL −(1/n) Σ log P(y_i | x_i): {-P_true.log().mean().item():.4f}
 
 # %% slideshow={"slide_type": "skip"}
 assert P_true.prod() == 0 and 0.9**1000 < 2.0**-149   # below the smallest float32: underflow
+assert math.isclose(0.9**1000, 1.7e-46, rel_tol=0.03)
 assert math.isclose(-P_true.log().mean().item(), -math.log(0.9), rel_tol=1e-6)
 # argmax of the likelihood = argmin of the mean NLL: a constant Bernoulli model P(y=1) = q
 # for 10 labels, seven of them 1; both pick q = 7/10 on a grid of q
@@ -246,16 +247,17 @@ print("the formula needs log 0 =", torch.log(torch.tensor(0.0)).item())
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The true loss is $-\log 0 = \infty$: the model gave the observed label probability 0.
 # `nn.BCELoss` **clamps each log at −100** (documented), so every element costs exactly 100:
-# a cap, not a score. $p = 10^{-40}$ is not capped yet:
+# a cap, not a score. $p = 10^{-30}$ is not capped yet:
 
 # %% slideshow={"slide_type": "-"}
-tiny = nn.BCELoss()(torch.tensor([1e-40]), torch.tensor([1.0]))
-print(f"BCELoss(1e-40, 1) = {tiny.item():.4f}   −log(1e-40) = {-math.log(1e-40):.4f}")
+tiny = nn.BCELoss()(torch.tensor([1e-30]), torch.tensor([1.0]))
+print(f"BCELoss(1e-30, 1) = {tiny.item():.4f}   −log(1e-30) = {-math.log(1e-30):.4f}")
 
 # %% slideshow={"slide_type": "skip"}
 assert nn.BCELoss()(y_pred, y_true) == 100 and nn.BCELoss()(y_true, y_true) == 0
 assert torch.equal(nn.BCELoss(reduction="none")(y_pred, y_true), torch.full((3,), 100.0))
-assert math.isclose(tiny.item(), 92.1034, rel_tol=1e-5) and math.isclose(tiny.item(), -math.log(1e-40), rel_tol=1e-5)
+assert math.isclose(tiny.item(), 69.0776, rel_tol=1e-5) and math.isclose(tiny.item(), -math.log(1e-30), rel_tol=1e-5)
+assert torch.finfo(torch.float32).tiny < 1e-30    # a normal float32, not a subnormal one
 assert math.isclose(math.exp(-100), 3.7e-44, rel_tol=0.01) and math.isclose(2.0**-149, 1.4e-45, rel_tol=0.01)
 assert nn.BCELoss()(torch.tensor([1e-44]), torch.tensor([1.0])) == 100   # below e^-100: capped
 p0 = torch.tensor([0.0], requires_grad=True)       # the gradient stays finite too
@@ -452,17 +454,20 @@ assert g_conf.abs().max() < 1e-12
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `log_softmax`, not `log(softmax)`
 #
-# Large logits: $e^{1000}$ overflows. `log_softmax` subtracts the largest logit first
-# ($\log\sum_j e^{z_j} = m + \log\sum_j e^{z_j - m}$ with $m = \max_j z_j$), so it never does.
+# Large logits: $e^{1000}$ overflows. `torch.softmax` subtracts the largest logit first, but then
+# $e^{-1000}$ underflows to 0 and $\log 0 = -\infty$. `log_softmax` returns
+# $z_k - m - \log\sum_j e^{z_j - m}$ ($m = \max_j z_j$) directly: no overflow, no $\log 0$.
 
 # %% slideshow={"slide_type": "fragment"}
 big = torch.tensor([[1000.0, 0.0]])
+print("exp(z)/Σexp(z):", (torch.exp(big) / torch.exp(big).sum()).tolist())
 print("log(softmax):", torch.log(torch.softmax(big, dim=1)).tolist())
 print("log_softmax: ", torch.log_softmax(big, dim=1).tolist())
 print("cross-entropy for label 1:", F.cross_entropy(big, torch.tensor([1])).item())
 
 # %% slideshow={"slide_type": "skip"}
-assert torch.exp(big).isinf().any()
+assert torch.exp(big).isinf().any() and torch.softmax(big, 1)[0, 1] == 0
+assert (torch.exp(big) / torch.exp(big).sum())[0, 0].isnan()
 assert torch.log(torch.softmax(big, 1))[0, 1] == -math.inf
 assert torch.log_softmax(big, 1)[0, 1] == -1000 and F.cross_entropy(big, torch.tensor([1])) == 1000
 m_big = big.max(dim=1, keepdim=True).values
@@ -505,7 +510,8 @@ assert torch.allclose(logistic(tpm * sc), F.binary_cross_entropy_with_logits(sc,
 #
 # * logistic: `nn.SoftMarginLoss` is $\frac1n\sum\log(1 + e^{-t s})$; it equals BCE on logits
 #   with $y = (t + 1)/2$
-# * hinge: torch has no binary hinge loss; `nn.MultiMarginLoss` is its $C$-class form,
+# * hinge: torch has no SVM-style binary hinge loss (`nn.HingeEmbeddingLoss` is another loss,
+#   on distances); `nn.MultiMarginLoss` is its $C$-class form,
 #   $\frac1C\sum_{k \ne y}\max(0, 1 - s_y + s_k)$. With 2 classes and scores $(0, s)$ it is hinge / 2
 
 # %% slideshow={"slide_type": "fragment"}
@@ -571,8 +577,8 @@ assert {k: (round(v.item(), 4), round(g.item(), 4)) for k, (v, g) in here.items(
 #
 # Label 1, logit $z = -3$. BCE's slope is $\sigma(z) - 1 \approx -0.95$ and stays near $-1$
 # however wrong $z$ gets; squared error on the probability $\sigma(z)$ has almost **no slope**
-# ($-0.09$): it learns slowly exactly when it is most wrong. That is why classifiers use
-# cross-entropy.
+# ($-0.09$); below $z = -\log 2$ it shrinks towards 0 as $z$ gets more wrong ($z = -6$: above
+# $-0.01$). A gradient step there barely moves $z$: one reason classifiers use cross-entropy.
 
 # %% slideshow={"slide_type": "fragment"}
 fig = loss_explorer_figure(task="binary", prediction=-3.0, target=1.0)
@@ -586,6 +592,9 @@ for z0 in (-3.0, -6.0):
     assert at["hinge"][1] == -1
 assert round(sig(-3) - 1, 2) == -0.95 and round(2 * (sig(-3) - 1) * sig(-3) * (1 - sig(-3)), 2) == -0.09
 assert at["BCE on logit"][1] < -0.99 and -0.01 < at["MSE on σ(z)"][1] < 0              # z = −6
+zg = torch.linspace(-8, 0, 8001, dtype=torch.float64)     # MSE on σ(z): slope −2σ(1 − σ)², steepest
+slope_mse = -2 * torch.sigmoid(zg) * (1 - torch.sigmoid(zg)) ** 2       # at σ = 1/3, z = −log 2
+assert abs(zg[slope_mse.argmin()].item() + math.log(2)) < 2e-3 and (slope_mse[zg < -math.log(2)].diff() < 0).all()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it
@@ -602,7 +611,7 @@ loss_explorer_widget()
 #
 # | output | model $P(y \mid x)$ | torch loss | feed it |
 # |---|---|---|---|
-# | a number $\hat y$ | Gaussian $\mathcal N(\hat y, \sigma^2)$ | `MSELoss` (`L1Loss`, `HuberLoss`) | raw outputs |
+# | a number $\hat y$ | Gaussian $\mathcal N(\hat y, \sigma^2)$; Laplace for L1 | `MSELoss` (`L1Loss`; `HuberLoss` between the two) | raw outputs |
 # | one logit $z$ | Bernoulli, $p = \sigma(z)$ | `BCEWithLogitsLoss` | logits |
 # | $C$ logits $z$ | categorical, $\mathrm{softmax}(z)$ | `CrossEntropyLoss` | logits |
 # | embedding pairs | | `CosineEmbeddingLoss` | two vectors, $t = \pm 1$ |

@@ -38,8 +38,8 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import nn
-from nbhelpers import data, models
-from nbhelpers.initialisation import linear_stack, plot_signal_stats, signal_stats
+from nbhelpers import data, measured, models
+from nbhelpers.initialisation import linear_stack, plot_lr_sweep, plot_signal_stats, signal_stats
 from nbhelpers.training import fit, seed_everything
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -51,8 +51,7 @@ from nbhelpers.training import fit, seed_everything
 # the std of its output $h_l$ and of the gradient $\partial L/\partial h_l$ reaching it.
 # First: every weight drawn from $N(0, 1)$, or from $N(0, 0.01^2)$.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 def initialised(activation, init, depth=30, width=256):
     seed_everything(0)
     net = linear_stack(depth=depth, width=width, activation=activation)
@@ -69,8 +68,11 @@ for name, st in naive.items():
 # %% slideshow={"slide_type": "skip"}
 # output not compared by nbval: tanh with N(0, 1) is chaotic, the 2nd digit of its gradient
 # depends on the CPU's tanh; these ranges hold everywhere
-zero = initialised("relu", nn.init.zeros_)
+zero = initialised("relu", nn.init.zeros_)                  # the slide's last bullet
 assert len(zero) == 60 and all(isinstance(m, nn.Linear) and m.bias is None for m in zero[::2])
+zero_stats = signal_stats(zero)
+assert all(v == 0 for v in zero_stats.forward) and all(v == 0 for v in zero_stats.backward[:-1])
+assert all(torch.count_nonzero(layer.weight.grad) == 0 for layer in zero[::2])
 relu_big, relu_small = naive["relu, N(0, 1²)"], naive["relu, N(0, 0.01²)"]
 tanh_big, tanh_small = naive["tanh, N(0, 1²)"], naive["tanh, N(0, 0.01²)"]
 # ReLU: each layer multiplies E[h²] by n_in · Var[w] / 2 = 128 (std × 11.3), or by 0.0128
@@ -98,6 +100,8 @@ fig = plot_signal_stats(naive)
 # * tanh with $N(0,1)$: outputs saturate at ±1 (std ≈ 1), but the gradient explodes on its
 #   way back; with $N(0, 0.01^2)$ both vanish. Either way the first layers get steps far
 #   too large or far too small.
+# * All-zero weights are worse still: every $h_l$ and every weight gradient is exactly 0,
+#   so gradient descent never moves them.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Float32 stops at about 3.4e38: the same stack with 40 ReLU layers of N(0, 1) weights
@@ -182,11 +186,35 @@ assert 0.7 < min(tanh_gain) / tanh_gain[0] and max(tanh_gain) / tanh_gain[0] < 1
 # batch norm are fine with it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Images as tensors: $(N, C, H, W)$
+#
+# A batch of images is a 4-D tensor: $N$ images of $C$ **channels** (1 for grey MNIST, 3 for
+# RGB) of $H \times W$ pixels. Convolution and channels are lecture 10's topic; today needs
+# two facts about them:
+#
+# * `nn.Conv2d(C_in, C_out, k)` computes each output value from a $k \times k$ patch of all
+#   $C_\text{in}$ input channels: its fan-in is $n_\text{in} = C_\text{in} \cdot k \cdot k$.
+# * Its output has $C_\text{out}$ channels; batch norm treats each channel as one feature.
+
+# %% slideshow={"slide_type": "fragment"}
+images = torch.randn(32, 8, 14, 14)          # N = 32 images, C = 8 channels, 14 × 14 pixels
+conv = nn.Conv2d(8, 16, 5)                   # C_in = 8, C_out = 16, 5 × 5 kernels
+print("input", tuple(images.shape), "→ output", tuple(conv(images).shape))
+print("weight", tuple(conv.weight.shape), "→ fan-in 8 · 5 · 5 =", conv.weight[0].numel())
+
+# %% slideshow={"slide_type": "skip"}
+# one output value = the sum over a 5 × 5 patch of all 8 input channels (+ bias): 200 inputs
+patch = images[0, :, 2:7, 4:9]                                    # (C_in, k, k)
+by_hand = (conv.weight[3] * patch).sum() + conv.bias[3]
+assert torch.allclose(conv(images)[0, 3, 2, 4], by_hand, atol=1e-5) and patch.numel() == 200
+assert conv(images).shape == (32, 16, 10, 10)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## In PyTorch: `torch.nn.init`
 #
 # Each function fills a tensor in place; the fans come from its shape:
 # $n_\text{in}$ = `weight.shape[1]`, $n_\text{out}$ = `weight.shape[0]`, each times $k \cdot k$ for a
-# $k \times k$ convolution.
+# $k \times k$ convolution (the previous slide).
 
 # %% slideshow={"slide_type": "fragment"}
 def formulas(n_in, n_out):    # what each function should give: (std or bound, which)
@@ -238,8 +266,8 @@ assert abs(w.std() / (5 / 3 / math.sqrt(512)) - 1) < 0.01
 # $\sqrt{2/(1+5)} = 1/\sqrt3$ times the bound $\sqrt{3/n_\text{in}}$ is $1/\sqrt{n_\text{in}}$.
 # So the weights are $U(-1/\sqrt{n_\text{in}}, 1/\sqrt{n_\text{in}})$, std $1/\sqrt{3\,n_\text{in}}$,
 # and the biases $U(-1/\sqrt{n_\text{in}}, 1/\sqrt{n_\text{in}})$ too.
-# For a convolution (lecture 10) each output sees $C_\text{in} \cdot k \cdot k$ inputs: that is its
-# $n_\text{in}$.
+# For a convolution each output sees $C_\text{in} \cdot k \cdot k$ inputs (the $(N, C, H, W)$ slide):
+# that is its $n_\text{in}$.
 
 # %% slideshow={"slide_type": "fragment"}
 for layer in [nn.Linear(512, 256), nn.Conv2d(8, 16, 5)]:
@@ -384,8 +412,8 @@ assert torch.allclose(train_out, F.batch_norm(h, None, None, training=True), ato
 #
 # `models.MnistCNN(batch_norm=False)` drops `bn1` and `bn2` (and gives the convolutions
 # their biases back). Both train with lecture 12's recipe (`models.FAST_RECIPE`: SGD with
-# Nesterov momentum, weight decay, one-cycle), on the first 10,000 training images for
-# 2 epochs, at the recipe's learning rate 0.1 and at 0.5; two seeds each.
+# Nesterov momentum, weight decay, one-cycle) on the first 10,000 training images for
+# 2 epochs. First a live run: one seed, at 5× the recipe's learning rate 0.1.
 
 # %% slideshow={"slide_type": "fragment"}
 R = models.FAST_RECIPE
@@ -411,55 +439,90 @@ assert not any(isinstance(m, nn.BatchNorm2d) for m in models.MnistCNN(batch_norm
 assert len(x_train) == 10_000 and len(x_test) == 10_000
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The measurement: 8 short trainings
+# ### Live: one seed at learning rate 0.5
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
-from tqdm.auto import tqdm
-runs = {}
-settings = [(lr, bn, seed) for lr in (0.1, 0.5) for bn in (True, False) for seed in (0, 1)]
-for lr, bn, seed in tqdm(settings, desc="trainings", leave=False):
-    runs[lr, bn, seed] = train_cnn(bn, lr, seed)
-print("lr   batch norm  seed   test accuracy, epoch 1 → 2   train loss, epoch 1 → 2")
-for (lr, bn, seed), (_, h) in runs.items():
-    print(f"{lr:<4} {'with' if bn else 'without':10s}  {seed}      "
-          f"{h.val_acc[0]:6.1%} → {h.val_acc[1]:6.1%}"
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
+runs = {bn: train_cnn(bn, lr=0.5, seed=0) for bn in (True, False)}
+print("batch norm   test accuracy, epoch 1 → 2   train loss, epoch 1 → 2")
+for bn, (_, h) in runs.items():
+    print(f"{'with' if bn else 'without':10s}   {h.val_acc[0]:6.1%} → {h.val_acc[1]:6.1%}"
           f"              {h.train_loss[0]:.2f} → {h.train_loss[1]:.2f}")
 
 # %% slideshow={"slide_type": "skip"}
-acc = {k: h.val_acc for k, (_, h) in runs.items()}
-loss = {k: h.train_loss for k, (_, h) in runs.items()}
-for s in (0, 1):
-    # at the recipe's lr: without BN it learns, but more slowly, and ends lower
-    assert acc[0.1, True, s][1] > 0.97 and acc[0.1, False, s][1] > 0.9
-    assert 0.002 < acc[0.1, True, s][1] - acc[0.1, False, s][1] < 0.03      # "a little lower"
-    assert acc[0.1, False, s][0] < acc[0.1, True, s][0] - 0.02
-    assert loss[0.1, False, s][0] > loss[0.1, True, s][0] + 0.2
-    # at 5x the lr: with BN nearly as good by epoch 2, without BN no learning (chance ~10 %)
-    assert acc[0.5, True, s][1] > 0.97 and acc[0.1, True, s][1] - acc[0.5, True, s][1] < 0.005
-    assert acc[0.5, False, s][1] < 0.2
-    assert abs(loss[0.5, False, s][1] - math.log(10)) < 0.15
-    with torch.no_grad():                       # the notes: on average, the class frequencies
-        stuck = runs[0.5, False, s][0].cpu().eval()
-        probs = torch.softmax(stuck(x_test[:1000]), dim=1)
-    frequencies = torch.bincount(y_train, minlength=10) / len(y_train)
-    assert (probs.mean(0) - frequencies).abs().max() < 0.03
+# thresholds set from seeds 0-7 (1 thread), 0 (2 threads), 0-2 (portable code path). Worst
+# seen: with BN 95.9 % after epoch 2; without BN 10.3 % after epoch 1, 25.1 % after epoch 2
+# (2 threads: it can start to recover late), loss after epoch 2 within 0.052 of ln 10
+acc = {bn: h.val_acc for bn, (_, h) in runs.items()}
+loss = {bn: h.train_loss for bn, (_, h) in runs.items()}
+assert acc[True][1] > 0.93 and acc[False][0] < 0.2                 # learns vs chance
+assert acc[False][1] < 0.6 and acc[True][1] - acc[False][1] > 0.4
+assert abs(loss[False][1] - math.log(10)) < 0.15 and f"{math.log(10):.2f}" == "2.30"
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# In these runs, at lr 0.1 the network without batch norm learns, but more slowly (higher
-# loss, lower accuracy after epoch 1) and ends a little lower. At lr 0.5 batch norm is
-# nearly as good by epoch 2 (within half a point, though slower in epoch 1), while without it
-# the network is stuck at chance (loss ≈ ln 10 ≈ 2.30).
+# With batch norm the network learns at this rate. Without it the first epoch learns nothing
+# (chance, 10 %), and in epoch 2 the training loss is still near ln 10 ≈ 2.30, the loss of a
+# uniform guess. But one seed at one learning rate is not a comparison: each network needs its
+# own best learning rate, and a fair control.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A fair comparison: three arms, each at its best learning rate
+#
+# *default* (no BN, PyTorch's init) → *He* (no BN, He init: one change) or *BN* (batch norm,
+# default init: one change). Each arm: 7 peak learning rates, 3 seeds, 2 epochs on 10,000
+# training images, the learning rate picked (★) on 5,000 *other* training images.
+
+# %% slideshow={"slide_type": "-"}
+sweep = measured.load("08/batch-norm")
+names = {"default": "no BN, default init", "he": "no BN, He init", "bn": "BN, default init"}
+fig = plot_lr_sweep(sweep["val_acc"], labels=names, best=sweep["best_lr"], zoom=(0.94, 0.99))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### At each arm's best learning rate: the test set, once
+
+# %% slideshow={"slide_type": "-"}
+test_acc = sweep["test_acc"]
+for arm, name in names.items():
+    print(f"{name:19s} lr {sweep['best_lr'][arm]:<4}  test accuracy"
+          f" {min(test_acc[arm]):.2%} to {max(test_acc[arm]):.2%} over 3 seeds")
+for arm in ("default", "he"):
+    gaps = [100 * (b - a) for a, b in zip(test_acc[arm], test_acc["bn"])]
+    print(f"BN minus {names[arm]}, per seed: {min(gaps):+.1f} to {max(gaps):+.1f} points")
+print(measured.source("08/batch-norm"))
+
+# %% slideshow={"slide_type": "skip"}
+assert all(sweep["interior"].values()) and len(sweep["seeds"]) == 3     # the grid brackets
+assert sweep["n_train"] == len(x_train) and sweep["epochs"] == 2 and len(sweep["grid"]) == 7
+assert sweep["n_val"] == 5000 and sweep["n_test"] == len(x_test)
+seeds = range(3)
+assert all(test_acc["bn"][i] > max(test_acc["default"][i], test_acc["he"][i]) for i in seeds)
+assert max(test_acc["bn"][i] - test_acc[arm][i] for i in seeds for arm in ("default", "he")) < 0.015
+assert sweep["best_lr"] == {"default": 0.07, "he": 0.07, "bn": 0.2}      # the notes
+he_gain = [test_acc["he"][i] - test_acc["default"][i] for i in seeds]
+assert min(he_gain) < 0 < max(he_gain)                           # He alone: no consistent gain
+val = {arm: {float(lr): v for lr, v in sweep["val_acc"][arm].items()} for arm in names}
+worst = {arm: {lr: min(0.1 if math.isnan(a) else a for a in v) for lr, v in val[arm].items()}
+         for arm in names}
+assert all(a > 0.95 for a in worst["bn"].values())               # every lr, every seed
+for arm, fails_from in (("default", 0.14), ("he", 0.1)):          # some seed at chance
+    assert all((a < 0.2) == (lr >= fails_from) for lr, a in worst[arm].items()), arm
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# * Batch norm won at each arm's own best learning rate on every seed, but by about a point
+#   or less; 2 epochs on 10,000 images (longer training not measured).
+# * He initialisation alone did not help this shallow network: no consistent gain.
+# * The clear difference is the range of learning rates that work: with batch norm every
+#   rate from 0.03 to 0.5 gave ≥ 95 % validation accuracy on every seed; without it some
+#   seed was at chance from 0.14 up (default init) or from 0.1 up (He init).
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Two seeds, one short schedule, 10,000 images: this shows a tendency for this network and
-# recipe, not the size of the gap after lecture 12's full 3 epochs on 60,000 images (not
-# measured here; try it with train_cnn).
-# The runs without batch norm keep PyTorch's default initialisation, which shrinks the signal
-# by √6 per ReLU layer (earlier slides): part of the gap at lr 0.1 may be initialisation, not
-# normalisation (try He initialisation without batch norm). At lr 0.5, after the first large
-# steps the network's average prediction is just the class frequencies (≈ 1/10 each, hence
-# loss ≈ ln 10): it has learned nothing about the images, and does not recover.
+# What was measured: three arms that differ from "no BN, default init" in one thing each;
+# lecture 12's recipe (SGD, Nesterov, weight decay, one-cycle) for 2 epochs on training images
+# 1-10,000; the learning rate picked by the mean validation accuracy over the 3 seeds on
+# training images 10,001-15,000; the test set used once, for the picked rates. Not measured:
+# lecture 12's full 3 epochs on 60,000 images (the gap may shrink or grow), batch norm with He
+# initialisation. The picked rate of batch norm (0.2) is about 3 times that of the others
+# (0.07). The live run above at 0.5 differs slightly between CPUs: with 2 threads the network
+# without batch norm started to recover in epoch 2 (25 % instead of 10 %).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The classic mistake: forgetting `model.eval()`
@@ -468,9 +531,8 @@ for s in (0, 1):
 # set sorted by digit (batches of 100, almost all of one digit) a test loop that
 # forgets `model.eval()` measures:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-bn_model = runs[0.1, True, 0][0].cpu()    # trained: its last digits vary from CPU to CPU
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+bn_model = runs[True][0].cpu()            # the live run with batch norm
 order = y_test.argsort(stable=True)
 by_digit = data.TensorBatches(x_test[order], y_test[order], batch_size=100, shuffle=False)
 
@@ -488,9 +550,9 @@ for mode in ("eval", "train"):
 net_e, net_t = copy.deepcopy(bn_model).eval(), copy.deepcopy(bn_model).train()
 a_eval = test_accuracy(net_e, by_digit)
 tol = 2e-4 if device.type == "cpu" else 2e-3     # fit evaluated under bfloat16 on a GPU
-assert abs(a_eval - runs[0.1, True, 0][1].val_acc[-1]) < tol       # as fit measured it
+assert abs(a_eval - runs[True][1].val_acc[-1]) < tol       # as fit measured it
 assert abs(a_eval - test_accuracy(net_e, test)) < 2e-4             # the order is irrelevant
-assert test_accuracy(net_t, by_digit) < a_eval - 0.03              # sorted batches: much worse
+assert test_accuracy(net_t, by_digit) < a_eval - 0.02    # sorted: worse (seeds: 4.3-8.5 pts)
 assert abs(test_accuracy(copy.deepcopy(bn_model).train(), test) - a_eval) < 0.01  # mixed: close
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -499,8 +561,7 @@ assert abs(test_accuracy(copy.deepcopy(bn_model).train(), test) - a_eval) < 0.01
 # A forward pass in training mode also updates the running statistics, with test data. The
 # same evaluation, run again in evaluation mode afterwards:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 net = copy.deepcopy(bn_model)
 before = net.bn1.running_mean.clone()
 test_accuracy(net.train(), by_digit)                  # the forgetful evaluation
@@ -540,11 +601,11 @@ for a in (1.0, 10.0):
     y = bn(F.conv2d(digits, w))
     (y.pow(3).mean()).backward()                         # any loss of the output
     grads.append(w.grad.norm().item())
-    print(f"weights × {a:4}: output std {y.std():.3f}, |∂L/∂W| = {grads[-1]:.3f}")
+    print(f"weights × {a:4}: output std {y.std():.3f}, |∂L/∂W| = {grads[-1]:.2f}")
 
 # %% slideshow={"slide_type": "skip"}
 y1, y10 = bn(F.conv2d(digits, conv.weight)), bn(F.conv2d(digits, 10 * conv.weight))
-assert torch.allclose(y1, y10, atol=1e-4)                              # scale invariant
+assert torch.allclose(y1, y10, atol=2e-3)        # scale invariant up to ε (8 inits: ≤ 4e-4)
 assert abs(grads[0] / grads[1] - 10) < 0.01                             # gradient × 1/a
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -561,8 +622,8 @@ assert abs(grads[0] / grads[1] - 10) < 0.01                             # gradie
 #   PyTorch's default for `Linear`/`Conv2d` is $U(\pm 1/\sqrt{n_\text{in}})$, std $1/\sqrt{3 n_\text{in}}$.
 # * Batch norm: per channel, batch mean and biased variance, then $\gamma$, $\beta$; running
 #   statistics (momentum 0.1, unbiased variance) are used after `model.eval()`.
-# * Measured here: with batch norm, lecture 12's CNN learned faster at lr 0.1; at lr 0.5 it
-#   ended within half a point of that, and without batch norm did not learn at all.
+# * Measured here (lecture 12's CNN, 3 seeds, each at its best learning rate): batch norm won
+#   by about a point or less, but it worked over a much wider range of learning rates.
 # * Evaluate in `model.eval()`: in training mode batch norm uses each batch's statistics
 #   and overwrites its running statistics with test data.
 

@@ -35,7 +35,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
-from nbhelpers import data, models, regularisation
+from nbhelpers import data, measured, models, regularisation
 from nbhelpers.training import evaluate, fit, plot_history, seed_everything
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -43,7 +43,7 @@ from nbhelpers.training import evaluate, fit, plot_history, seed_everything
 #
 # An MLP 784 → 256 → 256 → 10 gets only **1,000** MNIST training images. To see how it does
 # on images it has not seen, 2,000 *other* training images are held out for
-# **validation** (the test set stays untouched until the end).
+# **validation** (the test set is looked at once, at the end, in the stored sweeps).
 
 # %% slideshow={"slide_type": "fragment"}
 x, y = data.load_tensors("mnist", train=True)          # (60000, 1, 28, 28), (60000,)
@@ -85,9 +85,10 @@ model, history = train()
 fig = plot_history(history)
 
 # %% slideshow={"slide_type": "skip"}
+# Thresholds set over 5 seeds, 1 and 2 threads and the portable path: see the lecture's report.
 best = 1 + min(range(30), key=history.val_loss.__getitem__)
 assert history.train_loss[-1] < 0.005 and history.train_acc[-1] == 1.0
-assert 3 <= best <= 12 and history.val_loss[-1] > 1.15 * min(history.val_loss)
+assert 3 <= best <= 12 and history.val_loss[-1] > 1.1 * min(history.val_loss)
 assert 0.85 < history.val_acc[-1] < 0.9 and max(history.val_acc) - history.val_acc[-1] < 0.01
 
 
@@ -100,7 +101,7 @@ def mistakes_loss(model):
 
 
 at_best = train(epochs=best)[0]                  # the same run, stopped at its best epoch
-assert abs(mistakes_loss(at_best) - 3.3) < 0.3 and abs(mistakes_loss(model) - 4.7) < 0.3
+assert 2.5 < mistakes_loss(at_best) < 3.5 and 4.4 < mistakes_loss(model) < 5.1
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the curves show
@@ -108,7 +109,8 @@ assert abs(mistakes_loss(at_best) - 3.3) < 0.3 and abs(mistakes_loss(model) - 4.
 # The training loss goes to almost 0: the network memorises its 1,000 images. The
 # validation loss is lowest after a few epochs and then *rises*, while the validation
 # accuracy stays flat, below 90 %: the network grows more and more confident in its
-# mistakes (their mean loss, checked in a hidden cell: 3.3 at the best epoch, 4.7 at 30).
+# mistakes (their mean loss, checked in a hidden cell: about 3 at the best epoch, 4.5 to 5
+# at epoch 30).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Regularisation
@@ -198,49 +200,91 @@ assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(net_a.parameters(), n
 # L2 (with λ' = ηλ) for plain SGD only, not with momentum and not with Adam.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### How strong? Five values of λ, the same 30 epochs
+# ### How strong? λ from 0.001 to 0.1, on three seeds
+#
+# Stored sweep: λ a factor √10 apart, the same lr 0.05 and 30 epochs; each seed its own
+# initial weights, batch order. The range over the seeds of the weight norm and of the
+# final validation loss and accuracy (λ = 0: no weight decay):
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
-trained = {0.0: (model, history)}                       # the run above: λ = 0
-for lam in (1e-3, 3e-3, 1e-2, 1e-1):
-    trained[lam] = train(weight_decay=lam)
-print("     λ   weight norm   train loss   val loss   val acc")
-for lam, (m, h) in trained.items():
-    print(f"{lam:6g}   {regularisation.weight_norm(m):11.1f}   {h.train_loss[-1]:10.3f}"
-          f"   {h.val_loss[-1]:8.3f}   {h.val_acc[-1]:7.1%}")
+# %% slideshow={"slide_type": "fragment"}
+wd = measured.load("09/weight-decay")
+print(measured.source("09/weight-decay"))
+rows = {"0": (wd["plain_weight_norm"], wd["plain_val_loss"]["0.05"], wd["plain_val_acc"]["0.05"])}
+rows.update({lam: (wd["decay_weight_norm"][lam], wd["decay_val_loss"][lam],
+                   wd["decay_val_acc"][lam]) for lam in wd["decay_val_loss"]})
+print("     λ   weight norm      val loss          val acc")
+for lam, (n, loss, acc) in rows.items():
+    print(f"{float(lam):6g}   {min(n):4.1f} to {max(n):4.1f}   {min(loss):.3f} to {max(loss):.3f}"
+          f"   {min(acc):.1%} to {max(acc):.1%}")
 
 # %% slideshow={"slide_type": "skip"}
-norm = {lam: regularisation.weight_norm(m) for lam, (m, h) in trained.items()}
-final = {lam: h.val_loss[-1] for lam, (m, h) in trained.items()}
-assert list(norm.values()) == sorted(norm.values(), reverse=True)     # more λ, smaller weights
-assert min(final, key=final.get) == 1e-2
-assert all(final[a] > final[b] + 0.02 for a, b in [(0.0, 1e-3), (1e-3, 3e-3), (3e-3, 1e-2)])
-assert final[1e-2] < 0.75 * final[0.0] and final[1e-1] > final[1e-2] + 0.1
-assert trained[1e-1][1].train_loss[-1] > 0.3 and trained[1e-1][1].val_acc[-1] < 0.87
+lams = list(rows)                                       # "0", "0.001", ..., "0.1"
+for i in range(3):                                      # more λ, smaller weights: every seed
+    norms = [rows[lam][0][i] for lam in lams]
+    assert norms == sorted(norms, reverse=True)
+assert wd["best_lambda"] == 0.01 and wd["best_lambda_interior"]
+val_loss = {lam: rows[lam][1] for lam in lams}
+for i in range(3):                      # 0.01 beats its neighbours and λ = 0 on every seed
+    assert all(val_loss["0.01"][i] < val_loss[lam][i] for lam in lams if lam != "0.01")
+assert max(val_loss["0.01"]) < 0.75 * min(val_loss["0"])
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# More λ, smaller weights. Up to λ = 0.01, more λ gives a lower final validation loss; at
-# λ = 0.1 the network *underfits*: even its training loss stays high. λ is a
-# hyperparameter, chosen on the validation set: here 0.01.
+# More λ, smaller weights. The final validation loss is lowest at λ = 0.01, on every seed;
+# 0.003 and 0.03 are both worse, so the grid brackets it. λ is a hyperparameter, chosen on
+# the validation set: here 0.01.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Epoch by epoch (loss on a log scale)
+# ### Epoch by epoch: λ = 0, 0.01 and 0.1 (loss on a log scale)
 
 # %% slideshow={"slide_type": "-"}
+trained = {lam: train(weight_decay=lam) for lam in (1e-2, 1e-1)}
+trained[0.0] = (model, history)                         # the run above
 fig = regularisation.compare_runs(
     {f"λ = {lam:g}": trained[lam][1] for lam in (0.0, 1e-2, 1e-1)})
 
 # %% slideshow={"slide_type": "skip"}
-h0, h2 = trained[0.0][1], trained[1e-2][1]
-assert h2.val_loss[-1] - min(h2.val_loss) < 0.02                # no longer turns round
-assert h2.val_acc[-1] > h0.val_acc[-1] and norm[1e-2] < 0.5 * norm[0.0]
-assert abs(mistakes_loss(trained[1e-2][0]) - 2.6) < 0.3
+h0, h2, h1 = trained[0.0][1], trained[1e-2][1], trained[1e-1][1]
+norm = {lam: regularisation.weight_norm(m) for lam, (m, h) in trained.items()}
+assert h2.val_loss[-1] - min(h2.val_loss) < 0.05                # no longer turns round
+assert norm[1e-2] < 0.5 * norm[0.0] and h1.train_loss[-1] > 0.3
+assert mistakes_loss(trained[1e-2][0]) < mistakes_loss(model) - 1.0
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With λ = 0.01 the validation loss no longer turns round, and the weights end at less than
-# half the norm. The accuracy gains less than the loss: the penalty mostly stops the
-# network from becoming overconfident (mean loss on its mistakes: 2.6 instead of 4.7).
+# half the norm; at λ = 0.1 the network *underfits*: even its training loss stays high.
+# The penalty mostly stops the network from becoming overconfident: the mean loss on its
+# mistakes ends well below the unregularised network's (a hidden cell checks it).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Against no regulariser at its own best learning rate
+#
+# A smaller learning rate also keeps the validation loss down: in 30 epochs the network
+# trains less (a kind of early stopping). So the sweep also tuned the unregularised
+# network's rate (0.0016 to 0.1, factor 2, on validation loss). The test set, once:
+
+# %% slideshow={"slide_type": "fragment"}
+print(f"{'':27s}  test loss (3 seeds)   test accuracy")
+for name, loss in wd["test_loss"].items():
+    acc = wd["test_acc"][name]
+    print(f"{name:27s}  {min(loss):.3f} to {max(loss):.3f}      {min(acc):.1%} to {max(acc):.1%}")
+
+# %% slideshow={"slide_type": "skip"}
+test_loss, test_acc = wd["test_loss"], wd["test_acc"]
+assert wd["best_lr"] == 0.00625 and wd["best_lr_interior"]
+decay, tuned, same = "weight decay 0.01, lr 0.05", "none, lr 0.00625", "none, lr 0.05"
+for i in range(3):                                      # on every seed
+    assert test_loss[decay][i] < min(test_loss[tuned][i], test_loss[same][i]) - 0.05
+    assert test_acc[decay][i] > max(test_acc[tuned][i], test_acc[same][i])
+gain = [d - n for d, n in zip(test_acc[decay], test_acc[same])]
+assert f"{min(test_loss[tuned]):.2f} {max(test_loss[tuned]):.2f}" == "0.43 0.44"
+assert f"{min(test_loss[decay]):.2f} {max(test_loss[decay]):.2f}" == "0.36 0.37"
+assert f"{min(gain):.1%} {max(gain):.1%}" == "0.2% 0.8%"
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The unregularised network's best rate is 0.00625: a smaller rate does lower its test loss
+# (to 0.43–0.44), but weight decay's stays lower on every seed (0.36–0.37). Its test
+# accuracy is higher too, but only by 0.2 to 0.8 points over the same network at lr 0.05:
+# weight decay mostly fixed the loss (the overconfidence), not the accuracy.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Adam: L2 in the gradient, or decoupled (AdamW)
@@ -315,8 +359,9 @@ assert torch.allclose(adam_l2 / (100 * 1e-3 * 0.01 / rms), torch.ones(3), atol=0
 # Adam's L2 term $\lambda w$ is divided by each weight's gradient RMS: the shrink is about
 # $100\,\eta\lambda w/\mathrm{RMS}(g)$ ("predicted"): 10× the decay for gradients of size
 # 0.1, 1× for 1, 0.1× for 10, so weights with large gradients are hardly regularised.
-# AdamW decays every weight by the same $\eta\lambda w$, whatever its gradients. With Adam,
-# use `AdamW`.
+# AdamW decays every weight by the same $\eta\lambda w$, whatever its gradients: that is
+# the decay Loshchilov & Hutter recommend with Adam (their experiments; this lecture
+# measures only the shrink).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Dropout (Hinton et al., 2012; Srivastava et al., 2014)
@@ -379,53 +424,29 @@ assert torch.equal(nn.Dropout(p).eval()(xs), xs)
 # ## Dropout on the small-data MLP
 #
 # The same network with dropout $p = 0.5$ after each hidden layer (the paper's rate for
-# hidden units), without and with weight decay; training loss measured in eval mode, and
-# the test set looked at once, at the end.
+# hidden units), without and with weight decay; the same seed as above, training loss
+# measured in eval mode:
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 compared = {"no regulariser": trained[0.0], "weight decay 0.01": trained[1e-2],
             "dropout 0.5": train(p=0.5), "both": train(p=0.5, weight_decay=1e-2)}
 small = data.TensorBatches(x_small, y_small, batch_size=1000, shuffle=False)
-test = data.TensorBatches(*data.load_tensors("mnist", train=False), batch_size=2000,
-                          shuffle=False)
-print(f"{'':17s}  weights  train loss  val loss  val acc  test acc")
-acc = {name: evaluate(m, test).accuracy for name, (m, h) in compared.items()}
+print(f"{'':17s}  weights  train loss  val loss  val acc")
 for name, (m, h) in compared.items():
     print(f"{name:17s} {regularisation.weight_norm(m):8.1f} {evaluate(m, small).loss:11.3f}"
-          f" {h.val_loss[-1]:9.3f} {h.val_acc[-1]:8.1%} {acc[name]:9.1%}")
+          f" {h.val_loss[-1]:9.3f} {h.val_acc[-1]:8.1%}")
 
 # %% slideshow={"slide_type": "skip"}
+# Thresholds set over 5 seeds, 1 and 2 threads and the portable path: see the lecture's report.
 hist = {name: h for name, (m, h) in compared.items()}
 wnorm = {name: regularisation.weight_norm(m) for name, (m, h) in compared.items()}
 fitted = {name: evaluate(m, small).loss for name, (m, h) in compared.items()}
 assert hist["dropout 0.5"].val_acc[-1] > hist["no regulariser"].val_acc[-1] + 0.005
-assert acc["dropout 0.5"] > acc["no regulariser"]
-assert hist["dropout 0.5"].val_loss[-1] > 1.05 * min(hist["dropout 0.5"].val_loss)
-assert hist["dropout 0.5"].val_loss[-1] > hist["weight decay 0.01"].val_loss[-1] + 0.05
+assert hist["dropout 0.5"].val_loss[-1] > 1.03 * min(hist["dropout 0.5"].val_loss)
+assert hist["dropout 0.5"].val_loss[-1] > hist["weight decay 0.01"].val_loss[-1]
 assert fitted["dropout 0.5"] < 0.01 and fitted["no regulariser"] < 0.01
 assert wnorm["dropout 0.5"] > wnorm["no regulariser"] > 1.5 * wnorm["both"]
 assert abs(hist["both"].val_loss[-1] - hist["weight decay 0.01"].val_loss[-1]) < 0.05
-assert hist["dropout 0.5"].val_loss[-1] < hist["no regulariser"].val_loss[-1]
-
-
-def claims_hold(seed):
-    """The claims below, for another seed (initial weights, batch order, dropout masks)."""
-    seed_everything(seed)
-    runs = {}
-    for name, p, lam in [("none", 0.0, 0.0), ("wd", 0.0, 1e-2), ("drop", 0.5, 0.0)]:
-        m = small_data_mlp(p)
-        fit(m, data.TensorBatches(x_small, y_small, batch_size=100, seed=seed), epochs=30,
-            optimizer=torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9,
-                                      weight_decay=lam), live=False, progress=False)
-        runs[name] = (evaluate(m, val), regularisation.weight_norm(m))
-    (none, n_norm), (wd, w_norm), (drop, d_norm) = runs["none"], runs["wd"], runs["drop"]
-    return (drop.accuracy > none.accuracy + 0.005 and wd.loss < 0.75 * none.loss
-            and drop.loss < none.loss and d_norm > n_norm > 2 * w_norm)
-
-
-assert claims_hold(1) and claims_hold(2)
-assert len(x_val) // 100 == 20 and sum(len(yb) for _, yb in test) // 100 == 100  # 1 point
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Epoch by epoch (from epoch 3, loss on a log scale)
@@ -434,15 +455,40 @@ assert len(x_val) // 100 == 20 and sum(len(yb) for _, yb in test) // 100 == 100 
 fig = regularisation.compare_runs(hist, metrics=("val_loss", "val_acc"), from_epoch=3)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Dropout on three seeds, each arm tuned
+#
+# Stored sweep: p from 0.1 to 0.7 at lr 0.05, picked on validation accuracy; then the
+# learning rate (0.025 to 0.2, factor 2) of the network without and with that dropout, each
+# picked on validation accuracy. Test accuracy, once, at the end:
+
+# %% slideshow={"slide_type": "fragment"}
+dr = measured.load("09/dropout")
+print(measured.source("09/dropout"))
+acc = dr["test_acc"]
+for name in ("none, lr 0.05", "none, lr 0.1", "dropout 0.5, lr 0.05"):
+    print(f"{name:21s} test accuracy, seeds 0, 1, 2: {', '.join(f'{a:.2%}' for a in acc[name])}")
+for base in ("none, lr 0.05", "none, lr 0.1"):
+    gain = [d - n for d, n in zip(acc["dropout 0.5, lr 0.05"], acc[base])]
+    print(f"dropout − ({base}): {', '.join(f'{100 * g:+.2f}' for g in gain)} points")
+
+# %% slideshow={"slide_type": "skip"}
+assert dr["best_p"] == 0.5 and dr["best_lr_dropout"] == 0.05 and dr["best_lr_plain"] == 0.1
+assert dr["best_p_interior"] and dr["best_lr_dropout_interior"] and dr["best_lr_plain_interior"]
+same = [d - n for d, n in zip(acc["dropout 0.5, lr 0.05"], acc["none, lr 0.05"])]
+tuned = [d - n for d, n in zip(acc["dropout 0.5, lr 0.05"], acc["none, lr 0.1"])]
+assert min(same) > 0.003 and min(tuned) < 0 < max(tuned) and max(map(abs, tuned)) < 0.005
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the numbers say
 #
-# * Dropout raised the validation and the test accuracy, but its validation loss still
-#   rises after its minimum: it slows overfitting, it does not stop it. In eval mode it
-#   fits the 1,000 training images as closely as the plain network does.
+# * Dropout raised the validation accuracy on this seed, but its validation loss still rises
+#   after its minimum: it slows overfitting, it does not stop it. In eval mode it fits the
+#   1,000 training images as closely as the plain network does.
 # * Dropout made the weights *larger*: it does not work by keeping the weights small.
 # * Weight decay kept the loss down; both together: about the loss of weight decay alone.
-# * Small differences: a point of accuracy is 20 validation images, 100 test images. A
-#   hidden cell retrains with two other seeds: the same picture (not the same numbers).
+# * Three seeds, each arm at its own learning rate: dropout's gain in test accuracy over
+#   the network at the same rate (0.4 to 0.6 points) is gone against the network at its
+#   own best rate, 0.1 (−0.07 to +0.35): here dropout gives no consistent gain.
 # * Dropout also costs time: Srivastava et al. report 2–3× longer training.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -451,8 +497,7 @@ fig = regularisation.compare_runs(hist, metrics=("val_loss", "val_acc"), from_ep
 # In training mode every forward pass drops a fresh random half (on average) of the hidden
 # units, independently for every image.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 net = compared["dropout 0.5"][0]
 with torch.no_grad():
     net.train()                                      # dropout on
@@ -468,7 +513,7 @@ print(f"eval mode: {whole:.1%}")
 ensemble = (mean_probs.argmax(1) == y_val).float().mean().item()
 assert len(set(passes)) > 1 and max(passes) < whole
 tol = 1e-6 if device.type == "cpu" else 5e-3         # fit evaluated under bfloat16 on a GPU
-assert abs(ensemble - whole) < 0.01 and abs(whole - compared["dropout 0.5"][1].val_acc[-1]) < tol
+assert abs(ensemble - whole) < 0.02 and abs(whole - compared["dropout 0.5"][1].val_acc[-1]) < tol
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Forgetting `model.eval()` scores one random thinned network at a time. The whole network
@@ -509,11 +554,12 @@ assert torch.allclose(w_star.float(), torch.tensor([-1.5, 0.0, 0.0, 4.5]), atol=
 # * Too many weights for too little data: the training loss → 0, the validation loss rises.
 # * Weight decay adds $\frac{\lambda}{2}\lVert w\rVert^2$ to the loss, $\lambda w$ to the
 #   gradient: SGD's `weight_decay=λ` (with or without momentum). With Adam, L2 is not
-#   weight decay: use `AdamW`, which shrinks $w$ by $\eta\lambda w$ per step.
+#   weight decay: `AdamW` shrinks every $w$ by $\eta\lambda w$ per step.
 # * λ is chosen on the validation set: too small overfits, too large underfits.
 # * Dropout zeroes units with probability $p$ and scales the rest by $\frac{1}{1-p}$ in
 #   training; in eval mode it does nothing. Call `model.train()` / `model.eval()`.
-# * Measure: here weight decay controlled the loss, dropout helped the accuracy a little.
+# * Measure, each arm tuned: here weight decay lowered the loss on every seed; dropout's
+#   accuracy gain did not survive tuning the unregularised network's learning rate.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises

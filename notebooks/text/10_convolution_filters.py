@@ -394,15 +394,14 @@ assert torch.allclose(maps[2], sobel_of_mean, atol=1e-5)
 # edge map. Model: one `nn.Conv2d(1, 1, 3)` with random weights. Loss: mean squared error
 # to the target map. A few hundred steps of Adam: does it find Sobel x?
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 torch.manual_seed(0)
 target = kernels.conv2d(photo, kernels.KERNELS["sobel_x"])[None, None]   # 1×1×148×126
 learner = torch.nn.Conv2d(1, 1, kernel_size=3)
 start = learner.weight.detach().clone()
 opt = torch.optim.Adam(learner.parameters(), lr=0.05)
 losses = []
-for _ in range(300):
+for _ in range(600):
     loss = F.mse_loss(learner(photo[None, None]), target)
     opt.zero_grad(); loss.backward(); opt.step()
     losses.append(loss.item())
@@ -411,7 +410,8 @@ print(f"loss: {losses[0]:.3f} -> {losses[-1]:.1e}")
 # %% slideshow={"slide_type": "skip"}
 learned, sobel = learner.weight.detach()[0, 0], kernels.KERNELS["sobel_x"]
 r = torch.corrcoef(torch.stack([learned.flatten(), sobel.flatten()]))[0, 1].item()
-assert r > 0.995 and losses[-1] < 0.01 * losses[0], (r, losses[-1])   # prints as 1.00
+# over seeds 0-7: r >= 0.998 and the loss below 1e-4 of its start (300 steps: r down to 0.977)
+assert r > 0.995 and losses[-1] < 1e-3 * losses[0], (r, losses[-1])   # prints as 1.00
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The learned kernel next to Sobel x

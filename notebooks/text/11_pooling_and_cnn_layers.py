@@ -45,6 +45,7 @@ import torch.nn.functional as F
 from torch import nn
 import matplotlib.pyplot as plt
 from nbhelpers import data, plotting, training
+from nbhelpers.kernels import get_kernel
 from nbhelpers.layers import print_shapes, trace_shapes
 from nbhelpers.widgets import pooling as pw
 
@@ -129,40 +130,51 @@ macs = lambda hw: 16 * 8 * 3 * 3 * hw * hw        # multiply-adds of Conv2d(8, 1
 assert macs(28) == 4 * macs(14)                    # 4× fewer positions after 2×2 pooling
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Shift one pixel: how much do the maps change?
+# ### Shift one pixel: how much do the feature maps change?
 #
-# 1000 test digits, each moved one pixel to the right. Relative change
-# ‖a − b‖ / ‖a‖ of the map, averaged over the digits, without and with max pooling:
+# 1000 test digits, each moved one pixel to the right. Feature maps: lecture 10's Sobel
+# filters, both signs (edges in 4 directions), after a ReLU. Relative change ‖a − b‖ / ‖a‖
+# of the 4 maps, averaged over the digits, without and with max pooling:
 
 # %% slideshow={"slide_type": "-"}
 digits, _ = data.load_tensors("mnist", train=False, normalize=False, limit=1000)
 moved = F.pad(digits, (1, 0))[..., :28]                # one pixel right, zero fill
+sx, sy = get_kernel("sobel_x"), get_kernel("sobel_y")
+edges = torch.stack([sx, -sx, sy, -sy])[:, None]       # 4 filters, (4, 1, 3, 3)
+maps, moved_maps = (F.relu(F.conv2d(x, edges, padding=1)) for x in (digits, moved))
 def change(a, b):
     return ((a - b).flatten(1).norm(dim=1) / a.flatten(1).norm(dim=1)).mean().item()
-changes = {k: change(F.max_pool2d(digits, k), F.max_pool2d(moved, k)) for k in (1, 2, 4)}
+changes = {k: change(F.max_pool2d(maps, k), F.max_pool2d(moved_maps, k)) for k in (1, 2, 4)}
 for k, c in changes.items():
     print(f"max pool {k}×{k}: maps change by {c:.0%}" + (" (no pooling)" if k == 1 else ""))
 
 # %% slideshow={"slide_type": "skip"}
-assert changes[1] > 0.55 and changes[4] < changes[2] < 0.85 * changes[1], changes
-assert torch.equal(F.max_pool2d(digits, 1), digits)       # a 1×1 "pool" changes nothing
+assert maps.shape == (1000, 4, 28, 28) and maps.min() >= 0
+assert changes[1] > 0.65 and changes[4] < 0.8 * changes[2] < 0.65 * changes[1], changes
+assert torch.equal(F.max_pool2d(maps, 1), maps)           # a 1×1 "pool" changes nothing
+two = F.max_pool2d(F.max_pool2d(maps, 2), 2)              # two 2×2 layers = one 4×4 here
+assert torch.equal(two, F.max_pool2d(maps, 4))
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Pooling helps, but only partly: after a one-pixel shift the 2×2-pooled maps still change
-# noticeably, only less than the raw ones. Robustness grows with more pooling (4×4, or two
-# 2×2 layers in a row); it is never full shift invariance.
+# Pooling reduces the change, but only partly: after a one-pixel shift the 2×2-pooled maps
+# still change noticeably, only less than the unpooled ones. A larger window (4×4, the same as
+# two 2×2 layers in a row) reduces it further; it is never full shift invariance.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The shift, seen
+#
+#
+# One digit's first edge map (brightness growing to the right), before and after the shift.
 
 # %% slideshow={"slide_type": "-"}
-d, m = digits[0, 0], moved[0, 0]
-pd, pm = F.max_pool2d(d[None], 2)[0], F.max_pool2d(m[None], 2)[0]
-panels = {"digit": d, "moved 1 px": m, "change, no pooling": (m - d).abs(),
+d, m = maps[0, :1], moved_maps[0, :1]                         # (1, 28, 28) each
+pd, pm = F.max_pool2d(d, 2)[0], F.max_pool2d(m, 2)[0]
+panels = {"edge map": d[0], "digit moved 1 px": m[0], "change, no pooling": (m - d).abs()[0],
           "change, 2×2 max pool": (pm - pd).abs()}
+top = d.max().item()                                          # one grey scale for all four
 fig, axes = plt.subplots(1, 4, figsize=(10, 3))
 for ax, (title, img) in zip(axes, panels.items()):
-    ax.imshow(img, cmap="gray", vmin=0, vmax=1); ax.set_title(title, fontsize=13)
+    ax.imshow(img, cmap="gray", vmin=0, vmax=top); ax.set_title(title, fontsize=13)
     ax.axis("off")
 plt.show()
 
@@ -276,30 +288,29 @@ assert by_formula == [3, 4, 8, 10] == [measured_rf(features[:e]) for e in (1, 3,
 # ## Untrained vs trained feature maps
 #
 # Keep a copy of the random network, then train the model for 3 epochs on 5000 MNIST
-# digits (a few seconds on a laptop CPU).
+# digits (a few seconds on a laptop CPU). 2000 other training digits are the validation set;
+# the test set is used once, at the end.
 
 # %% slideshow={"slide_type": "-"}
 untrained = copy.deepcopy(model)
-x_train, y_train = data.load_tensors("mnist", train=True, limit=5000)
+x_all, y_all = data.load_tensors("mnist", train=True, limit=7000)
+train = data.TensorBatches(x_all[:5000], y_all[:5000], batch_size=64)
+val = data.TensorBatches(x_all[5000:], y_all[5000:], batch_size=500, shuffle=False)
 x_test, y_test = data.load_tensors("mnist", train=False, limit=2000)
-train = data.TensorBatches(x_train, y_train, batch_size=64)
 test = data.TensorBatches(x_test, y_test, batch_size=500, shuffle=False)
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# val: held-out digits scored after every epoch (here the test digits; lecture 13
-# splits a validation set off the training data)
-history = training.fit(model, train, epochs=3, val=test, live=False,
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# val: held-out training digits scored after every epoch (lecture 13 says more)
+history = training.fit(model, train, epochs=3, val=val, live=False,
                        optimizer=torch.optim.Adam(model.parameters(), lr=3e-3))
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
-accuracy = training.evaluate(model, test).accuracy
-print(f"test accuracy after 3 epochs: {accuracy:.1%}")
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
+accuracy = training.evaluate(model, test).accuracy            # the test set, once
+print(f"validation accuracy {history.val_acc[-1]:.1%}; test accuracy {accuracy:.1%}")
 
 # %% slideshow={"slide_type": "skip"}
-assert accuracy > 0.9, accuracy
-assert training.evaluate(untrained, test).accuracy < 0.3      # the copy stayed random
+assert accuracy > 0.9 and history.val_acc[-1] > 0.9, (accuracy, history.val_acc)
+assert training.evaluate(untrained, val).accuracy < 0.3       # the copy stayed random
 model = model.cpu()              # from the GPU, if fit used one: the next slides look inside
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -309,8 +320,7 @@ model = model.cpu()              # from the GPU, if fit used one: the next slide
 # 1/√(3·fan_in), lecture 08), the **RMS change per weight**, and the **relative change**
 # ‖W_trained − W_random‖ / ‖W_random‖ (= RMS change / initial RMS).
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 layer_names = {"0.0.weight": "conv 1", "0.3.weight": "conv 2", "1.1.weight": "linear"}
 now, start = dict(model.named_parameters()), dict(untrained.named_parameters())
 rms = lambda t: t.detach().pow(2).mean().sqrt().item()
@@ -327,7 +337,7 @@ for n, (fan_in, w0, dw) in zip(layer_names, table.values()):
     rel = ((now[n] - start[n]).norm() / start[n].norm()).item()
     assert abs(rel - dw / w0) < 1e-4                              # relative = RMS ratio
 w0s, dws = [t[1] for t in table.values()], [t[2] for t in table.values()]
-assert max(w0s) / min(w0s) > 8                  # initial scales: 9× apart (√(784/9) = 9.3)
+assert max(w0s) / min(w0s) > 7                  # initial scales: 9× apart (√(784/9) = 9.3)
 assert max(dws) / min(dws) < 3                  # changes per weight: the same order
 assert dws[0] == max(dws)                       # here the first layer moved most per weight
 assert table["conv 1"][2] < table["conv 1"][1]  # conv 1: relative change below 100%
@@ -358,8 +368,8 @@ assert before.shape == after.shape == (8, 28, 28) and int(y_test[0]) == 7
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The second block's 16 maps
 #
-# Random network: rows 1–2; trained: rows 3–4. The trained maps are **selective**: each
-# lights up in fewer places (a bar, a diagonal stroke).
+# Random network: rows 1–2; trained: rows 3–4. Several trained maps light up on one part of
+# the digit (a bar, a diagonal stroke).
 
 # %% slideshow={"slide_type": "-"}
 with torch.no_grad():
@@ -370,20 +380,21 @@ fig = plotting.plot_feature_maps(maps, ncols=8, shared_scale=False, size=0.75)
 assert maps.shape == (32, 14, 14)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Fewer active units
+# ### How many units are active?
 #
 # The share of second-block units that are switched on (> 0 after the ReLU), over 500
-# test digits:
+# test digits. One run: a random network's share depends on its random start.
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 with torch.no_grad():
     active = {name: (net[0][:5](x_test[:500]) > 0).float().mean().item()
               for name, net in [("random", untrained), ("trained", model)]}
 print(", ".join(f"{name}: {a:.0%} active" for name, a in active.items()))
 
 # %% slideshow={"slide_type": "skip"}
-assert active["trained"] < 0.8 * active["random"], active
+# over 9 random starts (seeds 0-5, 10-12) the trained share was 30-44 %, the random one
+# 21-63 %: "fewer than random" does not hold on every start, so the slides do not claim it
+assert 0.2 < active["trained"] < 0.5, active         # "a third to two fifths"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the last layer receives, trained
@@ -412,7 +423,7 @@ assert seen.shape == (16, 7, 7) and seen.min() >= 0           # after ReLU and m
 # * Stacking layers grows the receptive field; the final layer sees coarse feature maps.
 # * Compare how far layers move per weight *and* relative to their initial scale: with
 #   the default init the relative change ranks layers by fan_in, not by depth.
-# * After training, the second block's maps are selective (fewer active units).
+# * After training, a third to two fifths of the second block's units are on for a digit.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises

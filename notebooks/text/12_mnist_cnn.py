@@ -18,7 +18,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/nn-lectures/nn-lectures/blob/main/notebooks/12_mnist_cnn.ipynb)
 #
 # *Lecture 12:* the MNIST digits, a baseline MLP, and a small CNN trained during the lecture to
-# 99 % test accuracy in under a minute on an idle laptop CPU; then what it gets wrong, what it
+# about 99 % test accuracy in under a minute on an idle laptop CPU; then what it gets wrong, what it
 # learned, and how to save it.
 
 # %% slideshow={"slide_type": "skip"}
@@ -150,8 +150,7 @@ assert torch.allclose(x_train[:100, 0], normed[:100], atol=1e-6)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Measured: serving 2,000 training images in batches of 64
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 to_tensor = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
 subset = torch.utils.data.Subset(data.load_dataset("mnist", transform=to_tensor), range(2000))
 loader = torch.utils.data.DataLoader(subset, batch_size=64, shuffle=True)
@@ -188,8 +187,7 @@ assert models.count_parameters(baseline) == 785 * 100 + 101 * 10 == 79_510
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The training loop, as the tutorials write it
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(baseline.parameters(), lr=1e-3)
 baseline.to(device).train()            # training mode (matters for dropout, batch norm)
@@ -223,9 +221,9 @@ if device.type == "cpu":               # on a GPU fit trains under bfloat16: not
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # About 95 % after one epoch: not bad, but it means about 500 wrong digits out of 10,000.
-# More epochs and a wider layer get an MLP to about 98 % (exercise 3). Here `val=` is the
-# test set, only watched, never used to choose anything; lecture 13 splits a validation set
-# off the training data for that.
+# Exercise 3 asks for 97.5 % with an MLP, tuned on a validation split. Here `val=` is the
+# test set, only watched, never used to choose anything; exercise 3 and lecture 13 split a
+# validation set off the training data for choosing.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The CNN, layer by layer
@@ -275,8 +273,9 @@ assert torch.allclose(bn(pool(z + bias)), bn(pool(z)), atol=1e-5)
 # Pooling comes before batch norm and ReLU here, so those two run on 14×14 maps instead of
 # 28×28 ones, four times less work. Max pooling commutes with ReLU (both keep the order of
 # numbers); batch norm's statistics are then taken after pooling, a slightly different model
-# that trains as well. The convolutions have no bias: adding a constant per channel changes
-# nothing after batch norm, which subtracts the channel's mean and adds its own bias.
+# (we do not compare the two orders here; this one reaches about 99 %). The convolutions
+# have no bias: adding a constant per channel changes nothing after batch norm, which
+# subtracts the channel's mean and adds its own bias.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why it is fast: multiply-adds per image
@@ -298,12 +297,13 @@ print(f"MnistCNN: {ours:,}   PyTorch example: {theirs:,}   ({theirs / ours:.0f}x
 # %% slideshow={"slide_type": "skip"}
 assert ours == 28 * 28 * 8 * 25 + 10 * 10 * 16 * 8 * 25 + 400 * 128 + 128 * 10 == 529_280
 assert theirs == 26 * 26 * 32 * 9 + 24 * 24 * 64 * 32 * 9 + 9216 * 128 + 128 * 10
+assert round(theirs / ours) == 23                              # the summary's 23×
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The recipe for training fast: a recap
 #
 # * **data in memory**: the `TensorBatches` above, 128 images per step;
-# * **batch norm** (lecture 08), so that a large learning rate is stable;
+# * **batch norm** (lecture 08);
 # * **SGD with Nesterov momentum** (lecture 07) and a little **weight decay**, 5·10⁻⁴
 #   (lecture 09);
 # * the **one-cycle** schedule (lecture 07): the learning rate rises from 0.004 to 0.1 over
@@ -345,22 +345,21 @@ assert momenta[0] == 0.95 and math.isclose(momenta[peak], 0.85, rel_tol=1e-6)
 assert math.isclose(momenta[-1], 0.95, rel_tol=1e-6)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# `fit` also stores images and convolution weights in `channels_last` memory, which makes
-# convolutions faster on CPUs and GPUs (`benchmarks/fit_overhead.py --channels-last` measures
-# it), and on a recent CUDA GPU runs the forward pass in bfloat16.
+# `fit` also stores images and convolution weights in `channels_last` memory, which can make
+# convolutions faster (`benchmarks/fit_overhead.py --channels-last` measures it on your
+# machine), and on a recent CUDA GPU runs the forward pass in bfloat16.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Train it, live
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 history = fit(model, train, epochs=epochs, optimizer=optimizer, scheduler=scheduler,
               val=test, device=device)        # held out: the test set
 print(f"trained in {sum(history.seconds):.0f} s on {device}:",
       f"test accuracy {history.val_acc[-1]:.2%}")
 
 # %% slideshow={"slide_type": "skip"}
-assert history.val_acc[-1] >= 0.99, f"the lecture promised 99 %: {history.val_acc}"
+assert history.val_acc[-1] >= 0.988, f"the lecture promised about 99 %: {history.val_acc}"
 # the time depends on the machine and its load: benchmarks/mnist_speed.py measures it
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -371,8 +370,7 @@ assert history.val_acc[-1] >= 0.99, f"the lecture promised 99 %: {history.val_ac
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The test loop, as the tutorials write it
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 model.eval()                      # batch norm: use the running statistics
 num_correct = 0
 with torch.no_grad():             # no graph needed: faster, less memory
@@ -384,7 +382,7 @@ accuracy = num_correct / len(x_test)
 print(f"test accuracy: {accuracy:.2%}, {len(x_test) - num_correct:.0f} wrong")
 
 # %% slideshow={"slide_type": "skip"}
-assert accuracy >= 0.99
+assert accuracy >= 0.988
 tol = 2e-4 if device.type == "cpu" else 2e-3           # fit evaluated under bfloat16 on a GPU
 assert abs(accuracy - history.val_acc[-1]) <= tol      # the same as fit measured
 
@@ -415,8 +413,7 @@ assert torch.allclose(probs.sum(1), torch.ones(10_000))
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The confusion matrix
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 fig = plotting.plot_confusion(y_test, predicted)
 plt.show()
 cm = plotting.confusion_matrix(y_test, predicted)
@@ -476,27 +473,28 @@ assert torch.allclose(by_hand[0].cpu(), maps)
 # ## Try it yourself: disturb a digit
 #
 # The first test digit disturbed, with the prediction and its confidence; below, the
-# accuracy over 1,000 test digits disturbed the same way. One digit is not evidence: MNIST
-# digits are all centred, and `fc1` has a separate weight for every position, so many
-# digits fail a 5-pixel shift. Shifted training copies help (augmentation, lecture 13).
+# accuracy over 1,000 test digits disturbed the same way (each digit gets its own noise;
+# three noise draws give a range for this one trained model). One digit is not evidence: MNIST digits are all centred,
+# and `fc1` has a separate weight for every position, so many digits fail a 5-pixel shift.
+# Lecture 13 trains on shifted copies (augmentation).
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 raw_test = test_set.data.float() / 255                       # pixels in [0, 1]
 fig = digit_demo.perturbations_figure(model, raw_test[0], label=int(y_test[0]))
 plt.show()
-accs = perturbed_accuracy(model, raw_test[:1000], y_test[:1000],
-                          perturbations=digit_demo.DEFAULT_PERTURBATIONS)
-items = [f"{name} {acc:.1%}" for name, acc in accs.items()]
+accs = [perturbed_accuracy(model, raw_test[:1000], y_test[:1000], seed=noise_seed,
+                           perturbations=digit_demo.DEFAULT_PERTURBATIONS)
+        for noise_seed in range(3)]                          # 3 independent noise draws
+items = [f"{name} {min(a[name] for a in accs):.1%}" + (
+         f"–{max(a[name] for a in accs):.1%}" if "noise" in name else "") for name in accs[0]]
 print("accuracy on 1,000 test digits:", ",  ".join(items[:3]), "\n", ",  ".join(items[3:]))
 
 # %% slideshow={"slide_type": "skip"}
 p = class_probabilities(model, raw_test[:100])
 assert torch.equal(p.argmax(1), predicted[:100])         # same normalisation as training
-assert accs["original"] > 0.99 and accs["shift 5 px"] < 0.8    # "many do not survive"
-one = class_probabilities(model, torch.stack(
-    [perturb(raw_test[0], **kw) for _, kw in digit_demo.DEFAULT_PERTURBATIONS])).argmax(1)
-assert one[1] == y_test[0]                                # yet this 7 survives the shift
+assert all(a[k] == accs[0][k] for a in accs for k in a if "noise" not in k)  # no randomness
+accs = accs[0]                             # the noise-free disturbances, for the checks below
+assert accs["original"] > 0.98 and accs["shift 5 px"] < 0.8    # "many do not survive"
 
 # %% slideshow={"slide_type": "subslide"} tags=["widget"]
 digit_demo.digit_widget(model, raw_test[:500], y_test[:500])
@@ -529,7 +527,7 @@ n = len(handwriting.EXAMPLE_STROKES)
 for meant, ax in zip(handwriting.EXAMPLE_STROKES, fig.axes[n:], strict=True):
     assert ax.get_title().startswith(f"read: {meant[0]} "), (meant, ax.get_title())
 # the recipe undoes drawing: 1,000 test digits enlarged 10×, made bilevel (pen on paper) and
-# put anywhere on a 400×400 canvas read as well as the originals after mnist_style
+# put anywhere on a 400×400 canvas read within 2 points of the originals after mnist_style
 g = torch.Generator().manual_seed(0)
 redrawn = []
 for digit in raw_test[:1000]:
@@ -539,7 +537,7 @@ for digit in raw_test[:1000]:
     canvas[top:top + 280, left:left + 280] = (big > 0.5).float()
     redrawn.append(handwriting.mnist_style(canvas))
 redrawn_acc = (class_probabilities(model, torch.stack(redrawn)).argmax(1) == y_test[:1000])
-assert redrawn_acc.float().mean() >= accs["original"] - 0.01, redrawn_acc.float().mean()
+assert redrawn_acc.float().mean() >= accs["original"] - 0.02, redrawn_acc.float().mean()
 
 # %% slideshow={"slide_type": "subslide"} tags=["widget", "canvas"]
 draw_demo.draw_digit_widget(model)
@@ -590,8 +588,9 @@ with tempfile.TemporaryDirectory() as folder:      # a whole pickled model is re
 #
 # * MNIST: 60,000 + 10,000 digits, 28×28; normalise with the training set's mean and std.
 # * An MLP gets about 95 % in one epoch; a small CNN with batch norm and a one-cycle
-#   schedule gets over 99 % in three, in under a minute on a laptop CPU.
-# * Speed comes from the data in memory, a deliberately small network and a good schedule.
+#   schedule gets about 99 % in three, in under a minute on a laptop CPU.
+# * What makes it fast here: the data in memory, a deliberately small network (23× fewer
+#   multiply-adds than the PyTorch example) and only 3 epochs with a one-cycle schedule.
 # * Test with `model.eval()` and `torch.no_grad()`; look at the mistakes, and at more than
 #   one example; save the `state_dict`, load it with `weights_only=True`.
 
@@ -646,18 +645,25 @@ check.mnist_conv_params(conv_params)
 # ### Exercise 3: 97.5 % without convolutions
 #
 # Build and train `mlp_model`, an MLP (only `nn.Linear` layers and activations), to at
-# least 97.5 % test accuracy. Use `x_train`, `y_train` and `fit`; keep it under 20 s.
+# least 97.5 % **validation** accuracy: train on `x_fit`, `y_fit` (50,000 training images)
+# with `fit`, and judge every try on `x_val`, `y_val` (the other 10,000). Keep it under 20 s.
+# The check then measures the test accuracy once, at the end.
+
+# %% slideshow={"slide_type": "-"}
+order = torch.randperm(60_000, generator=torch.Generator().manual_seed(0))  # a random split
+x_fit, y_fit = x_train[order[:50_000]], y_train[order[:50_000]]
+x_val, y_val = x_train[order[50_000:]], y_train[order[50_000:]]
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
-# Exercise 3: an MLP trained to at least 97.5 % test accuracy.
+# Exercise 3: an MLP trained to at least 97.5 % validation accuracy.
 seed_everything(0)
-mlp_model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-mlp_batches = data.TensorBatches(x_train, y_train, batch_size=512)
+mlp_model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
+mlp_batches = data.TensorBatches(x_fit, y_fit, batch_size=512)
 mlp_opt = torch.optim.Adam(mlp_model.parameters(), lr=5e-3)
 mlp_cycle = torch.optim.lr_scheduler.OneCycleLR(mlp_opt, max_lr=5e-3, epochs=4,
                                                 steps_per_epoch=len(mlp_batches))
 mlp_log = fit(mlp_model, mlp_batches, epochs=4, optimizer=mlp_opt, scheduler=mlp_cycle,
               live=False, progress=False)
 
-# %% slideshow={"slide_type": "-"}
-check.mnist_mlp_accuracy(mlp_model)
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
+check.mnist_mlp_accuracy(mlp_model, x_val, y_val)

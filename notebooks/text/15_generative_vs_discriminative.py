@@ -131,14 +131,15 @@ acc_naive = (naive.predict(x_test) == y_test).float().mean().item()
 print(f"full-covariance Gaussian: {acc_gauss:.2%}   naive Bayes: {acc_naive:.2%}")
 
 # %% slideshow={"slide_type": "skip"}
-assert acc_gauss > 0.90 and acc_gauss - acc_naive > 0.10  # pixel correlations matter
+assert acc_gauss > 0.90 and acc_gauss - acc_naive > 0.10  # closed-form fits: no seed
 post = model.predict_proba(x_test[:5])
 manual = torch.softmax(model.log_likelihood(x_test[:5]) + prior.log().double(), dim=1)
 assert torch.allclose(post.sum(1), torch.ones(5)) and torch.allclose(post, manual.float(), atol=1e-6)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Pixel correlations: neighbouring pixels of a stroke are on together. Naive Bayes
-# ignores that and loses more than 10 points of accuracy (asserted above).
+# ignores them; with the same shrinkage 0.1 for both (not tuned for either), it scores more
+# than 10 points lower here (asserted above; both fits are closed-form, with no seed).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A generative model can *draw*
@@ -159,10 +160,10 @@ assert agree >= 0.9, agree   # the model recognises its own samples
 # ## How does the discriminative CNN compare?
 #
 # The CNN of lecture 12 learns only $P(y \mid x)$, with all its capacity spent on the
-# boundaries between classes. Train it briefly and compare (it cannot draw anything).
+# boundaries between classes. Train it briefly (one epoch, Adam at 3·10⁻³, one seed; not
+# tuned, nor is the Gaussian's shrinkage) and compare (it cannot draw anything).
 
-# %% slideshow={"slide_type": "subslide"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from nbhelpers import models, training
 
 cnn = models.MnistCNN()
@@ -171,8 +172,7 @@ history = training.fit(cnn, train_batches, epochs=1, val=test_batches, device=de
                        optimizer=torch.optim.Adam(cnn.parameters(), lr=3e-3), live=False)
 acc_cnn = history.val_acc[-1]                # on the test set
 
-# %% slideshow={"slide_type": "-"}
-# NBVAL_IGNORE_OUTPUT
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 print(f"Gaussian (generative): {acc_gauss:.1%}   CNN (discriminative, 1 epoch): {acc_cnn:.1%}")
 
 # %% slideshow={"slide_type": "skip"}
@@ -205,89 +205,85 @@ assert recognised >= 0.5
 # const, exactly the form of softmax regression. One fits $w$ by averaging (max $\log P(x, y)$),
 # the other by minimising $-\log P(y \mid x)$. Features: 7×7 average-pooled images.
 
-# %% slideshow={"slide_type": "subslide"}
-feats, feats_test = F.avg_pool2d(x, 4).flatten(1), F.avg_pool2d(x_test, 4).flatten(1)  # (N, 49)
-acc = {"naive Bayes (generative)": {}, "softmax regression (discriminative)": {}}
-for n in [2, 5, 10, 20, 50, 100, 500, 5000]:
-    for seed in range(3 if n < 5000 else 1):
-        i = per_class_subset(y, n_per_class=n, seed=seed)
-        nb = GaussianClassifier(shrinkage=0.1, diagonal=True, shared=True).fit(feats[i], y[i])
-        lr = fit_softmax_regression(feats[i], y[i], weight_decay=1e-4)  # to convergence
-        for name, pred in zip(acc, [nb.predict(feats_test), lr(feats_test).argmax(1)]):
-            acc[name].setdefault(n, []).append((pred == y_test).float().mean().item())
-fig = plot_learning_curves(acc)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Measured: 3 draws of the training set per size
+#
+# Settings fixed, not tuned: naive Bayes shrinkage 0.1, softmax regression weight decay 10⁻⁴
+# (L-BFGS to convergence). Tested on the 10,000 test images. The sweep (claims/l15.py) takes
+# longer than a lecture's minute, so its stored results are plotted.
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import measured
+
+NB, LR = "naive Bayes (generative)", "softmax regression (discriminative)"
+r = measured.load("15/mnist-small-data")
+acc = {name: {int(n): a for n, a in runs.items()} for name, runs in r["accuracy"].items()}
+fig = plot_learning_curves(acc)                # line: mean over the draws; dots: each draw
+print(measured.source("15/mnist-small-data"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the measurement shows
 
 # %% slideshow={"slide_type": "-"}
-mean_acc = {name: {n: sum(a) / len(a) for n, a in runs.items()} for name, runs in acc.items()}
-print("examples per class:  " + " ".join(f"{n:>5}" for n in mean_acc["naive Bayes (generative)"]))
-for name, m in mean_acc.items():
-    print(f"{name.split(' (')[0]:<20} " + " ".join(f"{100 * a:5.1f}" for a in m.values()))
-    print(f"{'  gap to own best':<20} " + " ".join(f"{100 * (m[5000] - a):5.1f}" for a in m.values()))
+sizes = sorted(acc[NB])
+lead = {n: [100 * (a - b) for a, b in zip(acc[LR][n], acc[NB][n], strict=True)] for n in sizes}
+gain = {name: [100 * (a - b) for a, b in zip(runs[5000], runs[100], strict=True)]
+        for name, runs in acc.items()}
+print("per class   softmax regression ahead by (points; min to max over the 3 draws)")
+for n in sizes:
+    print(f"{n:>9}   {min(lead[n]):5.1f} to {max(lead[n]):4.1f}")
+print("from 100 to 5,000 per class, " + ", ".join(
+    f"{name.split(' (')[0]} gains {min(g):.1f}–{max(g):.1f}" for name, g in gain.items()))
 
 # %% slideshow={"slide_type": "skip"}
-nb_m, lr_m = mean_acc.values()
-assert all(lr_m[n] > nb_m[n] for n in nb_m)                  # no crossover on MNIST
-assert lr_m[5000] - nb_m[5000] > 0.08                         # NB's asymptote is much worse
-assert nb_m[5000] - nb_m[20] < 0.7 * (lr_m[5000] - lr_m[20])  # but NB gets there sooner
-assert nb_m[5000] - nb_m[100] < 0.015 and lr_m[5000] - lr_m[500] < 0.01
+assert r["seeds"] == [0, 1, 2] and sizes == [2, 5, 10, 20, 50, 100, 500, 5000]
+assert all(d > 0 for n in sizes if n != 5 for d in lead[n])       # ahead on every draw...
+assert sum(d < 0 for d in lead[5]) == 1                           # ...but one draw at 5
+assert max(gain[NB]) < min(gain[LR])                              # NB levels off sooner
+assert min(lead[5000]) > 8                                        # its asymptote is worse
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# - **No crossover here**: softmax regression is ahead at every size, even 2 images per class.
-# - Half of Ng & Jordan's claim holds: naive Bayes is less than 1.5 points from its best by 100
-#   per class; softmax regression is still climbing until ~500.
-# - But the pixel-independence assumption costs naive Bayes over 8 points at the asymptote,
-#   and weight decay keeps the discriminative model sane on tiny sets. Generative wins when its
-#   assumptions are close to true; on MNIST pixels they are not.
+# - At these fixed settings, softmax regression is ahead on each of these 3 draws at every size
+#   but one: at 5 per class naive Bayes was ahead on one draw. With so few images (at 10 or
+#   fewer per class), the draw decides; other draws may differ.
+# - Half of Ng & Jordan's claim holds: naive Bayes levels off sooner (it gains less from 100 to
+#   5,000 per class on every draw), but its pixel-independence assumption leaves it over 8
+#   points behind at 5,000 per class. On MNIST pixels that assumption is far from true.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## When its assumptions hold, generative wins
+# ## Synthetic data: when the assumption holds, and when it does not
 #
-# The same pair on data drawn from the naive-Bayes model itself: two classes, 50 features,
-# $x \mid y \sim \mathcal N(\mu_y, I)$. Both families contain the Bayes-optimal rule (linear
-# here), so both head for the same accuracy $\Phi(\lVert\mu_0 - \mu_1\rVert / 2)$.
+# Two classes, 50 features, $x \mid y \sim \mathcal N(\mu_y, \Sigma)$, the same pair and
+# settings. **Independent**: $\Sigma = I$, exactly naive Bayes' assumption, so this data set
+# favours it by construction. **Correlated**: unit variances, correlation $0.8^{|i-j|}$
+# between features $i$ and $j$. Both families contain the Bayes-optimal rule (linear); the means
+# are scaled so that it scores $\Phi(1.7) \approx 95.5\,\%$ on both.
 
 # %% slideshow={"slide_type": "fragment"}
-gen = torch.Generator().manual_seed(0)
-mu = 0.3 * torch.randn(2, 50, generator=gen)                   # the two class means (2, 50)
-def draw(n):                                                   # n per class: (2n, 50), (2n,)
-    labels = torch.arange(2).repeat_interleave(n)
-    return mu[labels] + torch.randn(2 * n, 50, generator=gen), labels
-xs_test, ys_test = draw(2000)
-syn = {name: {} for name in acc}
-for n in [5, 10, 30, 100, 300]:
-    for _ in range(4):                                         # 4 training sets per size
-        xs, ys = draw(n)
-        nb = GaussianClassifier(shrinkage=0.1, diagonal=True, shared=True).fit(xs, ys)
-        lr = fit_softmax_regression(xs, ys, weight_decay=1e-4)
-        for name, pred in zip(syn, [nb.predict(xs_test), lr(xs_test).argmax(1)]):
-            syn[name].setdefault(n, []).append((pred == ys_test).float().mean().item())
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Naive Bayes learns faster when it is the right model
-
-# %% slideshow={"slide_type": "-"}
-bayes = torch.distributions.Normal(0.0, 1.0).cdf((mu[0] - mu[1]).norm() / 2).item()
-syn_mean = {name: {n: sum(a) / len(a) for n, a in runs.items()} for name, runs in syn.items()}
-print(f"Bayes-optimal accuracy {100 * bayes:.1f} %")
-print("examples per class:  " + " ".join(f"{n:>5}" for n in syn_mean["naive Bayes (generative)"]))
-for name, m in syn_mean.items():
-    print(f"{name.split(' (')[0]:<20} " + " ".join(f"{100 * a:5.1f}" for a in m.values()))
+syn = measured.load("15/synthetic")           # 3 seeds; each: 2 training sets per size
+print(f"Bayes-optimal {100 * syn['bayes']:.1f} %; min–max over 3 seeds:")
+print(f"{'per class':<32}" + "".join(f"{n:>11}" for n in syn["sizes"]))
+for kind in ("independent", "correlated"):
+    for name, by_n in syn["accuracy"][kind].items():           # sizes in increasing order
+        print(f"{kind + ', ' + name.split(' (')[0]:<32}" + "".join(
+            f"{100 * min(by_n[str(n)]):6.1f}–{100 * max(by_n[str(n)]):4.1f}" for n in syn["sizes"]))
+print(measured.source("15/synthetic"))
 
 # %% slideshow={"slide_type": "skip"}
-nb_s, lr_s = syn_mean.values()
-assert all(nb_s[n] > lr_s[n] + 0.01 for n in [10, 30, 100, 300])  # generative ahead from 10/class
-assert abs(nb_s[5] - lr_s[5]) < 0.02                              # level at 5 per class
-assert bayes - nb_s[100] < 0.015 and bayes - lr_s[100] > 0.04     # NB near the optimum first
-assert 0.02 < bayes - lr_s[300] < 0.035
+syn_lead = {kind: {int(n): [a - b for a, b in zip(runs[LR][n], runs[NB][n], strict=True)]
+                   for n in runs[NB]} for kind, runs in syn["accuracy"].items()}
+assert all(d < 0 for n, ds in syn_lead["independent"].items() if n >= 10 for d in ds)
+assert all(d > 0 for n, ds in syn_lead["correlated"].items() for d in ds)
+assert all(d > 0 for d in syn_lead["independent"][5])        # at 5 per class: softmax
+assert abs(syn["bayes"] - 0.9554) < 1e-4 and syn["rho"] == 0.8 and syn["dim"] == 50
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# - Level at 5 per class; from 10 per class on naive Bayes is ahead. It is within 1.5 points of
-#   the optimum by 100 per class; softmax regression is over 4 points short there, 2 at 300.
-# - Ng & Jordan's result is about this case: a generative model that is (nearly) right needs
-#   fewer examples. On MNIST pixels the model is wrong, and its worse asymptote dominates.
+# - Independent features: from 10 to 300 per class naive Bayes is ahead on every seed (at 5,
+#   softmax regression was on these seeds). Not tuned: weight decay 10⁻⁴ leaves softmax
+#   regression almost unregularised, as in Ng & Jordan's comparison; whether tuned
+#   regularisation closes the gap is not measured here.
+# - Correlated features: softmax regression is ahead on every seed at every size, and naive
+#   Bayes stays far from the optimum: its assumption is wrong, as on MNIST pixels.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Modern generative models, in one slide
