@@ -409,15 +409,17 @@ assert tuned == {1: 0.002828, 16: 0.045255, 256: 0.512}
 #
 # The loss's Hessian here has eigenvalues 1.75 and 2.01, so full batch is stable up to
 # $\eta = 2/\lambda_{max} \approx 1$: at its tuned $\eta = 0.512$ its 5 steps reach the
-# least-squares loss (dashed). $m = 16$ and $m = 1$ end just above it. With one $\eta = 0.05$
-# for all three, full batch would take steps a tenth of its tuned $\eta$: that compares step
-# sizes, not batch sizes.
+# least-squares loss (dashed). $m = 16$ and $m = 1$ end just above it.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# With one $\eta = 0.05$ for all three, full batch would take steps a tenth of its tuned
+# $\eta$: that compares step sizes, not batch sizes.
 
 # %% slideshow={"slide_type": "fragment"}
 A = torch.cat([X, torch.ones_like(X)], dim=1)                 # rows [x, 1]
 best = F.mse_loss(A @ torch.linalg.lstsq(A, Y).solution, Y)   # the least-squares line
 print("Hessian eigenvalues:", torch.linalg.eigvalsh(2 * A.T @ A / 256).numpy().round(2))
-fig, ax = plt.subplots(figsize=(9, 3.2))
+fig, ax = plt.subplots(figsize=(9, 2.3))
 for m, losses in runs.items():
     label = f"m = {m}, η = {tuned[m]:.3g}" + (" (full batch)" if m == 256 else "")
     epochs = torch.linspace(0, 5, len(losses))
@@ -448,6 +450,11 @@ assert abs(0.05 / tuned[256] - 0.1) < 0.005                             # a tent
 r = measured.load("05/batch-size")
 fig = descent.batch_size_figure(r)
 plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Over 5 seeds: the numbers
+
+# %% slideshow={"slide_type": "-"}
 full = r["median_step_seconds"]["256"]
 for m in ("1", "16", "256"):
     excess = [f"{v - 1:.0e}" if v - 1 >= 1e-7 else "<1e-7" for v in sorted(r["ratio"][m])]

@@ -324,13 +324,11 @@ assert round(bwd / fwd, 2) == 1.25
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the recursion says: vanishing gradients
 #
-# Equation (2) multiplies by $(W^{l+1})^T$ and by $\sigma'(z^l) \le \frac14$ at every layer:
-# with small weights the error shrinks geometrically on its way back. 8 sigmoid layers of
-# width 32 and a linear output, PyTorch's default initialisation, one batch of 128, ten
-# initialisations: the first layer's gradient is about a millionth of the last one's, or less.
+# Equation (2) multiplies by $(W^{l+1})^T$ and $\sigma'(z^l) \le \frac14$ at every layer: with
+# small weights the error shrinks geometrically, here to about a millionth or less.
 
 # %% slideshow={"slide_type": "fragment"}
-def layer_grad_norms(seed):
+def layer_grad_norms(seed):     # 8 sigmoid layers of width 32, default init, a batch of 128
     torch.manual_seed(seed)
     deep = nn.Sequential(*[m for _ in range(8) for m in (nn.Linear(32, 32), nn.Sigmoid())],
                          nn.Linear(32, 1))
@@ -338,7 +336,7 @@ def layer_grad_norms(seed):
     return [m.weight.grad.norm().item() for m in deep if isinstance(m, nn.Linear)]
 
 norms = torch.tensor([layer_grad_norms(seed) for seed in range(10)])   # 10 seeds × 9 layers
-fig, ax = plt.subplots(figsize=(8, 3))
+fig, ax = plt.subplots(figsize=(8, 1.8))
 ax.semilogy(range(1, 10), norms.T, "o-", ms=3, lw=1, alpha=0.6)
 ax.set(xlabel="layer $l$ (1 = next to the input)", ylabel="$\\|\\partial L/\\partial W^l\\|$")
 plt.show()

@@ -376,8 +376,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Validation loss against the learning rate
 #
-# Line: the mean over the 5 seeds; band: lowest to highest seed; dot: the rate picked for
-# each optimiser (lowest mean validation loss), never at the edge of the grid.
+# Line: mean of 5 seeds; band: their range; dot: the picked rate (never at the grid's edge).
 
 # %% slideshow={"slide_type": "fragment"}
 sweep = measured.load("07/spirals-optimisers")        # stored by `make claims`

@@ -473,10 +473,9 @@ assert torch.allclose(by_hand[0].cpu(), maps)
 # ## Try it yourself: disturb a digit
 #
 # The first test digit disturbed, with the prediction and its confidence; below, the
-# accuracy over 1,000 test digits disturbed the same way (each digit gets its own noise;
-# three noise draws give a range for this one trained model). One digit is not evidence: MNIST digits are all centred,
-# and `fc1` has a separate weight for every position, so many digits fail a 5-pixel shift.
-# Lecture 13 trains on shifted copies (augmentation).
+# accuracy over 1,000 test digits disturbed the same way (each digit its own noise; three
+# noise draws, this one trained model). One digit is not evidence: MNIST digits are all
+# centred, and `fc1` has a weight for every position, so many fail a 5-pixel shift.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 raw_test = test_set.data.float() / 255                       # pixels in [0, 1]

@@ -245,7 +245,9 @@ for a, b in zip(sgd, sgd[1:]):                            # better on every seed
 assert picked["sigmoid, MSE, SGD"] == 20 * picked["sigmoid, cross-entropy, SGD"]
 assert 2 * math.ceil(5000 / 64) == 158
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the sweep shows
+#
 # * **Full-batch GD** spends the budget on 2 careful steps: below 15 % at every learning
 #   rate from 0.01 to 1,000. SGD takes 158 noisy ones.
 # * **MSE** needs a 20× larger learning rate than cross-entropy (its gradient is about 50×
@@ -452,14 +454,12 @@ assert all(0.8 < v < 0.85 for _, val, _ in at.values() for v in val)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Batch size and learning rate
 #
-# One epoch over 10,000 MNIST images with a small MLP (784-100-10), plain SGD, batches of
-# 16 to 1,024, each batch size over a grid of learning rates; 3 seeds, scored on 10,000
-# held-out training images. Larger batches mean fewer (but less noisy) steps per epoch.
-# Plotted: validation accuracy against the learning rate, one line per batch size.
+# Batches of 16 to 1,024, each over a grid of learning rates; 3 seeds, scored on 10,000
+# held-out training images. Larger batches: fewer (less noisy) steps per epoch.
 
 # %% slideshow={"slide_type": "-"}
 sizes = measured.load("13/batch-size")
-fig, ax = plt.subplots(figsize=(9, 3.4))
+fig, ax = plt.subplots(figsize=(9, 2.7))
 by_size = sorted(sizes["val"].items(), key=lambda item: int(item[0]))   # 16 … 1,024
 picked = plot_sweep({f"batch {b}": acc for b, acc in by_size}, sizes["grid"], ax)
 ax.set(ylim=(0.5, 1), title="MNIST, 784-100-10, 1 epoch over 10,000 images, plain SGD")
@@ -479,7 +479,7 @@ ahead = [a > b for a, b in zip(at_best[256], at_best[1024])]
 assert any(ahead) and not all(ahead)                       # 256 vs 1,024: depends on the seed
 assert [math.ceil(10_000 / b) for b in (16, 1024)] == [625, 10]
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "notes"}
 # * Each batch size has its own best learning rate, but here it hardly moves: 0.025 to 0.1
 #   for batches of 16 to 1,024. Larger rates make plain SGD unstable before they make up
 #   for the fewer steps.

@@ -40,7 +40,7 @@ device = nbhelpers.setup(seed=0)
 # $$P(y \mid x) = \frac{P(x \mid y)\,P(y)}{\sum_{y'} P(x \mid y')\,P(y')}$$
 
 # %% slideshow={"slide_type": "subslide"}
-from nbhelpers import data, plotting
+from nbhelpers import data, measured, plotting
 from nbhelpers.generative import GaussianClassifier, fit_softmax_regression, per_class_subset
 from nbhelpers.generative import plot_learning_curves
 import torch
@@ -208,13 +208,9 @@ assert recognised >= 0.5
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Measured: 3 draws of the training set per size
 #
-# Settings fixed, not tuned: naive Bayes shrinkage 0.1, softmax regression weight decay 10⁻⁴
-# (L-BFGS to convergence). Tested on the 10,000 test images. The sweep (claims/l15.py) takes
-# longer than a lecture's minute, so its stored results are plotted.
+# Not tuned: naive Bayes shrinkage 0.1, softmax regression weight decay 10⁻⁴ (L-BFGS).
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import measured
-
 NB, LR = "naive Bayes (generative)", "softmax regression (discriminative)"
 r = measured.load("15/mnist-small-data")
 acc = {name: {int(n): a for n, a in runs.items()} for name, runs in r["accuracy"].items()}
