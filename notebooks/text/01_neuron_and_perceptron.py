@@ -449,3 +449,11 @@ b2 = -0.5
 
 # %% slideshow={"slide_type": "-"}
 check.neuron_xnor_network(W1, b1, w2, b2)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow, Bengio & Courville, *Deep Learning*, 6.1 (learning XOR)
+# * Nielsen, *Neural Networks and Deep Learning*, chapter 1
+# * d2l.ai, *Multilayer Perceptrons*
+# * Rosenblatt (1958), The perceptron, *Psychological Review* 65(6)

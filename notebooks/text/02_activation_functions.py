@@ -530,3 +530,11 @@ def softmax(z):
 
 # %% slideshow={"slide_type": "-"}
 check.act_softmax(softmax)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Reading**
+#
+# * Goodfellow et al., 6.3 (hidden units)
+# * Nielsen, chapters 3 and 5
+# * d2l.ai, *Multilayer Perceptrons* (activation functions)
+# * Glorot & Bengio (2010), Understanding the difficulty of training deep feedforward networks

@@ -460,3 +460,10 @@ def linear(X, W, b):
 
 # %% slideshow={"slide_type": "-"}
 check.net_linear_forward(linear)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 6.4 (architecture design, universal approximation)
+# * Nielsen, chapter 4
+# * d2l.ai, *Builders' Guide* (layers and modules)

@@ -683,3 +683,10 @@ def bce_with_logits(z, y):
 
 # %% slideshow={"slide_type": "-"}
 check.losses_bce_logits(bce_with_logits)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 5.5 (maximum likelihood), 6.2.1–6.2.2 (cost functions, output units)
+# * Nielsen, chapter 3 (cross-entropy)
+# * d2l.ai, *Linear Neural Networks for Classification* (softmax regression)

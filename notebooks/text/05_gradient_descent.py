@@ -546,3 +546,10 @@ def sgd_epoch(model, X, Y, *, lr, batch_size):
 
 # %% slideshow={"slide_type": "-"}
 check.descent_sgd_epoch(sgd_epoch)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 4.3 (gradient-based optimisation), 8.1–8.3
+# * Nielsen, chapter 1 (gradient descent)
+# * d2l.ai, *Optimization Algorithms* (gradient descent, SGD, minibatch SGD)

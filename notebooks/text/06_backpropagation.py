@@ -480,3 +480,11 @@ def output_delta(z, y):
 
 # %% slideshow={"slide_type": "-"}
 check.backprop_softmax_delta(output_delta)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 6.5 (back-propagation)
+# * Nielsen, chapter 2
+# * d2l.ai, *Multilayer Perceptrons* (forward and backward propagation)
+# * Rumelhart, Hinton & Williams (1986), Learning representations by back-propagating errors, *Nature* 323

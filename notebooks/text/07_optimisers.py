@@ -723,3 +723,11 @@ def one_cycle_lr(t, *, max_lr, total_steps, pct_start, div_factor=25.0, final_di
 
 # %% slideshow={"slide_type": "-"}
 check.optim_one_cycle_lr(one_cycle_lr)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Reading**
+#
+# * Goodfellow et al., 8.3 and 8.5 (momentum, adaptive learning rates)
+# * d2l.ai, *Optimization Algorithms* (momentum to Adam, schedules)
+# * Kingma & Ba (2015), Adam
+# * Loshchilov & Hutter (2019), Decoupled weight decay regularization

@@ -695,3 +695,11 @@ def running_update(running_mean, running_var, x, momentum=0.1):
 
 # %% slideshow={"slide_type": "-"}
 check.bn_running_update(running_update)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 8.4 (initialisation), 8.7.1 (batch normalisation)
+# * Glorot & Bengio (2010); He et al. (2015), Delving deep into rectifiers
+# * Ioffe & Szegedy (2015), Batch normalization
+# * d2l.ai, *Batch Normalization*

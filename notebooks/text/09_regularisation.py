@@ -624,3 +624,11 @@ def param_groups(model, weight_decay):
 
 # %% slideshow={"slide_type": "-"}
 check.reg_param_groups(param_groups)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 7.1–7.12 (regularisation)
+# * Nielsen, chapter 3 (overfitting and regularisation)
+# * d2l.ai, weight decay and dropout
+# * Srivastava et al. (2014), Dropout, *JMLR* 15

@@ -494,3 +494,10 @@ def conv_params(c_in, c_out, k, bias=True):
 
 # %% slideshow={"slide_type": "-"}
 check.conv_param_count(conv_params)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 9.1–9.2 (convolution)
+# * d2l.ai, *Convolutional Neural Networks*
+# * Dumoulin & Visin (2016), A guide to convolution arithmetic for deep learning

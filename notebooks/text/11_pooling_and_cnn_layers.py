@@ -488,3 +488,10 @@ model = nn.Sequential(
 
 # %% slideshow={"slide_type": "-"}
 check.cnn_small_design(model)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 9.3 (pooling)
+# * d2l.ai, *Convolutional Neural Networks* (padding, stride, pooling)
+# * Dumoulin & Visin (2016)

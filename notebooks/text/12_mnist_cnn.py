@@ -666,3 +666,11 @@ mlp_log = fit(mlp_model, mlp_batches, epochs=4, optimizer=mlp_opt, scheduler=mlp
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 check.mnist_mlp_accuracy(mlp_model, x_val, y_val)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Reading**
+#
+# * Goodfellow et al., 9.4–9.5
+# * Nielsen, chapter 6
+# * d2l.ai, *LeNet*
+# * LeCun et al. (1998), Gradient-based learning applied to document recognition

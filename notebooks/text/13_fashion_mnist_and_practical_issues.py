@@ -631,3 +631,10 @@ def predict_labels(model, x):
 
 # %% slideshow={"slide_type": "-"}
 check.predict_labels(predict_labels)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Reading**
+#
+# * Goodfellow et al., 11.1–11.4 (practical methodology), 7.4 (augmentation)
+# * d2l.ai, image augmentation
+# * Xiao, Rasul & Vollgraf (2017), Fashion-MNIST

@@ -722,3 +722,10 @@ assert math.isclose(first[0], again[0], rel_tol=1e-5) and torch.allclose(first[1
 # loads them and the loop starts at the next epoch. On Colab a new runtime starts with an empty
 # disk: mount Google Drive and set `NBHELPERS_CHECKPOINTS` to a folder on it. Delete the file to
 # start afresh.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Reading**
+#
+# * Goodfellow et al., 6.2.2.1 (linear output units for Gaussian outputs)
+# * d2l.ai, *Linear Neural Networks for Regression*
+# * Szegedy et al. (2016), Rethinking the Inception architecture

@@ -341,3 +341,10 @@ def nearest(x, means):
 
 # %% slideshow={"slide_type": "-"}
 check.nearest_mean(nearest)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
+#
+# * Goodfellow et al., 5.7 (supervised learning) and chapter 20 (generative models)
+# * Ng & Jordan (2002), On discriminative vs. generative classifiers
+# * d2l.ai, naive Bayes (appendix)
