@@ -132,7 +132,9 @@ def fit_softmax_regression(
 
     Minimises ``cross_entropy(W x + b, y) + weight_decay / 2 * ||W||^2``, i.e. the mean
     -log P(y | x) plus an L2 penalty (lecture 09), which keeps the optimum finite on separable
-    data. ``x``: (N, D) float, ``y``: (N,) int64 class indices; returns ``nn.Linear(D, C)``.
+    data. The problem is convex, so it starts from zero weights: the same data give the same
+    model, with no seed. ``x``: (N, D) float, ``y``: (N,) int64 class indices; returns
+    ``nn.Linear(D, C)``.
     """
     if x.ndim != 2 or y.shape != (len(x),) or y.dtype != torch.int64:
         raise ValueError(
@@ -142,6 +144,9 @@ def fit_softmax_regression(
     if weight_decay <= 0:
         raise ValueError(f"weight_decay must be > 0 so the optimum is finite, got {weight_decay}")
     model = nn.Linear(x.shape[1], int(y.max()) + 1)
+    with torch.no_grad():
+        model.weight.zero_()
+        model.bias.zero_()
     opt = torch.optim.LBFGS(model.parameters(), max_iter=max_iter, line_search_fn="strong_wolfe",
                             tolerance_grad=1e-7, tolerance_change=1e-10)
 

@@ -147,6 +147,15 @@ def test_fit_softmax_regression_reaches_the_regularised_optimum():
     assert torch.allclose(ref.weight, model.weight, atol=1e-2)
 
 
+def test_fit_softmax_regression_needs_no_seed():
+    x, y = _blobs()
+    torch.manual_seed(0)
+    first = fit_softmax_regression(x, y, weight_decay=1e-2)
+    torch.manual_seed(1)                      # another global seed: the same model
+    second = fit_softmax_regression(x, y, weight_decay=1e-2)
+    assert torch.equal(first.weight, second.weight) and torch.equal(first.bias, second.bias)
+
+
 @pytest.mark.parametrize(
     "x,y,wd,match",
     [(torch.zeros(4), torch.zeros(4, dtype=torch.long), 1e-3, "expected"),

@@ -292,12 +292,13 @@ P, labels = P[dist.abs() > 0.05][:30], (dist[dist.abs() > 0.05][:30] > 0).float(
 w, b, lines, mistakes = train_perceptron(P, labels)
 wrong = int((perceptron(P, w, b) != labels).sum())
 print(f"{len(lines)} epochs, {mistakes} mistakes on the way, {wrong} training errors now")
+Pe = torch.cat([P, torch.ones(30, 1)], 1)              # x̃ = (x, 1)
+u = torch.tensor([-0.5, 1.0, -0.3]); u = u / u.norm()  # the generating line, unit length
+R, gamma = Pe.norm(dim=1).max(), ((2 * labels - 1) * (Pe @ u)).min()
+print(f"Novikoff's bound: (R/γ)² = {(R / gamma) ** 2:.0f} ≥ {mistakes} mistakes")
 
 # %% slideshow={"slide_type": "skip"}
 assert len(P) == 30 and wrong == 0                              # converged: zero errors
-Pe = torch.cat([P, torch.ones(30, 1)], 1)                       # inputs extended by a 1
-u = torch.tensor([-0.5, 1.0, -0.3]) / torch.tensor([-0.5, 1.0, -0.3]).norm()
-R, gamma = Pe.norm(dim=1).max(), ((2 * labels - 1) * (Pe @ u)).min()
 assert gamma > 0 and mistakes <= (R / gamma) ** 2                # the convergence bound
 w_half, b_half, lines_half, mistakes_half = train_perceptron(P, labels, lr=0.5)
 assert torch.equal(2 * w_half, w) and 2 * b_half == b and mistakes_half == mistakes  # η: scale only

@@ -476,16 +476,9 @@ assert torch.sigmoid(torch.tensor(50.0)) <= 1.0 < 3.7
 # ## Exercises
 #
 # Write your answer in the cell under each exercise and run it, then run the check below it.
-
-# %% slideshow={"slide_type": "-"}
-from nbhelpers import check
-
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1: the ReLU derivative
 #
-# Write `relu_grad(x)`: the derivative of ReLU at every element of the tensor `x`
-# (use torch's convention at 0). No autograd.
+# **Exercise 1: the ReLU derivative.** Write `relu_grad(x)`: the derivative of ReLU at
+# every element of the tensor `x` (use torch's convention at 0). No autograd.
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def relu_grad(x):
@@ -494,6 +487,7 @@ def relu_grad(x):
 
 
 # %% slideshow={"slide_type": "-"}
+from nbhelpers import check
 check.act_relu_grad(relu_grad)
 
 
@@ -531,8 +525,8 @@ def softmax(z):
 # %% slideshow={"slide_type": "-"}
 check.act_softmax(softmax)
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Reading**
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
 #
 # * Goodfellow et al., 6.3 (hidden units)
 # * Nielsen, chapters 3 and 5

@@ -391,9 +391,10 @@ assert torch.equal(drop.eval()(x_demo), x_demo)
 # The paper's p is the probability of *keeping* a unit (0.5 for hidden units, 0.8
 # for inputs) and it scales the weights by p at test time instead; PyTorch's p is the
 # probability of *dropping*, and it scales in training. The expected values are the same.
-# Why it helps: a unit cannot rely on particular other units being there (no
-# "co-adaptation"), and each training example, at each step, trains one of the 2^n
-# "thinned" networks (n droppable units) that share the weights.
+# The paper's argument for why it can help: a unit cannot rely on particular other units
+# being there (no "co-adaptation"), and each training example, at each step, trains one of
+# the 2^n "thinned" networks (n droppable units) that share the weights. Whether it helps here
+# is measured below (claim 09/dropout).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checked on a million numbers

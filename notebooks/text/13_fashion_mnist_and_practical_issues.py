@@ -571,17 +571,10 @@ assert activations <= with_grad <= activations + weights
 # ## Exercises
 #
 # Write your answer in the cell under each exercise, run it, then run the check below it.
-
-# %% slideshow={"slide_type": "-"}
-from nbhelpers import check
-
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1: a validation split
 #
-# Write `split(n, val_fraction, seed)` returning `(train_idx, val_idx)`: a random split of
-# the indices `0 … n−1`, with `round(n · val_fraction)` of them for validation, the same
-# split for the same seed.
+# **Exercise 1: a validation split.** Write `split(n, val_fraction, seed)` returning
+# `(train_idx, val_idx)`: a random split of the indices `0 … n−1`, with
+# `round(n · val_fraction)` of them for validation, the same split for the same seed.
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def split(n, val_fraction, seed):
@@ -591,6 +584,7 @@ def split(n, val_fraction, seed):
 
 
 # %% slideshow={"slide_type": "-"}
+from nbhelpers import check
 check.split_indices(split)
 
 
@@ -632,8 +626,8 @@ def predict_labels(model, x):
 # %% slideshow={"slide_type": "-"}
 check.predict_labels(predict_labels)
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Reading**
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
 #
 # * Goodfellow et al., 11.1–11.4 (practical methodology), 7.4 (augmentation)
 # * d2l.ai, image augmentation
