@@ -214,8 +214,9 @@ assert torch.allclose(mse0["both"], torch.ones(5), atol=1e-3)       # both: all 
 # - **Centring alone** leaves std²: x and y (std 3.7 px) still outweigh the angles (std 0.7).
 # - **Scaling alone** leaves (mean / std)² + 1: now length, far from 0 relative to its
 #   spread, dominates.
-# - Only **both** give every target the same weight, 1, in the loss at the start. Which change
-#   matters most during training is not measured here.
+# - Only **both** give every target the same weight, 1, in the loss at the start. In training,
+#   each at its own learning rate (measured below), centring alone nearly matches both;
+#   scaling alone varies widely from seed to seed.
 
 # %% slideshow={"slide_type": "skip"}
 assert targets.shape == (4000, 5) and len(train_x) == 3000 and len(test_x) == 1000
@@ -349,10 +350,10 @@ assert math.isclose(train_epoch(linear, in_order, frozen, max_steps=2), first_tw
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Raw vs standardised targets: the same CNN, the same budget
 #
-# Same initial weights, same batches, 4 epochs each, Adam at 2·10⁻³ for both (not tuned for
-# either), halved after every epoch (`ExponentialLR`); one seed. Standardising makes both
-# changes at once (centring and scaling). The two losses are in different units: compare
-# them on the next slide, per target.
+# A live demo of the loop: same initial weights, same batches, 4 epochs each, Adam at 2·10⁻³
+# for both (not tuned for either), halved after every epoch (`ExponentialLR`); one seed.
+# The two losses are in different units: compare them per target on the next slide. The
+# tuned comparison, each change on its own and 3 seeds, follows it.
 
 # %% slideshow={"slide_type": "-"}
 def train_and_test(train_targets, test_targets, epochs=4):
@@ -394,6 +395,8 @@ for name, a, b in zip(ellipses.TARGET_NAMES, r2_raw, r2_z):
 assert r2(test_t, test_t).eq(1).all()                                 # perfect
 assert r2(test_t.mean(0).expand_as(test_t), test_t).abs().max() < 1e-6   # the mean: 0
 assert torch.allclose(r2(out_z, test_z), r2_z, atol=1e-5)                # no units
+# thresholds with room: over 8 seeds the worst values were 0.95 (raw x, y), 0.96 (standardised,
+# any target), a gap of 0.53 (length, angle) and a raw length or angle R² of 0.46
 assert (r2_raw[:2] > 0.9).all() and (r2_z > 0.9).all()   # both: x, y; standardised: all
 assert (r2_z[2:] - r2_raw[2:] > 0.2).all()      # standardised: length and angle far better
 assert (r2_raw[2:] < 0.8).all()                 # raw: length and angle poorly learnt
@@ -402,8 +405,56 @@ assert (r2_raw[2:] < 0.8).all()                 # raw: length and angle poorly l
 # What to say: with raw targets the network gets x and y right (big units, big gradients)
 # and learns length and orientation much worse. Same architecture, same data, same number of
 # steps and learning rate: only the units of the targets changed (centred and scaled
-# together). One seed, one learning rate: the loss table earlier shows what each change does
-# on its own; a tuned training comparison of the two changes was not run.
+# together). One seed and one learning rate, tuned for neither. The next slide separates the
+# two changes and gives each version of the targets its own rate (printed there), over 3
+# seeds; the conclusion rests on that sweep, not on this demo.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Each change alone, each at its own learning rate: 3 seeds
+#
+# Measured by `make claims`: the 3,000 training images split into 2,500 to train on and 500
+# to pick each version's Adam rate (factor-2 grid); then the 1,000 test images, once. 4
+# epochs, the schedule above; R² in the original units, min–max over 3 seeds.
+
+# %% slideshow={"slide_type": "-"}
+from nbhelpers import measured
+
+sweep = measured.load("14/targets")
+spread = lambda v: f"{min(v):.3f}–{max(v):.3f}"      # over the seeds
+print(f"{'targets':>8} {'lr':>6}   {'mean R²':<12} {'length':<12} angle (cos, sin)")
+for arm in sweep["arms"]:
+    per_seed = sweep["test"][arm]                      # 5 R² per seed
+    mean = [sum(r) / len(r) for r in per_seed]
+    length = [r[2] for r in per_seed]
+    angle = [(r[3] + r[4]) / 2 for r in per_seed]      # mean of cos 2a, sin 2a
+    print(f"{arm:>8} {sweep['picked'][arm]:6g}   {spread(mean):<12} {spread(length):<12} "
+          f"{spread(angle)}")
+print(measured.source("14/targets"))
+
+# %% slideshow={"slide_type": "skip"}
+assert sweep["architecture"] == str(small_cnn())        # the sweep trained this lecture's CNN
+assert (sweep["epochs"], sweep["batch_size"], sweep["gamma"]) == (4, 128, 0.5)
+assert (sweep["n_train"], sweep["n_val"], sweep["n_test"]) == (2500, 500, len(test_x))
+assert sweep["n_train"] + sweep["n_val"] == len(train_x) and len(sweep["seeds"]) == 3
+assert all(math.isclose(b, 2 * a) for g in sweep["grids"].values() for a, b in zip(g, g[1:]))
+assert torch.allclose(torch.tensor(sweep["test_mean"]), test_t.mean(0))   # the same test set
+assert all(sweep["interior"].values())                   # every picked rate inside its grid
+test_mean = {a: [sum(r) / len(r) for r in sweep["test"][a]] for a in sweep["arms"]}
+for s in range(len(sweep["seeds"])):                     # the statements below, on every seed
+    assert test_mean["both"][s] - test_mean["raw"][s] > 0.2
+    assert abs(test_mean["centred"][s] - test_mean["both"][s]) < 0.02
+    assert test_mean["scaled"][s] < test_mean["both"][s]
+per_target = {a: torch.tensor(sweep["test"][a]) for a in sweep["arms"]}   # (seeds, 5)
+assert (per_target["raw"][:, :2] > 0.95).all() and (per_target["raw"][:, 2:] < 0.7).all()
+assert (per_target["centred"][:, 3:].mean(1) < per_target["both"][:, 3:].mean(1)).all()
+assert max(test_mean["scaled"]) - min(test_mean["scaled"]) > max(    # scaled: widest spread
+    max(v) - min(v) for a, v in test_mean.items() if a != "scaled")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# - **Both** (standardised) beats **raw** by more than 0.2 on every seed; raw, even at its
+#   own best rate, gets x and y but not length and angle.
+# - **Centring alone** is within 0.02 of both on every seed (its angles a little lower).
+# - **Scaling alone** varies most between seeds (below both on these 3; not claimed).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Predicted vs true (standardised model, test set)
@@ -429,8 +480,10 @@ print(f"test MSE (standardised units): {mse_z:.4f}")
 # %% slideshow={"slide_type": "skip"}
 d = (pred[:, 3] - true[:, 3]) % math.pi                       # the wrap-aware difference
 assert torch.allclose(err[:, 3], torch.minimum(d, math.pi - d), atol=1e-3)
+# thresholds with room: over 8 seeds (init and batch order) the worst values were 0.24 px,
+# 3.1° (this seed, 0) and an MSE of 0.020
 assert err[:, :3].mean(0).max() < 0.5               # centre and length: within half a pixel
-assert math.degrees(err[:, 3].mean()) < 4           # orientation: within a few degrees
+assert math.degrees(err[:, 3].mean()) < 5           # orientation: within a few degrees
 assert mse_z < 0.05
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -444,6 +497,8 @@ assert mse_z < 0.05
 # * Regression: `nparams` linear outputs, no activation, `nn.MSELoss`.
 # * Encode targets so that similar images get similar targets (angle → cos 2a, sin 2a).
 # * Standardise targets with the training set's mean and std; map predictions back.
+#   Measured (3 seeds, 4 epochs, each at its own rate): centring alone gives almost all of
+#   it, scaling alone varies from seed to seed, raw targets lose length and angle.
 # * Report the **mean** loss per example (sum ÷ number of examples), as a float (`.item()`).
 # * Judge each target on its own: R², errors in pixels and degrees.
 # * Appendix (optional): a big ImageNet network (Inception3) on the same task.
@@ -469,11 +524,10 @@ from nbhelpers import check
 check.regression_standardise(standardise, unstandardise)
 
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2: a regression output layer
-#
-# Write `regression_head(in_features, nparams)` that returns the last layer of a network that
-# predicts `nparams` real numbers from `in_features` features (any value must be reachable).
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Exercise 2: a regression output layer.** Write `regression_head(in_features, nparams)`:
+# the last layer of a network that predicts `nparams` real numbers from `in_features`
+# features (any value must be reachable).
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def regression_head(in_features, nparams):
@@ -485,11 +539,11 @@ check.regression_head(regression_head)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3: the mean loss of an epoch
+# ### Exercises 3 and 4
 #
-# `loss.item()` gives the **mean** loss of a batch. Write `epoch_loss(batch_losses,
-# batch_sizes)` that returns the mean loss per example over the epoch (3000 examples in
-# batches of 128: the last batch has only 56).
+# **Exercise 3: the mean loss of an epoch.** `loss.item()` gives the **mean** loss of a
+# batch. Write `epoch_loss(batch_losses, batch_sizes)` that returns the mean loss per example
+# over the epoch (3000 examples in batches of 128: the last batch has only 56).
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def epoch_loss(batch_losses, batch_sizes):
@@ -501,11 +555,10 @@ def epoch_loss(batch_losses, batch_sizes):
 check.regression_epoch_loss(epoch_loss)
 
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 4: the orientation error
-#
-# Write `angle_error(pred, true)`: tensors of orientations in radians, where an ellipse turned
-# by π is the same. Return, elementwise, the smallest difference (between 0 and π/2).
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Exercise 4: the orientation error.** Write `angle_error(pred, true)`: tensors of
+# orientations in radians, where an ellipse turned by π is the same. Return, elementwise,
+# the smallest difference (between 0 and π/2).
 
 # %% slideshow={"slide_type": "-"} tags=["answer"]
 def angle_error(pred, true):
@@ -723,8 +776,8 @@ assert math.isclose(first[0], again[0], rel_tol=1e-5) and torch.allclose(first[1
 # disk: mount Google Drive and set `NBHELPERS_CHECKPOINTS` to a folder on it. Delete the file to
 # start afresh.
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Reading**
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
 #
 # * Goodfellow et al., 6.2.2.1 (linear output units for Gaussian outputs)
 # * d2l.ai, *Linear Neural Networks for Regression*
