@@ -8,6 +8,8 @@
 - :func:`perturbed_accuracy` measures how often a classifier is still right when every one
   of a set of digits gets the same disturbance (one example is not evidence).
 - :func:`normalisation_stats` is the (mean, std) these use (default: MNIST's).
+- :func:`accuracy_table` lays out such accuracies, one row per model (or per set of models,
+  shown as the range of their accuracies), one column per disturbance.
 
 Images are pixels in [0, 1] (as ``ToTensor`` gives them). The digit widget
 (:mod:`nbhelpers.widgets.digits`) draws both.
@@ -22,8 +24,8 @@ import torch
 import torchvision.transforms.functional as TF
 from torch import nn
 
-__all__ = ["class_probabilities", "normalisation_stats", "perturb", "perturb_batch",
-           "perturbed_accuracy"]
+__all__ = ["accuracy_table", "class_probabilities", "normalisation_stats", "perturb",
+           "perturb_batch", "perturbed_accuracy"]
 
 
 def _image(image: Any) -> torch.Tensor:
@@ -191,3 +193,31 @@ def perturbed_accuracy(
         probs = class_probabilities(model, batch, mean=mean, std=std)
         result[name] = (probs.argmax(1) == labels.cpu()).sum().item() / len(labels)
     return result
+
+
+def accuracy_table(rows: Mapping[str, Mapping[str, float | Sequence[float]]], *,
+                   width: int = 13) -> str:
+    """A text table of accuracies: one row per entry of ``rows`` (its name on the left), one
+    column per disturbance (the keys of the first row, in order). A number prints as a
+    percentage with one decimal (``99.2%``); a sequence of numbers (several models, seeds or
+    draws) as its range, ``53.3–60.5%``. Every row must have the first row's columns."""
+    if not rows:
+        raise ValueError("rows is empty: give {row name: {disturbance: accuracy}}")
+    columns = list(next(iter(rows.values())))
+    label = max(len(name) for name in rows)
+
+    def cell(value: float | Sequence[float]) -> str:
+        if isinstance(value, (int, float)):
+            return f"{value:.1%}"
+        values = list(value)
+        if not values:
+            raise ValueError("an accuracy range needs at least one value")
+        return f"{min(values):.1%}–{max(values):.1%}".replace("%–", "–")
+
+    lines = [" " * label + "".join(f"{c:>{width}s}" for c in columns)]
+    for name, accs in rows.items():
+        missing = [c for c in columns if c not in accs]
+        if missing:
+            raise ValueError(f"row {name!r} has no accuracy for {missing}")
+        lines.append(f"{name:{label}s}" + "".join(cell(accs[c]).rjust(width) for c in columns))
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from nbhelpers.digits import class_probabilities, normalisation_stats, perturb
+from nbhelpers.digits import accuracy_table, class_probabilities, normalisation_stats, perturb
 
 MEAN, STD = 0.1307, 0.3081
 
@@ -156,3 +156,17 @@ def test_perturbed_accuracy_noise_differs_per_digit_and_per_seed():
             for s in range(3)]
     assert all(0.4 < r < 0.6 for r in runs)   # one shared draw would give 0 or 1
     assert len(set(runs)) > 1
+
+
+def test_accuracy_table_shows_numbers_and_ranges_in_columns():
+    table = accuracy_table({"this model": {"original": 0.992, "noise 0.5": 0.516},
+                            "5 seeds": {"original": [0.99, 0.996], "noise 0.5": (0.6, 0.372)}})
+    assert table.splitlines() == [
+        " " * 15 + "original" + " " * 4 + "noise 0.5",
+        "this model" + " " * 8 + "99.2%" + " " * 8 + "51.6%",
+        "5 seeds" + " " * 6 + "99.0–99.6%" + " " * 3 + "37.2–60.0%",
+    ]
+    with pytest.raises(ValueError, match="no accuracy for"):
+        accuracy_table({"a": {"x": 0.5, "y": 0.5}, "b": {"x": 0.5}})
+    with pytest.raises(ValueError, match="empty"):
+        accuracy_table({})

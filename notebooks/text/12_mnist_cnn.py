@@ -40,8 +40,8 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from torchvision import transforms
-from nbhelpers import data, handwriting, models, plotting
-from nbhelpers.digits import class_probabilities, perturb, perturbed_accuracy
+from nbhelpers import data, handwriting, measured, models, plotting
+from nbhelpers.digits import accuracy_table, class_probabilities, perturb, perturbed_accuracy
 from nbhelpers.layers import print_shapes, trace_shapes
 from nbhelpers.training import evaluate, fit, predict, seed_everything
 from nbhelpers.widgets import digits as digit_demo, draw_digit as draw_demo
@@ -147,8 +147,8 @@ assert x_train.nbytes == 60_000 * 784 * 4 and round(x_train.nbytes / 1e6) == 188
 assert abs(x_train.mean().item()) < 1e-4 and abs(x_train.std().item() - 1) < 1e-4
 assert torch.allclose(x_train[:100, 0], normed[:100], atol=1e-6)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Measured: serving 2,000 training images in batches of 64
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Measured:** serving 2,000 training images in batches of 64, both ways.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 to_tensor = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
@@ -472,28 +472,47 @@ assert torch.allclose(by_hand[0].cpu(), maps)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Try it yourself: disturb a digit
 #
-# The first test digit disturbed, with the prediction and its confidence; below, the
-# accuracy over 1,000 test digits disturbed the same way (each digit its own noise; three
-# noise draws, this one trained model). One digit is not evidence: MNIST digits are all
-# centred, and `fc1` has a weight for every position, so many fail a 5-pixel shift.
+# One digit, then 1,000 test digits disturbed alike: accuracy of this model and of 5 retrained ones.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 raw_test = test_set.data.float() / 255                       # pixels in [0, 1]
 fig = digit_demo.perturbations_figure(model, raw_test[0], label=int(y_test[0]))
 plt.show()
-accs = [perturbed_accuracy(model, raw_test[:1000], y_test[:1000], seed=noise_seed,
-                           perturbations=digit_demo.DEFAULT_PERTURBATIONS)
-        for noise_seed in range(3)]                          # 3 independent noise draws
-items = [f"{name} {min(a[name] for a in accs):.1%}" + (
-         f"–{max(a[name] for a in accs):.1%}" if "noise" in name else "") for name in accs[0]]
-print("accuracy on 1,000 test digits:", ",  ".join(items[:3]), "\n", ",  ".join(items[3:]))
+this = perturbed_accuracy(model, raw_test[:1000], y_test[:1000],        # this model
+                          perturbations=digit_demo.DEFAULT_PERTURBATIONS)
+seeds = measured.load("12/disturbances")                     # retrained with 5 seeds
+per_seed = {**seeds["accuracy"], **{k: sum(v, []) for k, v in seeds["noise"].items()}}
+print(accuracy_table({"this model": this, "5 seeds": per_seed}))
+print(measured.source("12/disturbances"))
 
 # %% slideshow={"slide_type": "skip"}
 p = class_probabilities(model, raw_test[:100])
 assert torch.equal(p.argmax(1), predicted[:100])         # same normalisation as training
-assert all(a[k] == accs[0][k] for a in accs for k in a if "noise" not in k)  # no randomness
-accs = accs[0]                             # the noise-free disturbances, for the checks below
-assert accs["original"] > 0.98 and accs["shift 5 px"] < 0.8    # "many do not survive"
+assert list(this) == [name for name, _ in digit_demo.DEFAULT_PERTURBATIONS]
+assert set(per_seed) == set(this)
+assert len(seeds["seeds"]) == len(seeds["noise_draws"]) == 5 and seeds["digits"] == 1000
+assert this["original"] > 0.98 and this["shift 5 px"] < 0.8    # "many do not survive"
+# the notes: the training seed moves the noise accuracy far more than the noise draw does,
+noise = seeds["noise"]["noise 0.5"]                          # [seed][draw]
+means = [sum(d) / len(d) for d in noise]
+assert max(means) - min(means) > 3 * max(max(d) - min(d) for d in noise)
+# and on every seed: at least 98 % undisturbed, every disturbance costs at least 30 points
+for i, original in enumerate(seeds["accuracy"]["original"]):
+    assert original >= 0.98
+    assert all(original - a[i] >= 0.3 for k, a in seeds["accuracy"].items() if k != "original")
+    assert all(original - a >= 0.3 for draws in seeds["noise"].values() for a in draws[i])
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The first test digit disturbed, each panel with the prediction and its confidence; below,
+# the share of the first 1,000 test digits still read right when each gets the same
+# disturbance (each its own noise): for this model, and the range over 5 models trained with
+# the same recipe from seeds 0 to 4 (`make claims`; seed 0 is this lecture's, the same model
+# on the CPU that measured it; under noise, the range covers 5 noise draws each).
+# One digit is not evidence: MNIST digits are all centred, and `fc1` has a weight for every
+# position, so many fail a 5-pixel shift. Retraining with another seed moves the accuracy
+# under noise far more than a new noise draw does (the stored results hold both), so "this
+# model" is one sample: say what holds for every seed. The claim stored with the sweep: at
+# least 98 % undisturbed, and every disturbance costs at least 30 points, on every seed.
 
 # %% slideshow={"slide_type": "subslide"} tags=["widget"]
 digit_demo.digit_widget(model, raw_test[:500], y_test[:500])
@@ -536,7 +555,7 @@ for digit in raw_test[:1000]:
     canvas[top:top + 280, left:left + 280] = (big > 0.5).float()
     redrawn.append(handwriting.mnist_style(canvas))
 redrawn_acc = (class_probabilities(model, torch.stack(redrawn)).argmax(1) == y_test[:1000])
-assert redrawn_acc.float().mean() >= accs["original"] - 0.02, redrawn_acc.float().mean()
+assert redrawn_acc.float().mean() >= this["original"] - 0.02, redrawn_acc.float().mean()
 
 # %% slideshow={"slide_type": "subslide"} tags=["widget", "canvas"]
 draw_demo.draw_digit_widget(model)
@@ -570,7 +589,9 @@ with tempfile.TemporaryDirectory() as folder:
 print(len(model.state_dict()), "tensors, e.g.", list(model.state_dict())[:4])
 
 # %% slideshow={"slide_type": "skip"}
-assert torch.equal(predict(restored.to(device), x_test), predicted)
+assert all(torch.equal(a, b.cpu()) for a, b in
+           zip(restored.state_dict().values(), model.state_dict().values(), strict=True))
+assert torch.equal(predict(restored.to(device), x_test[:1000]), predicted[:1000])
 assert "bn1.running_mean" in restored.state_dict() and len(model.state_dict()) == 16
 with tempfile.TemporaryDirectory() as folder:      # a whole pickled model is refused
     path = Path(folder) / "whole_model.pt"
@@ -658,17 +679,17 @@ x_val, y_val = x_train[order[50_000:]], y_train[order[50_000:]]
 seed_everything(0)
 mlp_model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
 mlp_batches = data.TensorBatches(x_fit, y_fit, batch_size=512)
-mlp_opt = torch.optim.Adam(mlp_model.parameters(), lr=5e-3)
-mlp_cycle = torch.optim.lr_scheduler.OneCycleLR(mlp_opt, max_lr=5e-3, epochs=4,
+mlp_opt = torch.optim.Adam(mlp_model.parameters(), lr=1e-2)
+mlp_cycle = torch.optim.lr_scheduler.OneCycleLR(mlp_opt, max_lr=1e-2, epochs=3,
                                                 steps_per_epoch=len(mlp_batches))
-mlp_log = fit(mlp_model, mlp_batches, epochs=4, optimizer=mlp_opt, scheduler=mlp_cycle,
+mlp_log = fit(mlp_model, mlp_batches, epochs=3, optimizer=mlp_opt, scheduler=mlp_cycle,
               live=False, progress=False)
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 check.mnist_mlp_accuracy(mlp_model, x_val, y_val)
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Reading**
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading
 #
 # * Goodfellow et al., 9.4–9.5
 # * Nielsen, chapter 6
