@@ -103,17 +103,22 @@ def check_sgd_behind(results: dict) -> Verdict:
 # ---------------------------------------------------------------- 07/one-cycle
 
 CYCLE_SEEDS = (0, 1, 2, 3, 4)
-CYCLE_GRID = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+CYCLE_GRID = (0.02, 0.03, 0.05, 0.07, 0.1, 0.14, 0.2, 0.3, 0.5)   # about √2 apart
 CYCLE_EPOCHS, CYCLE_BATCH = 3, 128
-SCHEDULES = ("constant", "one-cycle")
+#: constant: the rate throughout; cosine: from the rate down to 0, no warm-up, momentum fixed
+#: at 0.9; one-cycle: OneCycleLR peaking at the rate (warm-up, anneal, momentum cycled)
+SCHEDULES = ("constant", "cosine", "one-cycle")
+BEHIND_AT_MOST = 0.005   # per seed, the constant rate is never ahead of one cycle by more
+MEAN_LEAD = 0.005        # one cycle's mean lead over the constant rate, over the seeds
+COSINE_WITHIN = 0.01     # per seed, cosine and one cycle within this of each other
 
 
 def train_mnist_mlp(lr: float, schedule: str, seed: int, x_train: torch.Tensor,
                     y_train: torch.Tensor, on: data.TensorBatches) -> float:
     """The slide's run: lecture 12's MLP (784 → 100 → 10), SGD with Nesterov momentum 0.9,
-    CYCLE_EPOCHS epochs of batches of CYCLE_BATCH, at a constant ``lr`` or a one-cycle
-    schedule peaking at ``lr`` (pct_start 0.25); the accuracy on ``on``."""
-    from torch.optim.lr_scheduler import OneCycleLR
+    CYCLE_EPOCHS epochs of batches of CYCLE_BATCH, with ``schedule`` at (peak) rate ``lr``
+    (one-cycle: pct_start 0.25); the accuracy on ``on``."""
+    from torch.optim.lr_scheduler import CosineAnnealingLR, OneCycleLR
 
     from nbhelpers import models
     from nbhelpers.training import evaluate, fit, seed_everything
@@ -122,10 +127,13 @@ def train_mnist_mlp(lr: float, schedule: str, seed: int, x_train: torch.Tensor,
     model = models.mlp(100)
     train = data.TensorBatches(x_train, y_train, batch_size=CYCLE_BATCH, seed=seed)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True)
-    cycle = (OneCycleLR(opt, max_lr=lr, total_steps=CYCLE_EPOCHS * len(train), pct_start=0.25)
-             if schedule == "one-cycle" else None)
-    fit(model, train, epochs=CYCLE_EPOCHS, optimizer=opt, scheduler=cycle, live=False,
-        progress=False)
+    steps = CYCLE_EPOCHS * len(train)
+    scheduler = {"constant": None,
+                 "cosine": lambda: CosineAnnealingLR(opt, T_max=steps),
+                 "one-cycle": lambda: OneCycleLR(opt, max_lr=lr, total_steps=steps,
+                                                 pct_start=0.25)}[schedule]
+    fit(model, train, epochs=CYCLE_EPOCHS, optimizer=opt,
+        scheduler=scheduler() if scheduler else None, live=False, progress=False)
     accuracy = evaluate(model, on).accuracy
     return accuracy if math.isfinite(accuracy) else 0.0
 
@@ -151,13 +159,26 @@ def sweep_one_cycle() -> dict:
             "interior": interior, "test_acc": test_acc}
 
 
-def check_one_cycle(results: dict) -> Verdict:
-    """On every seed, one-cycle at its picked peak ends with a higher test accuracy than the
-    constant rate at its picked rate; both picks interior. Margin: the smallest lead."""
+def one_cycle_slacks(results: dict) -> list[float]:
+    """Per seed, the smallest slack of: the constant rate at most BEHIND_AT_MOST ahead of one
+    cycle; one cycle's mean lead over the constant rate above MEAN_LEAD (the same for every
+    seed); cosine within COSINE_WITHIN of one cycle. Test accuracies at each pick."""
     acc = results["test_acc"]
-    leads = [c - k for c, k in zip(acc["one-cycle"], acc["constant"], strict=True)]
-    bracketed = all(results["interior"].values())
-    return Verdict(holds=[lead > 0 and bracketed for lead in leads], margin=min(leads))
+    lead = [c - k for c, k in zip(acc["one-cycle"], acc["constant"], strict=True)]
+    mean_slack = statistics.mean(lead) - MEAN_LEAD
+    return [min(d + BEHIND_AT_MOST, mean_slack, COSINE_WITHIN - abs(c - o))
+            for d, c, o in zip(lead, acc["cosine"], acc["one-cycle"], strict=True)]
+
+
+def check_one_cycle(results: dict) -> Verdict:
+    """The three statements of one_cycle_slacks on every seed; every pick interior and one
+    cycle's seeds closer together than the constant rate's. Margin: the smallest slack."""
+    acc = results["test_acc"]
+    closer = max(acc["one-cycle"]) - min(acc["one-cycle"]) < max(acc["constant"]) - min(
+        acc["constant"])
+    ok = closer and all(results["interior"].values())
+    slack = one_cycle_slacks(results)
+    return Verdict(holds=[ok and d > 0 for d in slack], margin=min(slack))
 
 
 CLAIMS = [
@@ -169,9 +190,11 @@ CLAIMS = [
           sweep=sweep_optimisers, check=check_sgd_behind),
     Claim(lecture="07", id="one-cycle",
           statement="On MNIST's first 10,000 training images, lecture 12's MLP trained for 3 "
-                    "epochs with Nesterov SGD: with each schedule's (peak) rate picked on 10,000 "
-                    "validation images from a grid 2-2.5x apart that brackets it, the one-cycle "
-                    "schedule ends with a higher test accuracy than a constant rate on every "
-                    "seed.",
+                    "epochs with Nesterov SGD, each schedule at its own (peak) rate picked on "
+                    "10,000 validation images from a grid about 1.4x apart: one cycle's test "
+                    "accuracy is on average over 0.5 points above a constant rate's, never more "
+                    "than 0.5 points below it on a seed, and spreads less over seeds; a cosine "
+                    "decay without warm-up (momentum fixed) is within 1 point of one cycle on "
+                    "every seed.",
           sweep=sweep_one_cycle, check=check_one_cycle),
 ]

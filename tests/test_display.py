@@ -68,3 +68,17 @@ def test_use_slide_style_sets_the_global_rc():
     with mpl.rc_context():
         display.use_slide_style()
         assert mpl.rcParams["font.size"] == display.SLIDE_RC["font.size"]
+
+
+def test_print_values_one_line(capsys) -> None:
+    import torch
+
+    display.print_values({"by hand": 0.25, "torch": torch.tensor(0.25), "n": 3})
+    assert capsys.readouterr().out == "by hand 0.2500   torch 0.2500   n 3.0000\n"
+
+
+def test_print_values_refuses_what_is_not_a_number() -> None:
+    import torch
+
+    with pytest.raises(ValueError, match="one-element tensor"):
+        display.print_values({"vector": torch.ones(3)})

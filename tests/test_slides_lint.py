@@ -184,9 +184,30 @@ BAD = {
     "slide-count": ("slide-count", lambda nb: nb.cells.extend(
         md(f"## Extra {i}", "slide") for i in range(28))),
     "title: no cells at all": ("title", lambda nb: nb.cells.clear()),
+    "hidden-name": ("hidden-name", lambda nb: _hide_then_use(nb, "secret = 2", "print(secret)")),
+    "hidden-name: a hidden def": (
+        "hidden-name", lambda nb: _hide_then_use(nb, "def helper():\n    return 2", "helper()")),
     "image-format: attachment": ("image-format", _set(
         2, attachments={"fig.gif": {"image/gif": base64.b64encode(b"GIF89a").decode()}})),
 }
+
+
+def _hide_then_use(nb, hidden: str, shown: str) -> None:
+    """A skip cell assigns a name before the slide cell 3, which uses it."""
+    nb.cells.insert(3, _executed(code(hidden, "skip"), 2))
+    nb.cells[4].source = shown
+
+
+@pytest.mark.parametrize("hidden, shown", [
+    ("import math as m", "print(m.pi)"),               # imports are plumbing: allowed
+    ("secret = 2", "secret = 3\nprint(secret)"),      # assigned on the slide itself
+    ("x = 5", "print(x)"),                             # x was assigned on a slide before
+])
+def test_hidden_name_allows(hidden: str, shown: str) -> None:
+    nb = good_notebook()
+    nb.cells.insert(4, _executed(code(hidden, "skip"), 3))
+    nb.cells.insert(5, _executed(code(shown, "fragment"), 3))
+    assert not [p for p in lint(nb, NAME) if ": hidden-name: " in p]
 
 
 def test_every_documented_rule_is_shown_to_fire() -> None:

@@ -32,6 +32,9 @@ widget-fallback   a cell tagged ``widget`` has a static figure (an image output)
                   slide or on the slide before it
 slide-count       at most 28 slides (slide and subslide cells, the title included): a lecture
                   fits a 50-minute session; split a longer topic into two lectures
+hidden-name       a code cell on a slide uses no name that only hidden (skip or notes) cells
+                  assign: what the audience reads must not depend on code it never sees
+                  (imports and the setup cell are exempt: plumbing, not the idea)
 """
 
 from __future__ import annotations
@@ -392,10 +395,57 @@ def check_slide_count(nb: NotebookNode, name: str) -> Iterator[Problem]:
                       "50-minute lecture: merge or cut slides, or split the lecture in two")
 
 
+MAGIC = re.compile(r"^\s*[%!].*$", re.M)   # IPython magics and shell lines: not Python
+
+
+def _names(source: str) -> tuple[set[str], set[str], set[str]]:
+    """(assigned, imported, used) names of a cell: names bound by assignment, ``for``,
+    ``with``, ``def``, ``class``, a parameter or ``except ... as``; names bound by an import;
+    names read."""
+    try:
+        tree = ast.parse(MAGIC.sub("", source))
+    except SyntaxError:
+        return set(), set(), set()
+    assigned, imported, used = set(), set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (used if isinstance(node.ctx, ast.Load) else assigned).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            assigned.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            imported.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.arg):
+            assigned.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            assigned.add(node.name)
+    return assigned, imported, used
+
+
+def check_hidden_names(nb: NotebookNode, name: str) -> Iterator[Problem]:
+    shown = {i for group in slides(nb) for i in group}
+    seen_on_slides: set[str] = set()   # assigned or imported where the audience can see it
+    hidden_only: set[str] = set()      # assigned only in skip/notes cells so far
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assigned, imported, used = _names(_text(cell.source))
+        if i in shown:
+            missing = sorted((used & hidden_only) - seen_on_slides - assigned)
+            if missing:
+                yield Problem(i, "hidden-name", f"this slide uses {', '.join(missing)}, "
+                              "assigned only in hidden (skip) cells: assign it on a slide, or "
+                              "move the code that uses it to a skip cell")
+        if i in shown or i == 1:          # cell 1: the setup cell (device, seeds)
+            seen_on_slides |= assigned | imported
+        else:
+            hidden_only |= assigned
+            seen_on_slides |= imported
+
+
 RULES: tuple[Rule, ...] = (
     check_slide_types, check_title, check_setup, check_headings, check_budgets,
     check_images, check_execution, check_absolute_paths, check_metadata, check_widget_fallback,
-    check_assert_slides, check_slide_count,
+    check_assert_slides, check_slide_count, check_hidden_names,
 )
 
 

@@ -223,3 +223,14 @@ assert "NBHELPERS_DATA" in message and "train-images-idx3-ubyte" in message
 #   them asserts the result within a margin instead.
 # * Comparisons ("A beats B") are measured over several seeds, each arm tuned, by
 #   `make claims`: the slide shows the spread and says where the numbers come from.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Reading for the whole course
+#
+# Each lecture ends with its own list; these three books cover the course:
+#
+# * Goodfellow, Bengio & Courville (2016), *Deep Learning*, chapters 6–9, and 20 for
+#   lecture 15 (free at deeplearningbook.org)
+# * Nielsen (2015), *Neural Networks and Deep Learning*, chapters 1–6 (free online)
+# * Zhang, Lipton, Li & Smola, *Dive into Deep Learning* (d2l.ai), chapters 2–8 and 12
+#   (optimisation), with runnable PyTorch code

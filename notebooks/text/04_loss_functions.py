@@ -50,10 +50,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.distributions import Bernoulli, Categorical, Laplace, Normal
+from nbhelpers.display import print_values as show   # {name: number} on one line
 from nbhelpers.plotting import plot_functions
-
-def show(values):  # print {name: number} on one line
-    print("   ".join(f"{name} {torch.as_tensor(v).item():.4f}" for name, v in values.items()))
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -529,7 +529,7 @@ for name, formula in formulas.items():
 # Lecture 12's: `OneCycleLR(optimizer, max_lr=0.1, total_steps=3 * 469, pct_start=0.25)`
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Smith and Topin (2017), Smith (2018). Lecture 12 trains 3 epochs of 469 batches.
+# Smith and Topin (2019; arXiv 2017), Smith (2018). Lecture 12 trains 3 epochs of 469 batches.
 
 # %% slideshow={"slide_type": "fragment"}
 T12 = 3 * 469
@@ -584,42 +584,45 @@ assert torch.allclose(torch.where(warm, half_cosine(0.004, 0.1), half_cosine(0.1
 # a related effect: with batch norm a wider range of learning rates trains.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Measured: a constant rate or one cycle, each at its own best rate
+# ### Measured: constant, cosine or one cycle, each at its own best rate
 #
 # MNIST's first 10,000 training images, lecture 12's MLP (784 → 100 → 10), SGD with Nesterov
 # momentum, 3 epochs of batches of 128 (237 steps), 5 seeds. Each schedule's (peak) rate is
-# picked on the last 10,000 training images (validation), then tested once:
+# picked on the last 10,000 training images (validation), then tested once. Cosine: no warm-up.
 
 # %% slideshow={"slide_type": "fragment"}
 cyc = measured.load("07/one-cycle")
 print("validation accuracy, mean over the seeds, at each (peak) rate:")
-print(f"{'':>10}" + "".join(f"{lr:>7g}" for lr in cyc["grid"]))
+print(f"{'':>10}" + "".join(f"{lr:>6g}" for lr in cyc["grid"]))
 for sched, runs in cyc["val_acc"].items():
-    print(f"{sched:>10}" + "".join(f"{statistics.mean(col):7.1%}" for col in zip(*runs)))
+    print(f"{sched:>10}" + "".join(f"{statistics.mean(col):6.1%}" for col in zip(*runs)))
 for sched, acc in cyc["test_acc"].items():
     print(f"{sched:>10} at {cyc['best_lr'][sched]:g}: test accuracy {min(acc):.1%} to "
-          f"{max(acc):.1%}")
+          f"{max(acc):.1%}, mean {statistics.mean(acc):.1%}")
 print(measured.source("07/one-cycle"))
 
 # %% slideshow={"slide_type": "skip"}
 val = {sched: [statistics.mean(col) for col in zip(*runs)] for sched, runs in cyc["val_acc"].items()}
 test_acc = cyc["test_acc"]
 assert cyc["epochs"] == 3 and 3 * math.ceil(10_000 / 128) == 237 and len(cyc["seeds"]) == 5
-assert all(o > c for o, c in zip(test_acc["one-cycle"], test_acc["constant"], strict=True))
-assert max(test_acc["one-cycle"]) - min(test_acc["one-cycle"]) < \
-    max(test_acc["constant"]) - min(test_acc["constant"])          # one cycle: seeds closer
+lead = [o - c for o, c in zip(test_acc["one-cycle"], test_acc["constant"], strict=True)]
+assert statistics.mean(lead) > 0.005 and min(lead) > -0.005      # the notes' statements
+assert all(abs(a - b) < 0.01 for a, b in zip(test_acc["cosine"], test_acc["one-cycle"]))
+spread = {sched: max(acc) - min(acc) for sched, acc in test_acc.items()}
+assert spread["one-cycle"] < spread["constant"] and spread["cosine"] < spread["constant"]
 assert cyc["best_lr"]["one-cycle"] > cyc["best_lr"]["constant"]     # a higher peak
 big = cyc["grid"].index(0.5)
 assert val["constant"][big] < 0.5 and val["one-cycle"][big] > 0.85  # 0.5: constant fails
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Read the table by rows: each schedule has its own best rate, inside the grid. At its best
-# peak, one cycle ends higher than the constant rate at its best, on every seed, and its seeds
-# are closer together: the last steps are tiny, so the weights settle instead of jumping
-# around. Its best peak is higher, and at 0.5 a constant rate fails while one cycle, which
-# spends only a short time near its peak, still trains. (One-cycle also cycles the momentum,
-# 0.95 to 0.85; the constant runs keep 0.9: two changes in one arm, as the policy prescribes.)
-# This is one model, one data size and 3 epochs; the hidden cell checks each statement
+# Read the table by rows: each schedule has its own best rate, inside the grid. At its best,
+# one cycle ends on average over half a point above the constant rate at its best, never more
+# than half a point below it on a seed, and its seeds are closer together: the last steps are
+# tiny, so the weights settle instead of jumping around. A plain cosine decay, with no
+# warm-up and the momentum fixed at 0.9, ends within a point of one cycle on every seed: here
+# the gain comes from decaying the rate to near zero, not from the warm-up or the momentum
+# cycle. One cycle's best peak is higher, and at 0.5 a constant rate fails while one cycle
+# still trains. One model, one data size, 3 epochs; the hidden cell checks each statement
 # against the stored sweep.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -453,6 +453,7 @@ assert abs(hist["both"].val_loss[-1] - hist["weight decay 0.01"].val_loss[-1]) <
 # ### Epoch by epoch (from epoch 3, loss on a log scale)
 
 # %% slideshow={"slide_type": "-"}
+hist = {name: h for name, (m, h) in compared.items()}      # the histories of the runs above
 fig = regularisation.compare_runs(hist, metrics=("val_loss", "val_acc"), from_epoch=3)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

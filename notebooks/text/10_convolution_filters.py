@@ -408,15 +408,15 @@ for _ in range(600):
 print(f"loss: {losses[0]:.3f} -> {losses[-1]:.1e}")
 
 # %% slideshow={"slide_type": "skip"}
-learned, sobel = learner.weight.detach()[0, 0], kernels.KERNELS["sobel_x"]
-r = torch.corrcoef(torch.stack([learned.flatten(), sobel.flatten()]))[0, 1].item()
-# over seeds 0-7: r >= 0.998 and the loss below 1e-4 of its start (300 steps: r down to 0.977)
-assert r > 0.995 and losses[-1] < 1e-3 * losses[0], (r, losses[-1])   # prints as 1.00
+# over seeds 0-7: the loss below 1e-4 of its start
+assert losses[-1] < 1e-3 * losses[0], losses[-1]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The learned kernel next to Sobel x
 
 # %% slideshow={"slide_type": "-"}
+learned, sobel = learner.weight.detach()[0, 0], kernels.KERNELS["sobel_x"]
+r = torch.corrcoef(torch.stack([learned.flatten(), sobel.flatten()]))[0, 1].item()
 fig, axes = plt.subplots(1, 4, figsize=(11, 2.9), width_ratios=[1, 1, 1, 1.6])
 plotting.plot_kernel(start[0, 0], ax=axes[0], title="random start", fmt=".2f")
 plotting.plot_kernel(learned, ax=axes[1], title="learned", fmt=".1f")
@@ -424,6 +424,9 @@ plotting.plot_kernel(sobel, ax=axes[2], title="Sobel x")
 axes[3].semilogy(losses); axes[3].set(xlabel="step", title="loss (MSE)")
 plt.show()
 print(f"correlation between learned and Sobel x weights: {r:.2f}")
+
+# %% slideshow={"slide_type": "skip"}
+assert r > 0.995, r      # over seeds 0-7: r >= 0.998 (300 steps: r down to 0.977); prints 1.00
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Gradient descent recovered the kernel from examples of its output alone. A CNN does the

@@ -228,9 +228,11 @@ assert torch.allclose(train_t.std(0), torch.tensor([12.8, 12.8, 3.84, 0, 0]) / 1
                       + torch.tensor([0, 0, 0, 1, 1]) / 2 ** 0.5, rtol=0.05)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The loss stays dominated later: an error of 10 % of the range costs (0.1 * 12.8)^2 = 1.6
-# for x but (0.1 * 2)^2 = 0.04 for cos 2a. The shared convolutional layers follow the big
-# gradients: they learn position well and length and orientation much worse (R² below).
+# The weights stay unequal later: an error of 10 % of the range costs (0.1 * 12.8)^2 = 1.6
+# for x but (0.1 * 2)^2 = 0.04 for cos 2a. But the sweep below says the means matter more
+# than these weights: centring alone (x and y still weigh far more than the angles) learns
+# almost as well as both changes. With raw targets the network must first learn the means,
+# most of its starting loss; centring is like starting the output biases at the means.
 
 # %% slideshow={"slide_type": "skip"}
 assert math.isclose((0.1 * 12.8) ** 2, 1.6, abs_tol=0.05) and math.isclose((0.1 * 2) ** 2, 0.04)
@@ -396,14 +398,15 @@ assert r2(test_t, test_t).eq(1).all()                                 # perfect
 assert r2(test_t.mean(0).expand_as(test_t), test_t).abs().max() < 1e-6   # the mean: 0
 assert torch.allclose(r2(out_z, test_z), r2_z, atol=1e-5)                # no units
 # thresholds with room: over 8 seeds the worst values were 0.95 (raw x, y), 0.96 (standardised,
-# any target), a gap of 0.53 (length, angle) and a raw length or angle R² of 0.46
+# any target), a gap of 0.53 (length, angle) and a raw length or angle R² of 0.46; a reviewer's
+# seeds 10-12 (1 and 2 threads): a gap of 0.51 and a raw R² of 0.48
 assert (r2_raw[:2] > 0.9).all() and (r2_z > 0.9).all()   # both: x, y; standardised: all
 assert (r2_z[2:] - r2_raw[2:] > 0.2).all()      # standardised: length and angle far better
 assert (r2_raw[2:] < 0.8).all()                 # raw: length and angle poorly learnt
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# What to say: with raw targets the network gets x and y right (big units, big gradients)
-# and learns length and orientation much worse. Same architecture, same data, same number of
+# What to say: with raw targets the network gets x and y right and, in these 4 epochs,
+# learns length and orientation much worse. Same architecture, same data, same number of
 # steps and learning rate: only the units of the targets changed (centred and scaled
 # together). One seed and one learning rate, tuned for neither. The next slide separates the
 # two changes and gives each version of the targets its own rate (printed there), over 3
@@ -447,28 +450,36 @@ for s in range(len(sweep["seeds"])):                     # the statements below,
 per_target = {a: torch.tensor(sweep["test"][a]) for a in sweep["arms"]}   # (seeds, 5)
 assert (per_target["raw"][:, :2] > 0.95).all() and (per_target["raw"][:, 2:] < 0.7).all()
 assert (per_target["centred"][:, 3:].mean(1) < per_target["both"][:, 3:].mean(1)).all()
-assert max(test_mean["scaled"]) - min(test_mean["scaled"]) > max(    # scaled: widest spread
-    max(v) - min(v) for a, v in test_mean.items() if a != "scaled")
+assert max(test_mean["scaled"]) - min(test_mean["scaled"]) > 0.05   # scaled: a wide spread
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # - **Both** (standardised) beats **raw** by more than 0.2 on every seed; raw, even at its
-#   own best rate, gets x and y but not length and angle.
+#   own best rate, gets x and y but learns length and angle far more slowly (in 4 epochs).
 # - **Centring alone** is within 0.02 of both on every seed (its angles a little lower).
-# - **Scaling alone** varies most between seeds (below both on these 3; not claimed).
+# - **Scaling alone** varies widely between seeds (below both on these 3; not claimed).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Only 4 epochs were measured: with more epochs raw targets catch up part of the way. The
+# picked rates are not sharp optima: for standardised targets validation R² is nearly flat
+# from 10⁻³ to 8·10⁻³, and at 1.6·10⁻² some seeds collapse; read the lr column as "a rate
+# that works", not as "raw needs 4× the rate of centred".
+
+# %% slideshow={"slide_type": "skip"}
+flat = {lr: [sum(r) / len(r) for r in runs] for lr, runs in sweep["val"]["both"].items()}
+plateau = [a for lr, runs in flat.items() if float(lr) <= 0.008 for a in runs]
+assert max(plateau) - min(plateau) < 0.015 and min(flat["0.016"]) < 0.8   # flat, then a cliff
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Predicted vs true (standardised model, test set)
 #
 # Decoded to pixels and degrees; angle errors go the short way round (179° vs 1°: 2°).
 
-# %% slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 pred, true = ellipses.decode(pred_t), ellipses.decode(test_t)
 err = (pred - true).abs()
 u, v = pred_t[:, 3:], test_t[:, 3:]   # (cos 2a, sin 2a): their angle is twice the error
 err[:, 3] = torch.atan2(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0], (u * v).sum(1)).abs() / 2
 k = [1, 1, 1, 180 / math.pi]                                  # the angle in degrees
-
-# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 fig, axes = plt.subplots(1, 4, figsize=(11, 3.0))
 for j, (ax, unit) in enumerate(zip(axes, ["x (px)", "y (px)", "length (px)", "angle (°)"])):
     ax.scatter(true[:, j] * k[j], pred[:, j] * k[j], s=4, alpha=0.4)
@@ -498,7 +509,8 @@ assert mse_z < 0.05
 # * Encode targets so that similar images get similar targets (angle → cos 2a, sin 2a).
 # * Standardise targets with the training set's mean and std; map predictions back.
 #   Measured (3 seeds, 4 epochs, each at its own rate): centring alone gives almost all of
-#   it, scaling alone varies from seed to seed, raw targets lose length and angle.
+#   it, scaling alone varies from seed to seed, raw targets learn length and angle far more
+#   slowly (4 epochs measured).
 # * Report the **mean** loss per example (sum ÷ number of examples), as a float (`.item()`).
 # * Judge each target on its own: R², errors in pixels and degrees.
 # * Appendix (optional): a big ImageNet network (Inception3) on the same task.
@@ -780,5 +792,6 @@ assert math.isclose(first[0], again[0], rel_tol=1e-5) and torch.allclose(first[1
 # ## Reading
 #
 # * Goodfellow et al., 6.2.2.1 (linear output units for Gaussian outputs)
-# * d2l.ai, *Linear Neural Networks for Regression*
+# * d2l.ai, chapter 3, *Linear Neural Networks for Regression*; chapter 7, CNNs
+# * Nielsen, chapter 3 (the cost function; his book treats classification, not regression)
 # * Szegedy et al. (2016), Rethinking the Inception architecture
