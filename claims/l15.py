@@ -204,20 +204,21 @@ def sweep_synthetic() -> dict:
 
 
 #: Sizes (per class) from which the statements are judged ("fixed" from FIXED_FROM, the others
-#: from JUDGED_FROM), and the band for "level".
-FIXED_FROM, JUDGED_FROM, LEVEL = 30, 10, 0.02
+#: from JUDGED_FROM), and how far ahead tuned naive Bayes may be for "level".
+FIXED_FROM, JUDGED_FROM, NB_AHEAD_AT_MOST = 30, 10, 0.01
 
 
 def synthetic_slacks(r: dict) -> dict[str, list[float]]:
     """Per statement and seed, its smallest slack over the sizes it is judged on:
     "fixed": on independent features naive Bayes is ahead of almost unregularised softmax
-    regression (from FIXED_FROM); "level": tuned, the two are within LEVEL of each other there
-    (from JUDGED_FROM); "correlated": tuned softmax regression is ahead (from JUDGED_FROM)."""
+    regression (from FIXED_FROM); "level": tuned, naive Bayes is never more than
+    NB_AHEAD_AT_MOST ahead (from JUDGED_FROM; softmax regression may be further ahead at small
+    sizes); "correlated": tuned softmax regression is ahead (from JUDGED_FROM)."""
     sizes = [str(n) for n in r["sizes"] if n >= JUDGED_FROM]
     late = [str(n) for n in r["sizes"] if n >= FIXED_FROM]
     ind, cor = r["kinds"]["independent"], r["kinds"]["correlated"]
     return {"fixed": [min(d) for d in _leads(ind["fixed"], NB, LR, late)],
-            "level": [LEVEL - max(abs(v) for v in d) for d in _leads(ind["tuned"], NB, LR, sizes)],
+            "level": [NB_AHEAD_AT_MOST - max(d) for d in _leads(ind["tuned"], NB, LR, sizes)],
             "correlated": [min(d) for d in _leads(cor["tuned"], LR, NB, sizes)]}
 
 
@@ -231,7 +232,8 @@ def check_synthetic(r: dict) -> Verdict:
 # ---------------------------------------------------------------- 15/gaussians
 
 GAUSS_SEEDS = (0, 1, 2)
-GAUSS_SHRINKAGE = {"full": [0.1, 0.3, 0.6], "naive": [0.3, 0.6, 1.0]}   # naive: 1 is the end
+GAUSS_SHRINKAGE = {"full": [0.03, 0.05, 0.1, 0.15, 0.2, 0.3, 0.6],
+                   "naive": [0.3, 0.6, 1.0]}   # naive: 1 is the end of its range
 GAUSS_VAL = 2_000          # validation images per split, held out of the 60,000
 CNN_LR, CNN_EPOCHS = 3e-3, 1
 
@@ -295,15 +297,15 @@ CLAIMS = [
     Claim(lecture="15", id="mnist-small-data",
           statement="On 7x7-pooled MNIST, with naive Bayes' shrinkage and softmax regression's "
                     "weight decay each picked on 10,000 validation images, softmax regression "
-                    "has the higher test accuracy at every size from 2 to 4,000 images per "
+                    "has the higher test accuracy at every size from 5 to 4,000 images per "
                     "class; naive Bayes gains less from 100 to 4,000 per class and ends over 8 "
                     "points behind; on each of 5 draws of the training set.",
           sweep=sweep_mnist, check=check_mnist),
     Claim(lecture="15", id="synthetic",
           statement="On two-class Gaussian data with 50 features, at every size from 10 to 300 "
                     "per class: with independent features (naive Bayes' own assumption) and each "
-                    "model's knob picked on validation data, the two are within 2 points (from "
-                    "30 per class naive Bayes is ahead of almost unregularised softmax "
+                    "model's knob picked on validation data, naive Bayes is never more than 1 "
+                    "point ahead (from 30 per class it is ahead of almost unregularised softmax "
                     "regression, weight decay 1e-4); with correlated features (0.8 between "
                     "neighbours) tuned softmax regression is ahead; on each of 5 seeds.",
           sweep=sweep_synthetic, check=check_synthetic),

@@ -480,13 +480,12 @@ err = (pred - true).abs()
 u, v = pred_t[:, 3:], test_t[:, 3:]   # (cos 2a, sin 2a): their angle is twice the error
 err[:, 3] = torch.atan2(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0], (u * v).sum(1)).abs() / 2
 k = [1, 1, 1, 180 / math.pi]                                  # the angle in degrees
-fig, axes = plt.subplots(1, 4, figsize=(11, 3.0))
+fig, axes = plt.subplots(1, 4, figsize=(11, 2.6))
 for j, (ax, unit) in enumerate(zip(axes, ["x (px)", "y (px)", "length (px)", "angle (°)"])):
     ax.scatter(true[:, j] * k[j], pred[:, j] * k[j], s=4, alpha=0.4)
     ax.plot(ax.get_xlim(), ax.get_xlim(), "k--", lw=1)         # perfect predictions
-    ax.set_title(f"{unit}\nmean error {err[:, j].mean() * k[j]:.2f}", fontsize=13)
+    ax.set_title(f"{unit}: error {err[:, j].mean() * k[j]:.2f}", fontsize=13)
 axes[0].set(xlabel="true", ylabel="predicted"); plt.show()
-print(f"test MSE (standardised units): {mse_z:.4f}")
 
 # %% slideshow={"slide_type": "skip"}
 d = (pred[:, 3] - true[:, 3]) % math.pi                       # the wrap-aware difference

@@ -140,7 +140,8 @@ assert torch.allclose(post.sum(1), torch.ones(5)) and torch.allclose(post, manua
 # Pixel correlations: neighbouring pixels of a stroke are on together. Naive Bayes
 # ignores them; with the same shrinkage 0.1 for both, it scores more than 10 points lower
 # here (asserted above; both fits are closed-form, with no seed). With each model's shrinkage
-# picked on validation data the gap is as large (claim 15/gaussians, printed two slides on).
+# picked on validation data the gap is still over 10 points (claim 15/gaussians, printed two
+# slides on).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A generative model can *draw*
@@ -180,14 +181,24 @@ print(f"this run: Gaussian (generative) {acc_gauss:.1%}   CNN (discriminative) {
 g = measured.load("15/gaussians")         # shrinkage picked on validation; 3 seeds
 span = {k: f"{100 * min(v):.1f}" + (f"–{100 * max(v):.1f}" if max(v) > min(v) else "") + " %"
         for k, v in g["test"].items()}                    # one number when the seeds agree
-print(f"measured: full Gaussian {span['full']} (shrinkage {g['pick']['full'][0]}), naive Bayes "
-      f"{span['naive']}, CNN {span['cnn']}")
+print(f"measured: full Gaussian {span['full']} (shrinkage {min(g['pick']['full'])}–"
+      f"{max(g['pick']['full'])}), naive Bayes {span['naive']} (shrinkage "
+      f"{g['pick']['naive'][0]}), CNN {span['cnn']}")
 print(measured.source("15/gaussians"))
 
 # %% slideshow={"slide_type": "skip"}
 assert acc_cnn > 0.97 and acc_cnn > acc_gauss
-assert min(g["test"]["cnn"]) > max(g["test"]["full"]) > max(g["test"]["naive"]) + 0.10
-assert len(set(g["pick"]["full"])) == 1        # the same pick on every seed: printed once
+assert min(g["test"]["cnn"]) > max(g["test"]["full"])
+assert min(g["test"]["full"]) > max(g["test"]["naive"]) + 0.10
+assert set(g["pick"]["naive"]) == {1.0}        # the end of its range, on every seed
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Naive Bayes' best shrinkage is 1, the end of its range: every pixel then has the same
+# variance, and the model is close to the template matcher of exercise 3 (nearest class
+# mean). "This run" is one more seed of the CNN (the lecture's), and the Gaussian at
+# shrinkage 0.1. The full Gaussian's test accuracy is flat over the shrinkages picked on the three
+# validation splits. The Gaussians are refitted on all 60,000 images, so the seeds vary only
+# the validation split (the pick) and the CNN's initial weights and batches.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Does the CNN recognise the Gaussian's drawings?
@@ -238,10 +249,10 @@ def leads(setting):           # softmax regression's lead in points, per size, o
                                                    strict=True)] for n in r[setting][NB]}
 tuned, fixed = leads("tuned"), leads("fixed")
 print("per class   softmax regression ahead by (points; min to max over the 5 draws)")
-print(f"{'':>9}   {'each knob tuned':>15}   {'fixed (Ng & Jordan)':>19}")
+print(f"{'':>9}   {'each knob tuned':>15}   {'fixed, hardly regularised':>25}")
 for n in sorted(tuned):
     print(f"{n:>9}   {min(tuned[n]):6.1f} to {max(tuned[n]):4.1f}   "
-          f"{min(fixed[n]):9.1f} to {max(fixed[n]):4.1f}")
+          f"{min(fixed[n]):15.1f} to {max(fixed[n]):4.1f}")
 
 # %% slideshow={"slide_type": "skip"}
 sizes, big = sorted(tuned), max(tuned)
@@ -257,11 +268,12 @@ assert r["fixed_knobs"] == {NB: 0.1, LR: 1e-4}
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # - Tuned, softmax regression is ahead at every size from 5 per class on, on every draw (at 2
-#   per class too, on these 5 draws only). With Ng & Jordan's fixed settings (weight decay
-#   10⁻⁴, shrinkage 0.1) naive Bayes was ahead on a draw at 2 per class: the draw decides there.
-# - Half of Ng & Jordan's claim holds: naive Bayes levels off sooner (it gains less from 100 to
-#   4,000 per class on every draw), but its pixel-independence assumption leaves it over 8
-#   points behind at 4,000 per class. On MNIST pixels that assumption is far from true.
+#   per class too, on these 5 draws only). Fixed and hardly regularised (weight decay 10⁻⁴,
+#   shrinkage 0.1, our choice) naive Bayes was ahead on a draw at 2 per class.
+# - Ng & Jordan predict two things. The discriminative model's lower asymptotic error holds
+#   (naive Bayes over 8 points behind at 4,000 per class), and naive Bayes levels off sooner
+#   (it gains less from 100 to 4,000). But the regime where naive Bayes *wins* does not appear
+#   here: MNIST pixels are far from independent.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Synthetic data: when the assumption holds, and when it does not
@@ -290,18 +302,32 @@ syn_lead = {(k, st): {int(n): [a - b for a, b in zip(runs[st][LR][n], runs[st][N
                                                         strict=True)] for n in runs[st][NB]}
             for k, runs in syn["kinds"].items() for st in ("tuned", "fixed")}
 assert all(d < 0 for n, ds in syn_lead["independent", "fixed"].items() if n >= 30 for d in ds)
-assert all(abs(d) < 0.02 for n, ds in syn_lead["independent", "tuned"].items() if n >= 10
+assert all(d > -0.01 for n, ds in syn_lead["independent", "tuned"].items() if n >= 10
            for d in ds)
 assert all(d > 0 for n, ds in syn_lead["correlated", "tuned"].items() if n >= 10 for d in ds)
 assert abs(syn["bayes"] - 0.9554) < 1e-4 and syn["rho"] == 0.8 and syn["dim"] == 50
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# - Independent features: with Ng & Jordan's almost unregularised softmax regression (weight
-#   decay 10⁻⁴), naive Bayes is ahead from 30 per class on, on every seed. With each knob
-#   picked on validation data the two are within 2 points from 10 per class on: tuned
-#   regularisation gives the discriminative model the same small-data advantage here.
+# - Independent features: against almost unregularised softmax regression (weight decay
+#   10⁻⁴, as in Ng & Jordan's comparison), naive Bayes is ahead from 30 per class on, on every
+#   seed. With each knob picked on validation data naive Bayes is never more than 1 point
+#   ahead from 10 per class on: tuned regularisation closes its small-data advantage.
 # - Correlated features: tuned softmax regression is ahead from 10 per class on, on every
 #   seed, and naive Bayes stays far from the optimum: its assumption is wrong, as on MNIST.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Why tuning levels the independent case: the weight decay picked there is mostly large (10 or
+# more), and a strongly penalised softmax regression turns its weights towards the difference
+# of the class means, which is what naive Bayes with a common variance uses. At 5 and 10 per
+# class the fixed row can favour softmax regression: naive Bayes at shrinkage 0.1 still
+# estimates 50 variances from 10 to 20 points, and those noisy estimates cost it; tuned, it
+# picks shrinkage 1 (one common variance) at 5 per class on every seed.
+
+# %% slideshow={"slide_type": "skip"}
+picks = syn["kinds"]["independent"]["picks"]
+assert set(picks[NB]["5"]) == {1.0}
+wd = sorted(p for n in picks[LR] for p in picks[LR][n])
+assert wd[len(wd) // 2] >= 10                                      # the median pick
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Modern generative models, in one slide
