@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from nbhelpers import check
@@ -29,6 +30,20 @@ def test_split_indices():
     assert not result and "seed" in result.message
     assert not check.split_indices(lambda n, f, s: _split(n, 0.5, s))
     assert not check.split_indices(lambda n, f, s: 1 / 0)
+
+    def truncating(n, val_fraction, seed):       # int() instead of round(): 249 of 999
+        order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+        k = int(n * val_fraction)
+        return order[k:], order[:k]
+
+    def numpy_split(n, val_fraction, seed):      # another right answer: NumPy indices
+        order = np.random.default_rng(seed).permutation(n)
+        k = round(n * val_fraction)
+        return order[k:], order[:k]
+
+    result = check.split_indices(truncating)
+    assert not result and "round" in result.message
+    assert check.split_indices(numpy_split)
 
 
 def _early(losses, patience):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -21,6 +22,11 @@ def test_learning_rate():
     assert not check.descent_learning_rate("0.07")
     assert not check.descent_learning_rate(float("nan"))
     assert "no answer yet" in check.descent_learning_rate(...).message
+    # right answers in other types: NumPy and torch numbers
+    assert check.descent_learning_rate(np.float32(0.05))
+    assert check.descent_learning_rate(torch.tensor(0.05))
+    assert not check.descent_learning_rate(True)
+    assert not check.descent_learning_rate(torch.tensor([0.05, 0.05]))
 
 
 def _epoch(model, X, Y, *, lr, batch_size, zero=True, stop=None, reduction="mean"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -42,6 +43,25 @@ def test_mnist_test_accuracy():
     assert not check.mnist_test_accuracy(lambda m, b: 100 * _accuracy(m, b))
     assert not check.mnist_test_accuracy(lambda m, b: 1 / 0)
 
+    def restores_mode(model, batches):          # as nbhelpers.training.evaluate does
+        was_training = model.training
+        accuracy = _accuracy(model, batches)
+        model.train(was_training)
+        return accuracy
+
+    def eval_after_the_loop(model, batches):    # the first batch still in training mode
+        correct = total = 0
+        with torch.no_grad():
+            for x, y in batches:
+                correct += (model(x).argmax(1) == y).sum().item()
+                total += len(y)
+                model.eval()
+        return correct / total
+
+    assert check.mnist_test_accuracy(restores_mode)
+    assert check.mnist_test_accuracy(lambda m, b: torch.tensor(_accuracy(m, b)))
+    assert not check.mnist_test_accuracy(eval_after_the_loop)
+
 
 def test_mnist_conv_params():
     assert check.mnist_conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1))
@@ -50,6 +70,11 @@ def test_mnist_conv_params():
     assert not check.mnist_conv_params(lambda c_in, c_out, k: c_out * k * k + c_out)
     assert not check.mnist_conv_params(lambda c_in, c_out, k: None)
     assert "c_in × k × k" not in check.mnist_conv_params(lambda *a: 0).message
+    # right answers in other types
+    assert check.mnist_conv_params(lambda c_in, c_out, k: float(c_out * (c_in * k * k + 1)))
+    assert check.mnist_conv_params(lambda c_in, c_out, k: np.int64(c_out * (c_in * k * k + 1)))
+    assert not check.mnist_conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1) + 0.5)
+    assert not check.mnist_conv_params(lambda c_in, c_out, k: "208")
 
 
 @pytest.mark.slow

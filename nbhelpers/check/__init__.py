@@ -24,10 +24,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
+import numbers
 import pkgutil
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -140,13 +142,14 @@ def tensor(out: Any, *, shape: tuple[int, ...] | None = None, hint: str = "") ->
 
 
 def number(out: Any) -> float:
-    """The student's output as one float (a Python number or a one-element tensor)."""
+    """The student's output as one float (a Python or NumPy number, or a one-element
+    tensor)."""
     if isinstance(out, torch.Tensor):
         if out.numel() != 1:
             raise NotYet(f"return one number, got a tensor of shape {tuple(out.shape)}.")
         return float(out.item())
-    if isinstance(out, int | float) and not isinstance(out, bool):
-        return float(out)
+    if isinstance(out, numbers.Real) and not isinstance(out, bool | np.bool_):
+        return float(out)                      # int, float and NumPy scalars (np.float32, ...)
     raise NotYet(f"return one number, not a {type(out).__name__}.")
 
 

@@ -20,12 +20,15 @@ def _indices(out: object) -> tuple[torch.Tensor, torch.Tensor]:
 @exercise
 def split_indices(fn: Callable[[int, float, int], tuple[torch.Tensor, torch.Tensor]]) -> Result:
     """``fn(n, val_fraction, seed) -> (train_idx, val_idx)``: a random split of range(n)."""
+    for n, frac in [(999, 0.25), (7, 0.3), (50, 0.17)]:   # n·frac not whole: round, not int
+        n_val = round(n * frac)
+        tr, va = _indices(call(fn, n, frac, 0))
+        if len(va) != n_val or len(tr) != n - n_val:
+            return not_yet(f"with n={n} and val_fraction={frac} the validation set has "
+                           f"round({n} · {frac}) = {n_val} indices and the training set the rest")
     n, frac = 1000, 0.2
     n_val = round(n * frac)
     tr, va = _indices(call(fn, n, frac, 0))
-    if len(va) != n_val or len(tr) != n - n_val:
-        return not_yet(f"with n={n} and val_fraction={frac} the validation set has {n_val} "
-                       "indices and the training set the rest")
     both = torch.cat([tr, va])
     if len(torch.unique(both)) != n or both.min() < 0 or both.max() >= n:
         return not_yet("every index 0..n-1 must be in exactly one of the two sets: no overlap "

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nbhelpers.check import NotYet, Result, call, correct, exercise, not_yet
+from nbhelpers.check import NotYet, Result, call, correct, exercise, not_yet, number
 
 #: The exercise's ravine L(w) = ½(w₁² + 25 w₂²), from (1, 1), 100 steps, target loss.
 _CURVATURES = torch.tensor([1.0, 25.0], dtype=torch.float64)
@@ -34,8 +34,12 @@ def _ravine_loss(w: torch.Tensor) -> float:
 def descent_learning_rate(lr: float) -> Result:
     """``lr``: a number with which 100 steps of gradient descent on ½(w₁² + 25 w₂²) from
     (1, 1) bring the loss below 1e-4."""
-    if isinstance(lr, bool) or not isinstance(lr, int | float) or not math.isfinite(lr):
-        return not_yet(f"lr must be a plain number such as 0.01, got {lr!r}")
+    try:
+        lr = number(lr)                        # 0.05, np.float32(0.05), torch.tensor(0.05)
+    except NotYet:
+        return not_yet(f"lr must be a number such as 0.01, got {lr!r}")
+    if not math.isfinite(lr):
+        return not_yet(f"lr must be a finite number such as 0.01, got {lr!r}")
     if lr <= 0:
         return not_yet("a learning rate must be positive: a negative one walks uphill.")
     w = torch.tensor(_START, dtype=torch.float64)
