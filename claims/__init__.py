@@ -39,6 +39,18 @@ class Verdict:
         if not self.holds:
             raise ValueError("a Verdict needs one entry per seed; got none")
 
+    @classmethod
+    def from_slacks(cls, slacks: Sequence[float | Sequence[float]], *,
+                    also: bool = True) -> Verdict:
+        """The verdict of per-seed slacks (one number, or one per statement, per seed; a
+        statement holds when its slack is > 0): a seed holds when ``also`` (a condition on the
+        whole sweep, such as "every pick interior") and all its slacks are positive; the
+        margin is the smallest slack of all."""
+        per_seed = [min(s) if isinstance(s, Sequence) else s for s in slacks]
+        if not per_seed:
+            raise ValueError("a Verdict needs one entry per seed; got none")
+        return cls(holds=[also and d > 0 for d in per_seed], margin=min(per_seed))
+
 
 @dataclass(frozen=True)
 class Claim:

@@ -97,7 +97,7 @@ def check_sgd_behind(results: dict) -> Verdict:
     gaps = [test["SGD"][i] - max(test[name][i] for name in others)
             for i in range(len(results["seeds"]))]
     bracketed = all(results["interior"].values())
-    return Verdict(holds=[gap > 0 and bracketed for gap in gaps], margin=min(gaps))
+    return Verdict.from_slacks(gaps, also=bracketed)
 
 
 # ---------------------------------------------------------------- 07/one-cycle
@@ -177,8 +177,7 @@ def check_one_cycle(results: dict) -> Verdict:
     closer = max(acc["one-cycle"]) - min(acc["one-cycle"]) < max(acc["constant"]) - min(
         acc["constant"])
     ok = closer and all(results["interior"].values())
-    slack = one_cycle_slacks(results)
-    return Verdict(holds=[ok and d > 0 for d in slack], margin=min(slack))
+    return Verdict.from_slacks(one_cycle_slacks(results), also=ok)
 
 
 CLAIMS = [

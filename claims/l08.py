@@ -115,14 +115,12 @@ def check(r: dict[str, Any]) -> Verdict:
     the smallest slack, in accuracy (a fraction)."""
     test, val = r["test_acc"], r["val_acc"]
     high = str(HIGH_LR)
-    holds, slack = [], []
+    slack = []
     for i, _ in enumerate(r["seeds"]):
         without_high = max(_chance(val[arm][high][i]) for arm in ("default", "he"))
-        s = [test["bn"][i] - test["default"][i], test["bn"][i] - test["he"][i],
-             _chance(val["bn"][high][i]) - LEARNS, CHANCE - without_high]
-        holds.append(min(s) > 0)
-        slack.append(min(s))
-    return Verdict(holds=holds, margin=min(slack))
+        slack.append([test["bn"][i] - test["default"][i], test["bn"][i] - test["he"][i],
+                      _chance(val["bn"][high][i]) - LEARNS, CHANCE - without_high])
+    return Verdict.from_slacks(slack)
 
 
 def _chance(acc: float) -> float:

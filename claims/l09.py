@@ -124,7 +124,7 @@ def check_weight_decay(r: dict) -> Verdict:
     gaps = [min(test[name][i] for name in test if name != wd) - test[wd][i]
             for i in range(len(r["seeds"]))]
     inside = r["best_lambda_interior"] and r["best_lr_interior"]
-    return Verdict(holds=[g > 0 and inside for g in gaps], margin=min(gaps))
+    return Verdict.from_slacks(gaps, also=inside)
 
 
 def sweep_dropout() -> dict:
@@ -160,7 +160,7 @@ def check_dropout(r: dict) -> Verdict:
     acc = r["test_acc"]
     same = f"dropout {r['best_p']:g}, lr 0.05"
     gaps = [acc[same][i] - acc["none, lr 0.05"][i] for i in range(len(r["seeds"]))]
-    return Verdict(holds=[g > 0 and r["best_p_interior"] for g in gaps], margin=min(gaps))
+    return Verdict.from_slacks(gaps, also=r["best_p_interior"])
 
 
 CLAIMS = [

@@ -142,18 +142,17 @@ def check(r: dict[str, Any]) -> Verdict:
     accuracy by less than DRAW_SPREAD_MAX. Margin: the smallest slack, as a fraction of the
     digits (0.01 = 1 point)."""
     acc, noise = r["accuracy"], r["noise"]
-    holds, margin = [], float("inf")
+    slacks = []
     for s in range(len(r["seeds"])):
         original = acc["original"][s]
         disturbed = [acc[k][s] for k in acc if k != "original"]
         disturbed += [a for draws in noise.values() for a in draws[s]]
         noisy = noise[NOISE][s]
-        slack = [original - ORIGINAL_MIN, original - max(disturbed) - COST_MIN,
-                 ROTATE_90_MAX - acc["rotate 90°"][s], NOISE_COST_MAX - (original - min(noisy)),
-                 DRAW_SPREAD_MAX - (max(noisy) - min(noisy))]
-        holds.append(min(slack) > 0)
-        margin = min(margin, *slack)
-    return Verdict(holds=holds, margin=margin)
+        slacks.append([original - ORIGINAL_MIN, original - max(disturbed) - COST_MIN,
+                       ROTATE_90_MAX - acc["rotate 90°"][s],
+                       NOISE_COST_MAX - (original - min(noisy)),
+                       DRAW_SPREAD_MAX - (max(noisy) - min(noisy))])
+    return Verdict.from_slacks(slacks)
 
 
 CLAIMS = [

@@ -104,13 +104,9 @@ def check_details(r: dict) -> Verdict:
     picked = {name: _pick(grid, arms[name]) for name in names[1:]}
     best = [arms[names[0]][str(grid[0])]] + [arms[n][str(picked[n][0])] for n in names[1:]]
     interior = all(i for _, i in picked.values())
-    holds, margin = [], 0.15 - full
-    for s in range(len(r["seeds"])):
-        steps = [best[i + 1][s] - best[i][s] for i in range(1, len(best) - 1)]
-        steps.append(best[1][s] - full)
-        holds.append(interior and full < 0.15 and min(steps) > 0)
-        margin = min(margin, *steps)
-    return Verdict(holds=holds, margin=margin)
+    slacks = [[best[i + 1][s] - best[i][s] for i in range(1, len(best) - 1)]
+              + [best[1][s] - full, 0.15 - full] for s in range(len(r["seeds"]))]
+    return Verdict.from_slacks(slacks, also=interior)
 
 
 # ---------------------------------------------------------------- 13/augmentation
@@ -175,13 +171,10 @@ def check_augmentation(r: dict) -> Verdict:
     val = {arm: r["val"][arm][str(lr)] for arm, (lr, _) in picked.items()}
     gap = {arm: [t - v for t, v in zip(r["train"][arm][str(lr)], val[arm], strict=True)]
            for arm, (lr, _) in picked.items()}
-    holds, margin = [], float("inf")
-    for s in range(len(r["seeds"])):
-        slack = [0.015 - (val[arm][s] - val["none"][s]) for arm in AUG_ARMS[1:]]
-        slack += [gap["none"][s] - gap[arm][s] for arm in AUG_ARMS[1:]]
-        holds.append(interior and min(slack) > 0)
-        margin = min(margin, *slack)
-    return Verdict(holds=holds, margin=margin)
+    slacks = [[0.015 - (val[arm][s] - val["none"][s]) for arm in AUG_ARMS[1:]]
+              + [gap["none"][s] - gap[arm][s] for arm in AUG_ARMS[1:]]
+              for s in range(len(r["seeds"]))]
+    return Verdict.from_slacks(slacks, also=interior)
 
 
 # ---------------------------------------------------------------- 13/batch-size
@@ -218,13 +211,9 @@ def check_batch_size(r: dict) -> Verdict:
     at_best = {int(b): acc[str(picked[int(b)][0])] for b, acc in r["val"].items()}
     interior = all(i for _, i in picked.values())
     small = picked[1024][0] < 4 * picked[16][0]
-    holds, margin = [], float("inf")
-    for s in range(len(r["seeds"])):
-        gaps = [at_best[16][s] - at_best[64][s], at_best[64][s] - at_best[256][s],
-                at_best[64][s] - at_best[1024][s]]
-        holds.append(interior and small and min(gaps) > 0)
-        margin = min(margin, *gaps)
-    return Verdict(holds=holds, margin=margin)
+    gaps = [[at_best[16][s] - at_best[64][s], at_best[64][s] - at_best[256][s],
+             at_best[64][s] - at_best[1024][s]] for s in range(len(r["seeds"]))]
+    return Verdict.from_slacks(gaps, also=interior and small)
 
 
 CLAIMS = [

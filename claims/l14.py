@@ -143,12 +143,9 @@ def check_targets(r: dict) -> Verdict:
     over 0.08 of R², so where it lands against both is the draw's (the slide shows it)."""
     interior = all(r["interior"][arm] for arm in ARMS)
     raw, centred, both = (mean_test(r, arm) for arm in ("raw", "centred", "both"))
-    holds, margin = [], float("inf")
-    for s in range(len(r["seeds"])):
-        slack = [both[s] - raw[s] - BEATS_RAW_BY, CENTRED_WITHIN - abs(centred[s] - both[s])]
-        holds.append(interior and min(slack) > 0)
-        margin = min(margin, *slack)
-    return Verdict(holds=holds, margin=margin)
+    slacks = [[both[s] - raw[s] - BEATS_RAW_BY, CENTRED_WITHIN - abs(centred[s] - both[s])]
+              for s in range(len(r["seeds"]))]
+    return Verdict.from_slacks(slacks, also=interior)
 
 
 CLAIMS = [

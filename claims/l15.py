@@ -138,9 +138,7 @@ def mnist_slacks(r: dict) -> list[float]:
 
 
 def check_mnist(r: dict) -> Verdict:
-    slack = mnist_slacks(r)
-    ok = not _top_picks(r)
-    return Verdict(holds=[ok and d > 0 for d in slack], margin=min(slack))
+    return Verdict.from_slacks(mnist_slacks(r), also=not _top_picks(r))
 
 
 # ---------------------------------------------------------------- 15/synthetic
@@ -223,10 +221,8 @@ def synthetic_slacks(r: dict) -> dict[str, list[float]]:
 
 
 def check_synthetic(r: dict) -> Verdict:
-    slack = synthetic_slacks(r)
-    per_seed = [min(v) for v in zip(*slack.values(), strict=True)]
-    ok = not any(_top_picks(k) for k in r["kinds"].values())
-    return Verdict(holds=[ok and d > 0 for d in per_seed], margin=min(per_seed))
+    per_seed = list(zip(*synthetic_slacks(r).values(), strict=True))
+    return Verdict.from_slacks(per_seed, also=not any(_top_picks(k) for k in r["kinds"].values()))
 
 
 # ---------------------------------------------------------------- 15/gaussians
@@ -282,8 +278,7 @@ def gaussian_slacks(r: dict) -> list[float]:
 
 
 def check_gaussians(r: dict) -> Verdict:
-    slack = gaussian_slacks(r)
-    return Verdict(holds=[d > 0 for d in slack], margin=min(slack))
+    return Verdict.from_slacks(gaussian_slacks(r))
 
 
 CLAIMS = [

@@ -96,3 +96,11 @@ def test_runner_prints_one_line_per_claim_and_fails_when_one_does_not_hold(
     record = json.loads((tmp_path / "99-fake.json").read_text())
     assert record["written_by"] == "make claims" and record["results"] == {"holds": holds}
     assert measured.source("99/fake").startswith("Measured by `make claims` (claims/l99.py, 3 ")
+
+
+def test_verdict_from_slacks() -> None:
+    v = Verdict.from_slacks([[0.2, 0.05], 0.1, [0.3, -0.01]])   # seed 2: one statement fails
+    assert v.holds == [True, True, False] and v.margin == -0.01
+    assert Verdict.from_slacks([0.1, 0.2], also=False).holds == [False, False]
+    with pytest.raises(ValueError, match="one entry per seed"):
+        Verdict.from_slacks([])
