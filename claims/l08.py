@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import torch
 from torch import nn
 
 from claims import Claim, Verdict, best_on_grid
@@ -56,12 +55,9 @@ def train(model: nn.Module, lr: float, seed: int, x, y, val) -> float:
     from nbhelpers import data, models
     from nbhelpers.training import NonFiniteLossError, fit
 
-    r = models.FAST_RECIPE
-    batches = data.TensorBatches(x, y, batch_size=r["batch_size"], seed=seed)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=r["momentum"], nesterov=True,
-                          weight_decay=r["weight_decay"])
-    cycle = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=lr, epochs=EPOCHS, steps_per_epoch=len(batches), pct_start=r["pct_start"])
+    batches = data.TensorBatches(x, y, batch_size=models.FAST_RECIPE["batch_size"], seed=seed)
+    opt, cycle = models.fast_recipe_optimizer(model, steps_per_epoch=len(batches), lr=lr,
+                                              epochs=EPOCHS)
     try:
         history = fit(model, batches, epochs=EPOCHS, optimizer=opt, scheduler=cycle, val=val,
                       device="cpu", live=False, progress=False)

@@ -53,11 +53,7 @@ def train_like_the_lecture(seed: int, x_train: torch.Tensor, y_train: torch.Tens
     seed_everything(seed)
     model = models.MnistCNN()
     train = data.TensorBatches(x_train, y_train, batch_size=r["batch_size"], seed=seed)
-    optimizer = torch.optim.SGD(model.parameters(), lr=r["lr"], momentum=r["momentum"],
-                                nesterov=True, weight_decay=r["weight_decay"])
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=r["lr"], epochs=r["epochs"], steps_per_epoch=len(train),
-        pct_start=r["pct_start"])
+    optimizer, scheduler = models.fast_recipe_optimizer(model, steps_per_epoch=len(train))
     fit(model, train, epochs=r["epochs"], optimizer=optimizer, scheduler=scheduler,
         device="cpu", live=False, progress=False)
     return model

@@ -25,6 +25,7 @@ from torch import nn
 __all__ = [
     "ACTIVATIONS",
     "FAST_RECIPE",
+    "fast_recipe_optimizer",
     "MnistCNN",
     "QuickstartMLP",
     "ReferenceNet",
@@ -45,6 +46,27 @@ FAST_RECIPE: dict[str, float | int] = {
     "weight_decay": 5e-4,
     "pct_start": 0.25,
 }
+
+def fast_recipe_optimizer(
+    model: nn.Module, *, steps_per_epoch: int, lr: float | None = None, epochs: int | None = None
+) -> tuple[torch.optim.SGD, torch.optim.lr_scheduler.OneCycleLR]:
+    """Lecture 12's recipe (:data:`FAST_RECIPE`) for ``model``'s parameters: SGD with Nesterov
+    momentum and weight decay, and a one-cycle schedule peaking at ``lr`` over ``epochs`` x
+    ``steps_per_epoch`` steps (defaults: the recipe's lr and epochs). Step the scheduler after
+    every batch (``training.fit`` does)."""
+    r = FAST_RECIPE
+    lr = r["lr"] if lr is None else lr
+    epochs = int(r["epochs"]) if epochs is None else epochs
+    if steps_per_epoch < 1 or epochs < 1 or not lr > 0:
+        raise ValueError(f"need steps_per_epoch >= 1, epochs >= 1 and lr > 0; got "
+                         f"{steps_per_epoch}, {epochs}, {lr}")
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=r["momentum"],
+                                nesterov=True, weight_decay=r["weight_decay"])
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=lr, epochs=epochs, steps_per_epoch=steps_per_epoch,
+        pct_start=r["pct_start"])
+    return optimizer, scheduler
+
 
 #: Activation functions by name, for the MLPs.
 ACTIVATIONS: dict[str, type[nn.Module]] = {

@@ -15,6 +15,7 @@ from nbhelpers.models import (
     QuickstartMLP,
     ReferenceNet,
     count_parameters,
+    fast_recipe_optimizer,
     mlp,
 )
 
@@ -141,3 +142,25 @@ def test_fast_recipe_is_complete():
                                 "pct_start"}
     assert isinstance(FAST_RECIPE["epochs"], int) and isinstance(FAST_RECIPE["batch_size"], int)
     assert 0 < FAST_RECIPE["pct_start"] < 1
+
+
+def test_fast_recipe_optimizer_is_the_recipe():
+    model = nn.Linear(3, 2)
+    opt, cycle = fast_recipe_optimizer(model, steps_per_epoch=100)   # the peak falls on a step
+    group = opt.param_groups[0]
+    assert group["nesterov"] and group["weight_decay"] == FAST_RECIPE["weight_decay"]
+    assert cycle.total_steps == 100 * FAST_RECIPE["epochs"]
+    assert max(cycle.get_last_lr()) < FAST_RECIPE["lr"]          # warm-up starts low
+    lrs = [opt.param_groups[0]["lr"]]
+    for _ in range(cycle.total_steps - 1):
+        opt.step()
+        cycle.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    assert abs(max(lrs) - FAST_RECIPE["lr"]) < 1e-9                # peaks at the recipe's lr
+    _, other = fast_recipe_optimizer(model, steps_per_epoch=4, lr=0.5, epochs=2)
+    assert other.total_steps == 8 and other.optimizer.defaults["lr"] == 0.5
+
+
+def test_fast_recipe_optimizer_bad_input():
+    with pytest.raises(ValueError, match="steps_per_epoch"):
+        fast_recipe_optimizer(nn.Linear(3, 2), steps_per_epoch=0)

@@ -425,10 +425,8 @@ def train_cnn(batch_norm, lr, seed, epochs=2):
     seed_everything(seed)
     model = models.MnistCNN(batch_norm=batch_norm)
     train = data.TensorBatches(x_train, y_train, batch_size=R["batch_size"], seed=seed)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=R["momentum"], nesterov=True,
-                          weight_decay=R["weight_decay"])
-    cycle = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=lr, epochs=epochs, steps_per_epoch=len(train), pct_start=R["pct_start"])
+    opt, cycle = models.fast_recipe_optimizer(model, steps_per_epoch=len(train), lr=lr,
+                                              epochs=epochs)     # lecture 12's SGD, one cycle
     return model, fit(model, train, epochs=epochs, optimizer=opt, scheduler=cycle, val=test,
                       device=device, live=False, progress=False)
 
