@@ -59,24 +59,6 @@ def train_like_the_lecture(seed: int, x_train: torch.Tensor, y_train: torch.Tens
     return model
 
 
-def _redrawn(raw_test: torch.Tensor) -> torch.Tensor:
-    """The lecture's check of the drawing recipe: 1,000 test digits enlarged 10×, made bilevel
-    and put anywhere on a 400×400 canvas, then made MNIST-style again (as the notebook does)."""
-    from torch import nn
-
-    from nbhelpers import handwriting
-
-    g = torch.Generator().manual_seed(0)
-    out = []
-    for digit in raw_test[:N_DIGITS]:
-        big = nn.functional.interpolate(digit[None, None], scale_factor=10, mode="bilinear")[0, 0]
-        canvas = torch.zeros(400, 400)
-        top, left = torch.randint(0, 121, (2,), generator=g).tolist()
-        canvas[top:top + 280, left:left + 280] = (big > 0.5).float()
-        out.append(handwriting.mnist_style(canvas))
-    return torch.stack(out)
-
-
 def sweep() -> dict[str, Any]:
     from nbhelpers import data, handwriting
     from nbhelpers.digits import class_probabilities, perturb_batch
@@ -94,7 +76,7 @@ def sweep() -> dict[str, Any]:
         draws = NOISE_DRAWS if "noise" in kwargs else (0,)
         for d in draws:
             sets[f"{name}#{d}"] = perturb_batch(images, seed=d, **kwargs)
-    redrawn = _redrawn(raw_test)
+    redrawn = handwriting.redraw(raw_test[:N_DIGITS])   # as the lecture checks it
     drawn = torch.stack([handwriting.mnist_style(handwriting.render_strokes(
         s, size=CANVAS, width=handwriting.PEN)) for s in handwriting.EXAMPLE_STROKES.values()])
     meant = [int(k[0]) for k in handwriting.EXAMPLE_STROKES]

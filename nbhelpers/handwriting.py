@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
 __all__ = ["BOX", "CENTRE", "EXAMPLE_STROKES", "PEN", "SIZE", "Stroke", "centre_of_mass",
-           "mnist_style", "render_strokes"]
+           "mnist_style", "redraw", "render_strokes"]
 
 SIZE = 28        # MNIST images are 28×28
 BOX = 20         # the digit is scaled to fit 20×20
@@ -96,6 +96,26 @@ def mnist_style(ink: torch.Tensor, *, threshold: float = 0.0) -> torch.Tensor:
     out = torch.zeros(SIZE, SIZE)
     out[top: top + new[0], left: left + new[1]] = small
     return out
+
+
+def redraw(digits: torch.Tensor, *, seed: int = 0) -> torch.Tensor:
+    """Digits as if drawn by hand on the widget's canvas, then made MNIST-style again: each
+    ``28×28`` digit of ``digits`` (N, 28, 28) in [0, 1] enlarged 10× (bilinear), made bilevel
+    (ink where > 0.5, pen on paper) and put at a random place (``seed``) on a 400×400 canvas,
+    then :func:`mnist_style`. Returns (N, 28, 28). Lecture 12 checks that the recipe undoes
+    drawing: the redrawn digits read about as well as the originals."""
+    if not isinstance(digits, torch.Tensor) or digits.ndim != 3 or digits.shape[1:] != (28, 28):
+        raise ValueError(f"digits must be an (N, 28, 28) tensor, got "
+                         f"{getattr(digits, 'shape', type(digits))}")
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for digit in digits.float():
+        big = F.interpolate(digit[None, None], scale_factor=10, mode="bilinear")[0, 0]
+        canvas = torch.zeros(400, 400)
+        top, left = torch.randint(0, 121, (2,), generator=g).tolist()
+        canvas[top:top + 280, left:left + 280] = (big > 0.5).float()
+        out.append(mnist_style(canvas))
+    return torch.stack(out)
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, start: float, stop: float,

@@ -89,3 +89,21 @@ def test_example_strokes_render_inside_the_canvas():
         assert ink.sum() > 500, meant
         assert ink[0].sum() == ink[-1].sum() == ink[:, 0].sum() == ink[:, -1].sum() == 0, meant
         assert meant[0].isdigit()
+
+
+def test_redraw_gives_mnist_style_digits_the_same_for_a_seed():
+    digits = torch.zeros(3, 28, 28)
+    digits[:, 6:22, 12:16] = 1.0                       # a thick "1"
+    digits[1, 6:10, 8:20] = 1.0                        # a "T"
+    out = hw.redraw(digits, seed=0)
+    assert out.shape == (3, 28, 28) and 0 <= out.min() and out.max() <= 1
+    for image in out:                                  # each fits MNIST's 20x20 box
+        rows, cols = (image > 0).any(1).nonzero(), (image > 0).any(0).nonzero()
+        assert max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 20
+    assert torch.equal(out, hw.redraw(digits, seed=0))
+    assert torch.equal(out[0], out[2])                 # placement does not change the result
+
+
+def test_redraw_rejects_other_shapes():
+    with pytest.raises(ValueError, match=r"\(N, 28, 28\)"):
+        hw.redraw(torch.zeros(28, 28))

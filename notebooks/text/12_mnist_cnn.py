@@ -546,15 +546,8 @@ for meant, ax in zip(handwriting.EXAMPLE_STROKES, fig.axes[n:], strict=True):
     assert ax.get_title().startswith(f"read: {meant[0]} "), (meant, ax.get_title())
 # the recipe undoes drawing: 1,000 test digits enlarged 10×, made bilevel (pen on paper) and
 # put anywhere on a 400×400 canvas read within 2 points of the originals after mnist_style
-g = torch.Generator().manual_seed(0)
-redrawn = []
-for digit in raw_test[:1000]:
-    big = nn.functional.interpolate(digit[None, None], scale_factor=10, mode="bilinear")[0, 0]
-    canvas = torch.zeros(400, 400)
-    top, left = torch.randint(0, 121, (2,), generator=g).tolist()
-    canvas[top:top + 280, left:left + 280] = (big > 0.5).float()
-    redrawn.append(handwriting.mnist_style(canvas))
-redrawn_acc = (class_probabilities(model, torch.stack(redrawn)).argmax(1) == y_test[:1000])
+redrawn = handwriting.redraw(raw_test[:1000], seed=0)
+redrawn_acc = (class_probabilities(model, redrawn).argmax(1) == y_test[:1000])
 assert redrawn_acc.float().mean() >= this["original"] - 0.02, redrawn_acc.float().mean()
 
 # %% slideshow={"slide_type": "subslide"} tags=["widget", "canvas"]
