@@ -1,5 +1,5 @@
 # Two commands do everything (each creates .venv and installs on first use, then skips it):
-#   make lab    open the lectures in JupyterLab
+#   make lab    open the lectures in JupyterLab (student/ and notebooks/: the two editions)
 #   make test   lint + unit tests + every notebook under nbval (twice: see test) + the browser
 #               and publishing tests, on $(JOBS) cores, then a table of each phase's seconds
 PYTHON ?= python3
@@ -28,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)
 
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=.
 
 lint: install
 	$(BIN)/ruff check .
@@ -69,14 +69,18 @@ test-fast: install
 browser: install
 	$(BIN)/pytest -m browser tests
 
-# Re-execute every notebook in a fresh kernel and store the outputs (before committing).
+# Re-execute every notebook in a fresh kernel and store the outputs (before committing), then
+# regenerate the student's edition from them.
 notebooks: sync
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+	$(BIN)/python tools/student_copies.py
 
 # Pair every notebook with its text form notebooks/text/NAME.py (notebooks/jupytext.toml):
 # whichever of the two was saved last gives the cells, the .ipynb keeps its outputs.
+# Then the student's edition (student/) is regenerated from the lecturer's (notebooks/).
 sync: install
 	$(BIN)/jupytext --sync notebooks/*.ipynb $(wildcard notebooks/text/*.py)
+	$(BIN)/python tools/student_copies.py
 
 slides: install
 	$(BIN)/python tools/export_slides.py
@@ -85,9 +89,10 @@ slides: install
 handouts: install
 	$(BIN)/python tools/handouts.py
 
-# The course website (lecture pages, search, slides, handouts): build/site/index.html
-site: handouts
-	$(BIN)/python tools/build_site.py
+# The course website (the student's edition: lecture pages, search, slides, handouts, each
+# solution in a closed block): build/site/index.html. SOLUTIONS=no leaves the solutions out.
+site: handouts student
+	$(BIN)/python tools/build_site.py $(if $(filter no,$(SOLUTIONS)),--no-solutions)
 
 # Every lecture in a Colab-like environment, nbhelpers from its wheel (CI runs it after test)
 colab-check: install
@@ -109,6 +114,7 @@ set-repo:
 	@test -n "$(REPO)" || { echo "usage: make set-repo REPO=owner/name" >&2; exit 2; }
 	$(PYTHON) tools/set_repo.py $(REPO)
 
+# The student's edition student/ (committed; tests/test_student_copies.py fails when stale)
 student: install
 	$(BIN)/python tools/student_copies.py
 

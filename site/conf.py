@@ -48,7 +48,7 @@ html_show_sphinx = False
 html_theme_options = {
     "repository_url": nbhelpers.REPO_URL,
     "repository_branch": "main",
-    "path_to_docs": "notebooks",
+    "path_to_docs": "student",  # the launch buttons open the student's edition
     "launch_buttons": {"colab_url": "https://colab.research.google.com"},
     "use_download_button": True,
     "use_repository_button": True,

@@ -5,7 +5,9 @@ For each lecture, from the session's ``handouts_dir`` (all lectures, built once)
 * ``<stem>.pdf`` has one 1280x720 page (960x540 pt) per slide, counted from the slide
   metadata as reveal does (``expected_slide_ids`` of tests/test_browser.py); ``<stem>-notes.pdf``
   has, in addition, one page after each slide with speaker notes (reveal's
-  ``showNotes=separate-page``);
+  ``showNotes=separate-page``); both are the student's edition (no worked answer, no verdict:
+  the blanked answer cells print instead), and ``<stem>-lecturer.pdf``, laid out as the notes
+  PDF, is the lecturer's edition with the worked answers and their verdicts;
 * the first, a middle and the last page of each PDF render (pdftoppm) and are not blank;
 * nothing reaches the page edges: a band along the bottom, left and right edges is background
   on every slide page (the footer and the slide number stay inside it; headings start at the
@@ -42,6 +44,7 @@ from test_browser import expected_slide_ids, slide_type
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISH = ROOT / "test-artifacts" / "publish"
 LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
+EXERCISES = [p for p in LECTURES if not p.name.startswith("00_")]
 RENDER = (640, 360)  # half of 1280x720
 EDGE = 3  # px of the render: 6 px of the page along the bottom, left and right edges
 INK = 40  # grey levels away from white
@@ -67,6 +70,11 @@ def pdf_pages(pdf: Path) -> tuple[int, str]:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
     return int(fields["Pages"]), fields["Page size"].strip()
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def render(pdf: Path, page: int) -> np.ndarray:
@@ -103,7 +111,8 @@ def test_handout_has_one_page_per_slide(handouts_dir: Path, notebook: Path) -> N
     slides, notes = len(expected_slide_ids(nb)), notes_per_slide(nb)
     assert len(notes) == slides
     for name, expected in ((f"{notebook.stem}.pdf", slides),
-                           (f"{notebook.stem}-notes.pdf", slides + sum(notes))):
+                           (f"{notebook.stem}-notes.pdf", slides + sum(notes)),
+                           (f"{notebook.stem}-lecturer.pdf", slides + sum(notes))):
         pdf = handouts_dir / name
         assert pdf.is_file(), f"{pdf} missing"
         assert pdf_pages(pdf) == (expected, "960 x 540 pts"), \
@@ -113,7 +122,8 @@ def test_handout_has_one_page_per_slide(handouts_dir: Path, notebook: Path) -> N
 @pytest.mark.parametrize("notebook", LECTURES, ids=[p.stem for p in LECTURES])
 def test_handout_pages_render_within_the_edges(handouts_dir: Path, notebook: Path) -> None:
     problems = []
-    for name in (f"{notebook.stem}.pdf", f"{notebook.stem}-notes.pdf"):
+    for name in (f"{notebook.stem}.pdf", f"{notebook.stem}-notes.pdf",
+                 f"{notebook.stem}-lecturer.pdf"):
         pdf = handouts_dir / name
         count, _ = pdf_pages(pdf)
         for page in sorted({1, (count + 1) // 2, count}):
@@ -125,6 +135,20 @@ def test_handout_pages_render_within_the_edges(handouts_dir: Path, notebook: Pat
         if edges:
             problems.append(f"{pdf.name} page {page}: drawn up to the {', '.join(edges)} edge")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("notebook", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_student_handouts_hold_no_solution(handouts_dir: Path, notebook: Path) -> None:
+    """The student's PDFs print the blank answer cells and no verdict; the lecturer's prints
+    the worked answers and their verdicts."""
+    stem = notebook.stem
+    answers = sum("answer" in c.metadata.get("tags", []) for c in nbformat.read(notebook, 4).cells)
+    for name in (f"{stem}.pdf", f"{stem}-notes.pdf"):
+        text = pdf_text(handouts_dir / name)
+        assert text.count("your code here") >= answers, name
+        assert "Correct" not in text and "Not yet" not in text, name
+    text = pdf_text(handouts_dir / f"{stem}-lecturer.pdf")
+    assert "your code here" not in text and text.count("Correct") >= answers
 
 
 def test_first_page_artifact(handouts_dir: Path) -> None:
@@ -223,7 +247,8 @@ def test_tool_reports_each_bad_slide(probe) -> None:
     assert slides == BAD, run.stderr
     assert notes == BAD_NOTES, run.stderr
     assert f"request leaves file://: {OFFSITE}" in run.stderr, run.stderr
-    assert "zz_handout_probe: zz_handout_probe.pdf, zz_handout_probe-notes.pdf in" in run.stdout
+    assert ("zz_handout_probe: zz_handout_probe.pdf, zz_handout_probe-notes.pdf, "
+            "zz_handout_probe-lecturer.pdf in") in run.stdout
 
 
 def test_probe_pdfs_and_edge_check(probe) -> None:

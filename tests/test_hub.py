@@ -62,4 +62,4 @@ def test_nbgitpuller_links_open_each_lecture_of_this_repository():
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         assert query["repo"] == nbhelpers.REPO_URL and query["branch"] == "main"
         folder = nbhelpers.REPO_URL.rsplit("/", 1)[1]
-        assert query["urlpath"] == f"lab/tree/{folder}/notebooks/{stem}.ipynb"
+        assert query["urlpath"] == f"lab/tree/{folder}/student/{stem}.ipynb"

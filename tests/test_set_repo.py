@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tools import nbbuild, set_repo  # noqa: E402
+from tools import nbbuild, set_repo, student_copies  # noqa: E402
 
 OLD = set_repo.current_slug()
 NEW = "/".join(["someone", "course"])  # never written as a link here: the round trip is exact
@@ -68,6 +68,11 @@ def test_set_repo_rewrites_every_link_and_back(clone: Path):
         assert f'"nbhelpers @ git+https://github.com/{NEW}"' in nb.cells[1].source
         twin = (clone / "notebooks" / "text" / f"{path.stem}.py").read_text()
         assert f"git+https://github.com/{NEW}" in twin
+        student = nbformat.read(clone / "student" / path.name, as_version=4)
+        assert (f"colab.research.google.com/github/{NEW}/blob/main/student/"
+                f"{path.name}") in student.cells[0].source
+    # the student's edition is still what tools/student_copies.py makes of the lectures
+    assert student_copies.out_of_date(lecturer=clone / "notebooks", student=clone / "student") == []
 
     again = subprocess.run([sys.executable, "tools/set_repo.py", NEW], cwd=clone,
                            capture_output=True, text=True)

@@ -8,9 +8,13 @@ every lecture, its page and checks
   figures are all there (one ``<img>`` per image output of the notebook);
 * its maths is typeset by the local MathJax (every ``.math`` element holds MathJax output,
   no TeX error, no raw ``$$`` / ``\\(`` left in the text) and every stored widget renders;
-* the Colab button opens ``colab.research.google.com/github/<REPO_URL's owner/name>/blob/
-  main/notebooks/<stem>.ipynb``, the download button serves the committed notebook, and the
-  slide and handout links under the title point at files of the site;
+* the page is the student's edition: the Colab button opens ``colab.research.google.com/github/
+  <REPO_URL's owner/name>/blob/main/student/<stem>.ipynb``, the download button serves the
+  committed student's edition, and the slide and handout links under the title point at files
+  of the site;
+* no solution shows until asked: each blank answer is followed by one closed "Show a
+  solution" block whose code is not rendered, no verdict (✅/❌) is on the page, and a click on
+  the block's summary shows the solution;
 
 then the index lists every lecture under its first heading, the search page finds a
 lecture by a word from it, one page opened from disk (file://) shows the same, and no request
@@ -38,6 +42,7 @@ from tools import chromium, export_slides
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "test-artifacts" / "publish" / "site-page.png"
 LECTURES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+STUDENT = ROOT / "student"
 SLUG = nbhelpers.REPO_URL.removeprefix("https://github.com/")
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
 SEARCH = ("backpropagation", "06_backpropagation")  # a word, and a page it must find
@@ -73,6 +78,11 @@ FACTS_JS = """() => {
       && v.previousElementSibling.querySelector('.jupyter-widgets'))).length,
     links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
     header_links: [...article.querySelectorAll('p.nn-links a')].map(a => a.getAttribute('href')),
+    solutions: article.querySelectorAll('details.nn-solution').length,
+    open_solutions: article.querySelectorAll('details.nn-solution[open]').length,
+    shown_solution_code: [...article.querySelectorAll('details.nn-solution pre')]
+      .filter(e => e.checkVisibility()).length,
+    verdicts: (article.innerText.match(/[✅❌]/g) || []).length,
   };
 }"""
 # Sphinx loads MathJax 2 only on pages with maths; wait for its first typeset to finish.
@@ -93,10 +103,12 @@ class Expected:
     widgets: int
     kernel_only: int = 0
     header_links: list[str] = field(default_factory=list)
+    solutions: int = 0
 
     @classmethod
     def of(cls, notebook: Path) -> Expected:
-        nb = nbformat.read(notebook, as_version=4)
+        """From the lecture's student's edition (what the site shows)."""
+        nb = nbformat.read(STUDENT / notebook.name, as_version=4)
         kernel_only = export_slides.kernel_only_widgets_as_text(nb)  # shown as a sentence
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
         markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -110,12 +122,13 @@ class Expected:
                         for o in outputs),
             kernel_only=kernel_only,
             header_links=[f"slides/{stem}.slides.html", f"handouts/{stem}.pdf",
-                          f"handouts/{stem}-notes.pdf"],
+                          f"handouts/{stem}-notes.pdf", f"handouts/{stem}-lecturer.pdf"],
+            solutions=sum("answer" in c.metadata.get("tags", []) for c in nb.cells),
         )
 
     @property
     def colab(self) -> str:
-        return (f"https://colab.research.google.com/github/{SLUG}/blob/main/notebooks/"
+        return (f"https://colab.research.google.com/github/{SLUG}/blob/main/student/"
                 f"{self.stem}.ipynb")
 
     @property
@@ -153,6 +166,12 @@ def page_problems(facts: dict, *, expected: Expected, site: Path) -> list[str]:
     if facts["header_links"] != expected.header_links:
         found.append(f"slide/handout links {facts['header_links']}, expected "
                      f"{expected.header_links}")
+    if (facts["solutions"], facts["open_solutions"]) != (expected.solutions, 0):
+        found.append(f"{facts['solutions']} solution blocks ({facts['open_solutions']} open), "
+                     f"expected {expected.solutions} closed ones")
+    if facts["shown_solution_code"] or facts["verdicts"]:
+        found.append(f"{facts['shown_solution_code']} solutions and {facts['verdicts']} "
+                     "verdicts show before anyone asks")
     missing = [h for h in (*facts["header_links"], expected.download)
                if not (site / h).is_file()]
     if missing:
@@ -241,15 +260,18 @@ def test_detectors_flag_a_broken_page(tmp_path: Path, serve, browser: Browser) -
         "{}</script></div>"
         "<img src='http://example.invalid/badge.svg'>"
         "<p class='nn-links'><a href='slides/bad.slides.html'>slides</a></p>"
+        "<details class='nn-solution' open><summary>Show</summary><pre>x = 1</pre></details>"
+        "<p>✅ Correct</p>"
         "</article></body></html>", encoding="utf-8")
     expected = Expected(stem="bad", title="Bad", images=2, has_maths=True, widgets=1,
-                        header_links=["slides/bad.slides.html"])
+                        header_links=["slides/bad.slides.html"], solutions=2)
     before = len(browser.requests)
     facts = browser.open(serve(tmp_path) + "bad.html")
     problems = "\n".join(page_problems(facts, expected=expected, site=tmp_path))
     for symptom in ("do not decode", "1 output figures", "not typeset", "raw TeX",
                     "not rendered", "no Colab link", "no download link",
-                    "not in the site"):
+                    "not in the site", "1 solution blocks (1 open)",
+                    "1 solutions and 1 verdicts show"):
         assert symptom in problems, f"detector did not flag {symptom!r}:\n{problems}"
     assert external(browser.requests[before:]) == ["http://example.invalid/badge.svg"]
     del browser.requests[before:]  # test_no_request_left_the_machine looks at the site's
@@ -262,8 +284,12 @@ def test_lecture_page(notebook: Path, site_dir: Path, serve, browser: Browser) -
     assert facts["status"] == 200
     problems = page_problems(facts, expected=expected, site=site_dir)
     assert not problems, f"{expected.stem}.html:\n" + "\n".join(problems)
-    assert (site_dir / expected.download).read_bytes() == notebook.read_bytes(), \
-        "the download button must serve the committed notebook"
+    assert (site_dir / expected.download).read_bytes() == \
+        (STUDENT / notebook.name).read_bytes(), \
+        "the download button must serve the committed student's edition"
+    if expected.solutions:  # asked for, the first solution shows
+        browser.page.click("details.nn-solution summary")
+        assert browser.page.evaluate(FACTS_JS)["shown_solution_code"] == 1
     if expected.stem == SEARCH[1]:
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         browser.page.screenshot(path=str(SCREENSHOT))

@@ -3,12 +3,14 @@
     python tools/handouts.py                       # every notebook -> build/handouts/
     python tools/handouts.py --out DIR nb.ipynb    # chosen notebooks -> DIR
 
-For each notebook it writes ``<out>/<stem>.pdf`` (one 1280x720 page per slide, all fragments
-shown, stored figures, outputs and widgets in place: the static deck of
-tools/export_slides.py) and ``<out>/<stem>-notes.pdf`` (the same, each slide with speaker
-notes followed by a page with its notes). The layout is reveal.js's own print mode: the decks
-are exported to a temporary folder, each ``<stem>.slides.html`` is opened from disk in headless
-Chromium (tools/chromium.py) with ``?print-pdf`` and reveal's config in the query string
+For each notebook it writes, from the student's edition (tools/student_copies.py: exercises
+blank, no verdicts), ``<out>/<stem>.pdf`` (one 1280x720 page per slide, all fragments shown,
+stored figures, outputs and widgets in place: the static deck of tools/export_slides.py) and
+``<out>/<stem>-notes.pdf`` (the same, each slide with speaker notes followed by a page with its
+notes); and from the lecturer's edition (worked answers and verdicts in) the lecturer's
+handout ``<out>/<stem>-lecturer.pdf``, laid out as the notes PDF. The layout is reveal.js's
+own print mode: the decks are exported to a temporary folder, each ``<stem>.slides.html`` is
+opened from disk in headless Chromium (tools/chromium.py) with ``?print-pdf`` and reveal's config in the query string
 (``margin=0``, ``pdfSeparateFragments=false``, ``pdfMaxPagesPerSlide=1``, and
 ``showNotes=separate-page`` for the notes), and printed with the page size reveal sets.
 
@@ -38,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # ``python tools/handouts.py`` as well as ``from tools import``
-from tools import chromium, export_slides  # noqa: E402
+from tools import chromium, export_slides, student_copies  # noqa: E402
 
 DEFAULT_OUT = ROOT / "build" / "handouts"
 PAGE = {"width": 1280, "height": 720}  # the decks' reveal width and height
@@ -261,25 +263,37 @@ def print_deck(browser, html: Path, pdf: Path, *, notes: bool) -> list[str]:
     return [*problems, *errors, *(f"request leaves file://: {url}" for url in offsite)]
 
 
+def handout_names(stem: str) -> dict[str, str]:
+    """The handouts of one lecture: student slides, student slides + notes, the lecturer's."""
+    return {"slides": f"{stem}.pdf", "notes": f"{stem}-notes.pdf",
+            "lecturer": f"{stem}-lecturer.pdf"}
+
+
 def handouts(notebooks: list[Path], out: Path) -> dict[str, list[str]]:
-    """Write ``<out>/<stem>.pdf`` and ``<out>/<stem>-notes.pdf``; return problems by stem."""
+    """Write each lecture's :func:`handout_names` into ``out``; return problems by stem."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
     problems: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory(prefix="handouts-") as tmp, sync_playwright() as p:
+        student_src = Path(tmp) / "student-src"
+        student_copies.write(notebooks, student_src)
         with contextlib.redirect_stdout(io.StringIO()):  # its list of temporary files
-            decks = export_slides.export(notebooks, Path(tmp))
+            lecturer = export_slides.export(notebooks, Path(tmp) / "lecturer")
+            student = export_slides.export([student_src / n.name for n in notebooks],
+                                           Path(tmp) / "student")
         browser = chromium.launch(p)
         try:
-            for deck in decks:
-                stem = deck.name.removesuffix(".slides.html")
+            for student_deck, lecturer_deck in zip(student, lecturer, strict=True):
+                stem = student_deck.name.removesuffix(".slides.html")
+                names = handout_names(stem)
                 start = time.monotonic()
-                found = print_deck(browser, deck, out / f"{stem}.pdf", notes=False)
-                found += print_deck(browser, deck, out / f"{stem}-notes.pdf", notes=True)
-                found = list(dict.fromkeys(found))  # a refused request is tried by both
+                found = print_deck(browser, student_deck, out / names["slides"], notes=False)
+                found += print_deck(browser, student_deck, out / names["notes"], notes=True)
+                found += print_deck(browser, lecturer_deck, out / names["lecturer"], notes=True)
+                found = list(dict.fromkeys(found))  # a refused request is tried by each
                 verdict = f"{len(found)} PROBLEMS" if found else "ok"
-                print(f"  {stem}: {stem}.pdf, {stem}-notes.pdf in "
+                print(f"  {stem}: {', '.join(names.values())} in "
                       f"{time.monotonic() - start:.1f} s, {verdict}", flush=True)
                 if found:
                     problems[stem] = found
@@ -296,7 +310,7 @@ def main(argv: list[str]) -> int:
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     start = time.monotonic()
     problems = handouts([n.resolve() for n in notebooks], args.out.resolve())
-    print(f"{len(notebooks)} handouts (+ notes) in {args.out} in "
+    print(f"{len(notebooks)} handouts (student, + notes, lecturer's) in {args.out} in "
           f"{time.monotonic() - start:.0f} s")
     if problems:
         for stem, found in problems.items():

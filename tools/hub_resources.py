@@ -68,14 +68,15 @@ def check(measured: dict[str, dict], *, config: Path = CONFIG) -> list[str]:
 
 
 def links(hub: str, *, repo_url: str | None = None) -> dict[str, str]:
-    """An nbgitpuller link per lecture: opens it in JupyterLab after pulling the repository."""
+    """An nbgitpuller link per lecture: opens its student's edition (student/) in JupyterLab
+    after pulling the repository."""
     if repo_url is None:
         from nbhelpers import REPO_URL as repo_url
     folder = repo_url.rstrip("/").rsplit("/", 1)[1]
     out = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         query = urlencode({"repo": repo_url, "branch": "main",
-                           "urlpath": f"lab/tree/{folder}/notebooks/{path.name}"}, quote_via=quote,
+                           "urlpath": f"lab/tree/{folder}/student/{path.name}"}, quote_via=quote,
                           safe="")
         out[path.stem] = f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
     return out

@@ -413,7 +413,7 @@ from nbhelpers import check
 #
 # Choose `(w1, w2, b)` so that the perceptron computes NOR: output 1 only for the input 00.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # (w1, w2, b) of a NOR perceptron
 nor = (-1.0, -1.0, 0.5)
 
@@ -426,7 +426,7 @@ check.neuron_nor(nor)
 # One perceptron with three binary inputs that outputs 1 when at least two of them are 1.
 # Give its 3 weights `w_maj` and its bias `b_maj`.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # three weights and a bias: 1 when at least two inputs are 1
 w_maj = torch.tensor([1.0, 1.0, 1.0])
 b_maj = -1.5
@@ -441,7 +441,7 @@ check.neuron_majority((w_maj, b_maj))
 # neuron `w2` (2), `b2`; every neuron uses the step: $y = \text{step}(\mathbf{w}_2\cdot
 # \text{step}(W_1\mathbf{x} + \mathbf{b}_1) + b_2)$.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # hidden layer W1 (2×2), b1 (2,); output neuron w2 (2,), b2
 W1 = torch.tensor([[1.0, 1.0], [-1.0, -1.0]])   # hidden neurons: AND, NOR
 b1 = torch.tensor([-1.5, 0.5])

@@ -480,7 +480,7 @@ assert torch.sigmoid(torch.tensor(50.0)) <= 1.0 < 3.7
 # **Exercise 1: the ReLU derivative.** Write `relu_grad(x)`: the derivative of ReLU at
 # every element of the tensor `x` (use torch's convention at 0). No autograd.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def relu_grad(x):
     """dReLU/dx element-wise; same shape as x."""
     return (x > 0).to(x.dtype)
@@ -497,7 +497,7 @@ check.act_relu_grad(relu_grad)
 # Write `sigmoid_grad(x)` using `torch.sigmoid` (no autograd). It must stay finite for
 # large $|x|$.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def sigmoid_grad(x):
     """dσ/dx element-wise; same shape as x."""
     s = torch.sigmoid(x)
@@ -515,7 +515,7 @@ check.act_sigmoid_grad(sigmoid_grad)
 # `torch.softmax`. It must work for scores like `[1000, 1001, 1002]`, where $e^{1000}$
 # overflows.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def softmax(z):
     """Softmax over the last dimension of z."""
     e = torch.exp(z - z.max(dim=-1, keepdim=True).values)

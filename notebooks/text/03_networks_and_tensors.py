@@ -414,7 +414,7 @@ from nbhelpers import check
 # A fully connected network 784 → 128 → 64 → 10 with ReLUs between the layers. How many
 # trainable parameters does it have? Use the formula, not `numel`.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # the number of parameters of 784 -> 128 -> 64 -> 10
 n_params = (784 * 128 + 128) + (128 * 64 + 64) + (64 * 10 + 10)
 
@@ -438,7 +438,7 @@ class Net(nn.Module):
         return torch.softmax(self.out(torch.tanh(self.hidden(x))), dim=1)
 
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # the same function as Net, as an nn.Sequential
 model = nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 3), nn.Softmax(dim=1))
 
@@ -452,7 +452,7 @@ check.net_sequential(model)
 # Write `linear(X, W, b)` returning what `nn.Linear` computes for `X` of shape
 # (..., in), `W` (out, in) and `b` (out,). No `nn.Linear`, no `F.linear`.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def linear(X, W, b):
     """X (..., in), W (out, in), b (out,) -> (..., out)."""
     return X @ W.T + b

@@ -631,7 +631,7 @@ loss_explorer_widget()
 # Write `mse(pred, target)` returning $\frac1n\sum (\hat y - y)^2$ over **all** elements
 # (any shape), as one number. No `F.mse_loss`!
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 1: the mean squared error of two tensors of the same shape.
 def mse(pred, target):
     """pred, target: tensors of the same shape. Returns a scalar tensor."""
@@ -651,7 +651,7 @@ check.losses_mse(mse)
 # shape $(N,)$: the mean NLL $-z_{i, y_i} + \log\sum_j e^{z_{ij}}$. It must also work for logits
 # around 800 (where `exp` overflows).
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 2: mean cross-entropy, numerically stable.
 def cross_entropy(logits, labels):
     """logits: (N, C) floats, labels: (N,) int64. Returns a scalar tensor."""
@@ -672,7 +672,7 @@ check.losses_cross_entropy(cross_entropy)
 # logits `z` and labels `y` (0./1.), correct even for $z = \pm 60$: at $z = 60$, $\sigma(z)$ rounds
 # to exactly 1 and $\log(1 - \sigma(z))$ becomes $\log 0$.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 3: mean binary cross-entropy on logits, numerically stable.
 def bce_with_logits(z, y):
     """z: logits, y: labels 0./1., same shape. Returns a scalar tensor."""

@@ -516,7 +516,7 @@ assert {h.index(min(h)) for h in held} >= {1, 2}           # m = 16 best on some
 # Gradient descent on $L(w) = \frac12(w_1^2 + 25\,w_2^2)$ from $(1, 1)$: choose `lr` so that
 # after 100 steps $L < 10^{-4}$. Too small crawls, too large diverges.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 1: a learning rate for L(w) = ½(w₁² + 25·w₂²), 100 steps from (1, 1).
 lr = 0.07
 
@@ -532,7 +532,7 @@ check.descent_learning_rate(lr)
 # order, the last one may be smaller), one `torch.optim.SGD` step on the mean squared error of
 # each batch. Return the model. The checker compares with its own loop.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 2: one epoch of mini-batch SGD on the MSE, batches in order.
 def sgd_epoch(model, X, Y, *, lr, batch_size):
     """model: nn.Module; X (N, d), Y (N, k). Updates model in place and returns it."""

@@ -448,7 +448,7 @@ assert x1.grad.item() == 2 * (y1 + 2 * x1).item() == 10.0
 # Given $\delta^{l+1}$, $W^{l+1}$, $z^l$ and $a^{l-1}$ of a sigmoid layer $l$, return
 # $\delta^l$ (equation 2), $\partial L/\partial W^l$ (4) and $\partial L/\partial b^l$ (3).
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 1: equations (2), (4) and (3) for one sigmoid layer.
 def layer_backward(delta_next, W_next, z, a_prev):
     """delta_next (n_next,), W_next (n_next, n), z (n,), a_prev (n_prev,).
@@ -471,7 +471,7 @@ check.backprop_layer(layer_backward)
 # $\Delta^N = \partial L/\partial z$ of the **mean** cross-entropy, without autograd. Hint:
 # differentiate $-\log \mathrm{softmax}(z)_y$ with respect to each $z_c$.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 2: ∂L/∂z for L = F.cross_entropy(z, y) (mean over the batch).
 def output_delta(z, y):
     """z (B, C) logits, y (B,) class indices. Returns ∂L/∂z, shape (B, C)."""

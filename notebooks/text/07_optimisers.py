@@ -678,7 +678,7 @@ assert torch.allclose(p, q)
 # the weights; return both. The checker runs five steps against torch, changing `lr` between
 # them as a scheduler would.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 1: one step of SGD with momentum (the velocity starts at zero).
 def momentum_step(w, grad, velocity, *, lr, momentum):
     """w, grad, velocity: tensors of one shape -> (new_w, new_velocity)."""
@@ -699,7 +699,7 @@ check.optim_momentum_step(momentum_step)
 # `pct_start·total_steps − 1`; then half a cosine down to (max_lr/div_factor)/final_div_factor
 # at the last step. Half a cosine from $a$ to $b$: $b + (a - b)(1 + \cos \pi p)/2$, $p$ from 0 to 1.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 2: the learning rate of OneCycleLR at step t (two phases, cosine annealing).
 def one_cycle_lr(t, *, max_lr, total_steps, pct_start, div_factor=25.0, final_div_factor=1e4):
     """t: the step, 0 to total_steps - 1 -> the learning rate (a float)."""

@@ -641,7 +641,7 @@ from nbhelpers import check
 # it, like `nn.init.kaiming_normal_(weight, nonlinearity="relu")`. It must also work on a
 # layer's weight (a parameter that requires grad).
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 1: He (Kaiming) normal initialisation, in place.
 def he_normal_(weight):
     """weight: (n_out, n_in) or (C_out, C_in, k, k). Fills it in place and returns it."""
@@ -660,7 +660,7 @@ check.init_he_normal(he_normal_)
 # Write `batch_norm_train(x, gamma, beta, eps)` for images `x` of shape $(N, C, H, W)$ and
 # `gamma`, `beta` of shape $(C,)$: the output of `nn.BatchNorm2d` in training mode.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 2: batch normalisation with the batch's statistics.
 def batch_norm_train(x, gamma, beta, eps=1e-5):
     """x: (N, C, H, W); gamma, beta: (C,). Returns a tensor shaped like x."""
@@ -681,7 +681,7 @@ check.bn_train_forward(batch_norm_train)
 # $(C,)$) after `nn.BatchNorm2d` has seen the batch `x` $(N, C, H, W)$ in training mode.
 # Return them as a pair.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 3: one update of the running mean and variance.
 def running_update(running_mean, running_var, x, momentum=0.1):
     """running_mean, running_var: (C,); x: (N, C, H, W). Returns (new_mean, new_var)."""

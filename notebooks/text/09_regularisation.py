@@ -580,7 +580,7 @@ from nbhelpers import check
 # autograd can differentiate. Added to the loss, it must give plain SGD the same step as
 # `SGD(..., weight_decay=λ)`.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def l2_penalty(model, weight_decay):
     return weight_decay / 2 * sum((p ** 2).sum() for p in model.parameters())
 
@@ -596,7 +596,7 @@ check.reg_l2_penalty(l2_penalty)
 # training, each element independently becomes 0 with probability `p` or is divided by
 # `1 - p`; otherwise `x` comes back unchanged. Use `torch.rand_like`, not `F.dropout`.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def dropout(x, p, training):
     if not training or p == 0:
         return x
@@ -617,7 +617,7 @@ check.reg_dropout(dropout)
 # matrices and kernels (2 or more dimensions) with `weight_decay`, all other parameters
 # (biases, batch norm's γ and β) with 0.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def param_groups(model, weight_decay):
     params = list(model.parameters())
     return [{"params": [p for p in params if p.ndim >= 2], "weight_decay": weight_decay},

@@ -459,7 +459,7 @@ from nbhelpers import check
 # size `n`, kernel size `f`, padding `p` and stride `s`. It must return a whole number.
 # Write the formula (plain arithmetic): the check compares it with the shapes torch produces.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def out_size(n, f, p, s):
     return (n - f + 2 * p) // s + 1
 
@@ -474,7 +474,7 @@ check.conv_output_size_formula(out_size)
 # bottom-right; gives 0 on the *other* diagonal edge (dark bottom-left, bright top-right);
 # and gives 0 on a flat image. (Sobel x and Sobel y react to both diagonals.)
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 kernel = torch.tensor([[-2., -1, 0],
                        [-1, 0, 1],
                        [0, 1, 2]])
@@ -490,7 +490,7 @@ check.conv_diagonal_edge_kernel(kernel)
 # `nn.Conv2d(c_in, c_out, k, bias=bias)` learns, as a formula (the check compares it with
 # `numel()` of real layers). Check yourself: `nn.Conv2d(3, 8, 3)` has 224.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def conv_params(c_in, c_out, k, bias=True):
     return c_out * c_in * k * k + (c_out if bias else 0)
 

@@ -440,7 +440,7 @@ from nbhelpers import check
 # Write `max_pool(x, k)`: max pooling of an H×W tensor with k×k windows and stride k, with
 # loops or slicing (not `F.max_pool2d`). Windows that would stick out are dropped.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def max_pool(x, k):
     h, w = x.shape[0] // k, x.shape[1] // k
     out = torch.empty(h, w)
@@ -461,7 +461,7 @@ check.pool_max_by_hand(max_pool)
 # max-pool 2×2 → conv 3×3. Return how many input pixels (along one axis) one unit of the
 # last layer sees. The check compares with the receptive field measured by gradient.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def rf(layers):
     r, jump = 1, 1                   # jump: input pixels between neighbouring units
     for k, s in layers:
@@ -479,7 +479,7 @@ check.cnn_receptive_field(rf)
 # Build `model`: input N×1×28×28, output N×10 class scores, at least two `nn.Conv2d`, at
 # least one pooling layer, and fewer than 5 000 parameters in total.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 model = nn.Sequential(
     nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 4×14×14
     nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),     # 8×7×7

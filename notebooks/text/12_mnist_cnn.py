@@ -621,7 +621,7 @@ from nbhelpers import check
 # correctly classified images over all `(x, y)` batches (the last batch may be smaller).
 # Mind the model's mode.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 1: the test loop.
 def test_accuracy(model, batches):
     """model: a classifier; batches: (x, y) pairs. Returns a float in [0, 1]."""
@@ -644,7 +644,7 @@ check.mnist_test_accuracy(test_accuracy)
 # Write `conv_params(c_in, c_out, k)`: the number of parameters of
 # `nn.Conv2d(c_in, c_out, k)` (with its bias), from the shapes, without building the layer.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 2: the parameters of nn.Conv2d(c_in, c_out, k), bias included.
 def conv_params(c_in, c_out, k):
     """c_in, c_out: channels; k: kernel size (k×k). Returns an int."""
@@ -667,7 +667,7 @@ order = torch.randperm(60_000, generator=torch.Generator().manual_seed(0))  # a 
 x_fit, y_fit = x_train[order[:50_000]], y_train[order[:50_000]]
 x_val, y_val = x_train[order[50_000:]], y_train[order[50_000:]]
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 3: an MLP trained to at least 97.5 % validation accuracy.
 seed_everything(0)
 mlp_model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))

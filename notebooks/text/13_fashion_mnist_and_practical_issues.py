@@ -576,7 +576,7 @@ assert activations <= with_grad <= activations + weights
 # `(train_idx, val_idx)`: a random split of the indices `0 … n−1`, with
 # `round(n · val_fraction)` of them for validation, the same split for the same seed.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def split(n, val_fraction, seed):
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     n_val = round(n * val_fraction)
@@ -595,7 +595,7 @@ check.split_indices(split)
 # without a strictly lower validation loss; return the (1-based) epoch whose weights are
 # kept.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def kept_epoch(val_losses, patience):
     best, best_epoch = math.inf, 0
     for epoch, loss in enumerate(val_losses, start=1):
@@ -616,7 +616,7 @@ check.early_stopping_epoch(kept_epoch)
 # Write `predict_labels(model, x)`: the predicted class of every row of `x`, as a tensor of
 # shape (N,), with dropout and batch norm in evaluation mode and without building a graph.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def predict_labels(model, x):
     model.eval()
     with torch.no_grad():

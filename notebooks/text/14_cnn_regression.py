@@ -521,7 +521,7 @@ assert mse_z < 0.05
 # targets of shape (N, T): return `z`, `mean`, `std` with one mean and std per target, so
 # that every column of `z` has mean 0 and std 1. Then write `unstandardise(z, mean, std)`
 # that gives the targets back.
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def standardise(targets):
     mean, std = targets.mean(dim=0), targets.std(dim=0)
     return (targets - mean) / std, mean, std
@@ -540,7 +540,7 @@ check.regression_standardise(standardise, unstandardise)
 # the last layer of a network that predicts `nparams` real numbers from `in_features`
 # features (any value must be reachable).
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def regression_head(in_features, nparams):
     return nn.Linear(in_features, nparams)
 
@@ -556,7 +556,7 @@ check.regression_head(regression_head)
 # batch. Write `epoch_loss(batch_losses, batch_sizes)` that returns the mean loss per example
 # over the epoch (3000 examples in batches of 128: the last batch has only 56).
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def epoch_loss(batch_losses, batch_sizes):
     total = sum(loss * n for loss, n in zip(batch_losses, batch_sizes))
     return total / sum(batch_sizes)
@@ -571,7 +571,7 @@ check.regression_epoch_loss(epoch_loss)
 # orientations in radians, where an ellipse turned by π is the same. Return, elementwise,
 # the smallest difference (between 0 and π/2).
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def angle_error(pred, true):
     d = (pred - true) % math.pi
     return torch.minimum(d, math.pi - d)

@@ -348,7 +348,7 @@ assert wd[len(wd) // 2] >= 10                                      # the median 
 #
 # Write `priors(labels)` that returns $P(y)$: for each class, the fraction of labels equal to it.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def priors(labels):
     """labels: (N,) int64 -> (C,) float, sums to 1."""
     return torch.bincount(labels).float() / len(labels)
@@ -365,7 +365,7 @@ check.class_priors(priors)
 # Write `posterior(log_lik, log_prior)`: `log_lik` is (N, C) with values like −300, so `exp`
 # underflows. Return P(y | x), shape (N, C), each row summing to 1.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def posterior(log_lik, log_prior):
     scores = log_lik + log_prior
     return torch.softmax(scores, dim=1)
@@ -382,7 +382,7 @@ check.bayes_posterior(posterior)
 # (C, D). Bonus: which Gaussian classifier is this (what $\Sigma_y$ and $P(y)$)? Measure its
 # MNIST test accuracy with the class means above.
 
-# %% slideshow={"slide_type": "-"} tags=["answer"]
+# %% slideshow={"slide_type": "fragment"} tags=["answer"]
 def nearest(x, means):
     return torch.cdist(x, means).argmin(dim=1)
 
