@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -63,3 +64,31 @@ def unavailable(reason: str) -> None:
     if os.environ.get("NBHELPERS_REQUIRE_BROWSER") == "1":
         pytest.fail(f"{reason} (NBHELPERS_REQUIRE_BROWSER=1: the browser test must run)")
     pytest.skip(reason)
+
+
+# ----------------------------------------------------------------------------- checker catalogues
+# Each tests/test_check_<lecture>.py defines CATALOGUE: exercise name -> list of Cases, the
+# answers a student might give. tests/test_check_catalogue.py runs every case and requires each
+# exercise to have at least MIN_RIGHT right and MIN_WRONG wrong answers.
+MIN_RIGHT = 2
+MIN_WRONG = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One answer: ``args`` go to the checker; a wrong answer's message must name ``hint``."""
+
+    what: str                  # what the student wrote or did, in words
+    args: tuple
+    passes: bool
+    hint: tuple[str, ...] = ()
+
+
+def right(what: str, *args) -> Case:
+    """A correct answer (the reference or another correct way) the checker must accept."""
+    return Case(what, args, True)
+
+
+def wrong(what: str, *args, hint: str | tuple[str, ...]) -> Case:
+    """A plausible mistake the checker must refuse, with a message containing ``hint``."""
+    return Case(what, args, False, (hint,) if isinstance(hint, str) else tuple(hint))

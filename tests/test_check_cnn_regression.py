@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
+from shared import right, wrong
 from torch import nn
 
 from nbhelpers import check
@@ -137,12 +139,21 @@ def test_head_rejects_untrainable_or_degenerate_layers():
 
     assert not check.regression_head(frozen)
 
-    def zero(i, n):
+    def zero(i, n):  # started at zero, as the lecture's Inception3: it learns all the same
         layer = nn.Linear(i, n)
         nn.init.zeros_(layer.weight)
         return layer
 
-    assert not check.regression_head(zero)
+    assert check.regression_head(zero)
+
+    def zero_pair(i, n):  # two linear layers both at zero: no gradient reaches the weights
+        layers = nn.Sequential(nn.Linear(i, 8), nn.Linear(8, n))
+        for p in layers.parameters():
+            nn.init.zeros_(p)
+        return layers
+
+    result = check.regression_head(zero_pair)
+    assert not result and "gradient" in result.message
     assert not check.regression_head(lambda i, n: torch.zeros(i, n))  # not a module
     assert not check.regression_head(lambda i, n: 1 / 0)
     assert not check.regression_head("nn.Linear")
@@ -222,3 +233,233 @@ def test_checkers_are_registered_and_never_reveal_the_solution():
     messages = [check.regression_angle_error(lambda p, t: (p - t).abs()).message,
                 check.regression_epoch_loss(lambda a, b: 0.0).message]
     assert not any("remainder" in m or "minimum" in m for m in messages)
+
+
+# ----------------------------------------------------------------------------- catalogue
+
+
+def _std_biased(t):
+    mean, std = t.mean(0), t.std(0, correction=0)
+    return (t - mean) / std, mean, std
+
+
+def _std_keepdim(t):
+    mean, std = t.mean(0, keepdim=True), t.std(0, keepdim=True)
+    return (t - mean) / std, mean, std
+
+
+def _std_float64(t):                     # computed in float64, returned as float64
+    t = t.double()
+    mean, std = t.mean(0), t.std(0)
+    return (t - mean) / std, mean, std
+
+
+def _std_unstable(t):                    # sqrt(E[t²] − E[t]²): cancels for targets far from 0
+    mean = t.mean(0)
+    std = ((t**2).mean(0) - mean**2).clamp(min=0).sqrt()
+    return (t - mean) / std, mean, std
+
+
+def _std_eps(t):                         # a guard against a zero std
+    mean, std = t.mean(0), t.std(0) + 1e-6
+    return (t - mean) / std, mean, std
+
+
+def _std_whole(t):
+    return (t - t.mean()) / t.std(), t.mean(), t.std()
+
+
+def _std_rows(t):
+    return ((t - t.mean(1, keepdim=True)) / t.std(1, keepdim=True), t.mean(1), t.std(1))
+
+
+def _std_variance(t):
+    return (t - t.mean(0)) / t.var(0), t.mean(0), t.var(0)
+
+
+def _std_returns_variance(t):            # divides by the std, hands back the variance
+    z, mean, std = _std(t)
+    return z, mean, std**2
+
+
+def _std_swapped(t):
+    z, mean, std = _std(t)
+    return z, std, mean
+
+
+def _std_min_max(t):
+    low, high = t.min(0).values, t.max(0).values
+    return (t - low) / (high - low), low, high - low
+
+
+def _std_in_place(t):
+    mean, std = t.mean(0), t.std(0)
+    t.sub_(mean).div_(std)
+    return t, mean, std
+
+
+def _unstd_in_place(z, mean, std):
+    return z.mul_(std).add_(mean)
+
+
+def _head_zero(i, n):                    # started at zero, as the lecture's Inception3 head
+    layer = nn.Linear(i, n)
+    nn.init.zeros_(layer.weight)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+def _head_zero_pair(i, n):
+    layers = nn.Sequential(nn.Linear(i, 8), nn.Linear(8, n))
+    for p in layers.parameters():
+        nn.init.zeros_(p)
+    return layers
+
+
+def _head_frozen(i, n):
+    return nn.Linear(i, n).requires_grad_(False)
+
+
+def _head_one_output_repeated(i, n):
+    class Repeat(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(i, 1)
+
+        def forward(self, x):
+            return self.fc(x).expand(-1, n)
+
+    return Repeat()
+
+
+def _angle(pred, true):                  # the lecture's answer
+    d = (pred - true) % math.pi
+    return torch.minimum(d, math.pi - d)
+
+
+def _angle_fmod_abs(pred, true):
+    d = torch.fmod(pred - true, math.pi).abs()
+    return torch.minimum(d, math.pi - d)
+
+
+def _angle_fmod(pred, true):             # fmod keeps the sign
+    d = torch.fmod(pred - true, math.pi)
+    return torch.minimum(d, math.pi - d)
+
+
+def _angle_in_place(pred, true):
+    pred -= true
+    d = pred.remainder_(math.pi)
+    return torch.minimum(d, math.pi - d)
+
+
+def _angle_two_pi(pred, true):
+    d = (pred - true).remainder(2 * math.pi)
+    return torch.minimum(d, 2 * math.pi - d)
+
+
+def _loss_weighted(losses, sizes):
+    return sum(l_ * n for l_, n in zip(losses, sizes, strict=True)) / sum(sizes)
+
+
+CATALOGUE = {
+    "regression_standardise": [
+        right("sample std, z * std + mean (the lecture's answer)", _std, _unstd),
+        right("population std (correction=0)", _std_biased, _unstd),
+        right("statistics kept with keepdim=True", _std_keepdim, _unstd),
+        right("computed in float64", _std_float64, _unstd),
+        right("eps 1e-6 added to the std", _std_eps, _unstd),
+        right("inverse with torch.addcmul", _std, lambda z, m, s: torch.addcmul(m, z, s)),
+        wrong("sqrt(E[t²] − E[t]²) in float32", _std_unstable, _unstd, hint="float32"),
+        wrong("one mean and std for the whole tensor", _std_whole, _unstd, hint="dim=0"),
+        wrong("statistics of each row", _std_rows, _unstd, hint="values"),
+        wrong("divides by the variance", _std_variance, _unstd, hint="not by the variance"),
+        wrong("returns the variance as std", _std_returns_variance, _unstd,
+              hint="not the variance"),
+        wrong("(z, std, mean)", _std_swapped, _unstd, hint="in that order"),
+        wrong("not centred", lambda t: (t / t.std(0), t.mean(0), t.std(0)), _unstd,
+              hint="mean 0"),
+        wrong("min-max scaling", _std_min_max, _unstd, hint="mean 0"),
+        wrong("standardises the targets in place", _std_in_place, _unstd, hint="in place"),
+        wrong("inverse forgets the mean", _std, lambda z, m, s: z * s, hint="add the mean"),
+        wrong("inverse in the wrong order", _std, lambda z, m, s: (z + m) * s,
+              hint="reverse order"),
+        wrong("inverse divides by the std", _std, lambda z, m, s: z / s + m,
+              hint="does not give t back"),
+        wrong("inverse in place on z", _std, _unstd_in_place, hint="in place"),
+        wrong("only one function passed", _std, hint="pass both"),
+        wrong("returns z only", lambda t: _std(t)[0], _unstd, hint="three things"),
+    ],
+    "regression_head": [
+        right("nn.Linear (the lecture's answer)", lambda i, n: nn.Linear(i, n)),
+        right("dropout before the linear layer",
+              lambda i, n: nn.Sequential(nn.Dropout(0.2), nn.Linear(i, n))),
+        right("no bias", lambda i, n: nn.Linear(i, n, bias=False)),
+        right("weights and bias started at zero", _head_zero),
+        right("nn.LazyLinear", lambda i, n: nn.LazyLinear(n)),
+        wrong("a ReLU after it", lambda i, n: nn.Sequential(nn.Linear(i, n), nn.ReLU()),
+              hint="activation"),
+        wrong("a sigmoid after it", lambda i, n: nn.Sequential(nn.Linear(i, n), nn.Sigmoid()),
+              hint="activation"),
+        wrong("a softmax after it",
+              lambda i, n: nn.Sequential(nn.Linear(i, n), nn.Softmax(dim=1)), hint="activation"),
+        wrong("outputs clipped to ±10",
+              lambda i, n: nn.Sequential(nn.Linear(i, n), nn.Hardtanh(-10, 10)),
+              hint="clipped"),
+        wrong("a LeakyReLU after it",
+              lambda i, n: nn.Sequential(nn.Linear(i, n), nn.LeakyReLU(0.01)),
+              hint="plain linear map"),
+        wrong("a hidden layer with ELU",
+              lambda i, n: nn.Sequential(nn.Linear(i, 16), nn.ELU(), nn.Linear(16, n)),
+              hint="plain linear map"),
+        wrong("10 outputs, as for classes", lambda i, n: nn.Linear(i, 10),
+              hint="one number per target"),
+        wrong("in and out swapped", lambda i, n: nn.Linear(n, i), hint="RuntimeError"),
+        wrong("frozen weights", _head_frozen, hint="trainable"),
+        wrong("two layers both started at zero", _head_zero_pair, hint="gradient"),
+        wrong("one output copied nparams times", _head_one_output_repeated,
+              hint="its own weights"),
+        wrong("a weight tensor, not a layer", lambda i, n: torch.zeros(i, n), hint="nn.Module"),
+    ],
+    "regression_epoch_loss": [
+        right("sum of loss × size over the sum of sizes (the lecture's answer)", _loss_weighted),
+        right("as a tensor", lambda losses, sizes: (torch.tensor(losses) * torch.tensor(sizes))
+              .sum() / sum(sizes)),
+        right("np.average with weights",
+              lambda losses, sizes: np.average(losses, weights=sizes)),
+        wrong("the sum over all examples (what the lecture text prints)",
+              lambda losses, sizes: _loss_weighted(losses, sizes) * sum(sizes), hint="SUM"),
+        wrong("the mean of the batch means",
+              lambda losses, sizes: sum(losses) / len(losses), hint="small last batch"),
+        wrong("the sum of the batch means", lambda losses, sizes: sum(losses),
+              hint="multiply it by the batch size"),
+        wrong("weighted sum over the number of batches",
+              lambda losses, sizes: _loss_weighted(losses, sizes) * sum(sizes) / len(sizes),
+              hint="number of batches"),
+        wrong("weighted sum over batches × batch size",
+              lambda losses, sizes: _loss_weighted(losses, sizes) * sum(sizes)
+              / (len(sizes) * max(sizes)), hint="batches × batch size"),
+        wrong("the last batch's loss", lambda losses, sizes: losses[-1], hint="think"),
+        wrong("the list of losses as a tensor", lambda losses, sizes: torch.tensor(losses),
+              hint="one number"),
+    ],
+    "regression_angle_error": [
+        right("remainder, then the shorter way (the lecture's answer)", _angle),
+        right("shift by pi/2, remainder, abs", lambda p, t: (
+            (p - t + math.pi / 2).remainder(math.pi) - math.pi / 2).abs()),
+        right("atan2 of the doubled angle", lambda p, t: torch.atan2(
+            torch.sin(2 * (p - t)), torch.cos(2 * (p - t))).abs() / 2),
+        right("fmod with abs", _angle_fmod_abs),
+        right("acos of |cos|", lambda p, t: torch.acos(torch.cos(p - t).abs().clamp(max=1))),
+        wrong("no wrapping", lambda p, t: (p - t).abs(), hint="wrap"),
+        wrong("period 2 pi", _angle_two_pi, hint="2 pi"),
+        wrong("acos of cos: period 2 pi", lambda p, t: torch.acos(torch.cos(p - t)),
+              hint="2 pi"),
+        wrong("no shorter way round", lambda p, t: (p - t).remainder(math.pi), hint="shorter"),
+        wrong("fmod without abs", _angle_fmod, hint="negative"),
+        wrong("degrees", lambda p, t: torch.rad2deg(_angle(p, t)), hint="radians"),
+        wrong("changes pred in place", _angle_in_place, hint="in place"),
+        wrong("the mean error", lambda p, t: _angle(p, t).mean(), hint="one error per element"),
+        wrong("a list", lambda p, t: _angle(p, t).tolist(), hint="torch.Tensor"),
+    ],
+}

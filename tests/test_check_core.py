@@ -130,3 +130,30 @@ def test_every_checker_module_is_a_lecture():
 def test_every_checker_answers_a_blank_answer(name):
     result = check.all_exercises()[name](...)
     assert not result and result.message == check.NO_ANSWER and result.exercise == name
+
+
+def test_forbid_refuses_a_ruled_out_call_however_it_is_reached():
+    import torch.nn.functional as F
+
+    linear = torch.nn.Linear(3, 2)
+    with pytest.raises(check.NotYet, match="no F.linear"), check.Forbid({F.linear}, "no F.linear"):
+        linear(torch.ones(1, 3))                      # nn.Linear calls F.linear
+    with check.Forbid({F.linear}, "no F.linear"):
+        assert torch.ones(1, 3) @ linear.weight.T is not None   # other arithmetic runs
+
+
+def test_call_log_records_calls_and_conv_weights():
+    conv = torch.nn.Conv2d(1, 2, 3)
+    with check.CallLog() as calls:
+        torch.nn.functional.max_pool2d(conv(torch.ones(1, 1, 6, 6)), 2)
+    assert "conv2d" in calls.names and calls.pools() == ["max_pool2d"]
+    assert list(calls.conv_weights.values())[0] is conv.weight
+
+
+def test_refuse_shortcuts_names_the_forbidden_call():
+    def answer(n):
+        return torch.nn.functional.conv2d(n, n)
+
+    refused = check.refuse_shortcuts(answer, {"conv2d"}, "the output")
+    assert refused is not None and not refused.passed and "conv2d" in refused.message
+    assert check.refuse_shortcuts(lambda n: n + 1, {"conv2d"}, "the output") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from shared import right, wrong
 
 from nbhelpers import check
 
@@ -85,3 +86,42 @@ def test_checkers_never_reveal_a_solution():
         result = check.descent_sgd_epoch(fn)
         for code in ("zero_grad()", "for i in range", "DataLoader"):
             assert code not in result.message
+
+
+def _dataloader_epoch(model, X, Y, *, lr, batch_size):
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    data = torch.utils.data.TensorDataset(X, Y)
+    for xb, yb in torch.utils.data.DataLoader(data, batch_size=batch_size):
+        opt.zero_grad()
+        F.mse_loss(model(xb), yb).backward()
+        opt.step()
+    return model
+
+
+CATALOGUE = {
+    "descent_learning_rate": [
+        right("0.07", 0.07),
+        right("0.05 as a NumPy float32", np.float32(0.05)),
+        right("0.05 as a one-element tensor", torch.tensor(0.05)),
+        wrong("0.1: above 2/25", 0.1, hint="diverges"),
+        wrong("exactly 2/25: oscillates", 0.08, hint="zig-zags"),
+        wrong("0.01: too small for 100 steps", 0.01, hint="too slow"),
+        wrong("a string", "0.07", hint="must be a number"),
+        wrong("True", True, hint="must be a number"),
+        wrong("two rates", torch.tensor([0.05, 0.05]), hint="must be a number"),
+    ],
+    "descent_sgd_epoch": [
+        right("slices X[i:i+m]", _epoch),
+        right("a DataLoader without shuffling", _dataloader_epoch),
+        wrong("no zero_grad", lambda m, X, Y, **kw: _epoch(m, X, Y, zero=False, **kw),
+              hint="adds to .grad"),
+        wrong("drops the last, smaller batch",
+              lambda m, X, Y, **kw: _epoch(m, X, Y, stop=48, **kw), hint="last batch"),
+        wrong("summed loss", lambda m, X, Y, **kw: _epoch(m, X, Y, reduction="sum", **kw),
+              hint="not the sum"),
+        wrong("one full-batch step",
+              lambda m, X, Y, *, lr, batch_size: _epoch(m, X, Y, lr=lr, batch_size=len(X)),
+              hint="one step on all"),
+        wrong("returns the weight", lambda m, X, Y, **kw: m.weight, hint="nn.Module"),
+    ],
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import torch
-from shared import blank_function_gets_the_hint, never_reveals, rejects
+from shared import blank_function_gets_the_hint, never_reveals, rejects, right, wrong
 
 from nbhelpers import check
 
@@ -43,7 +43,7 @@ def test_momentum_step():
     rejects(check.optim_momentum_step(dampened), "1 − momentum")
     rejects(check.optim_momentum_step(sutskever), "Sutskever", "constant")
     rejects(check.optim_momentum_step(plain_sgd), "after step")
-    rejects(check.optim_momentum_step(nesterov), "after step 1")
+    rejects(check.optim_momentum_step(nesterov), "Nesterov")
     rejects(check.optim_momentum_step(stale_velocity), "velocity")
     rejects(check.optim_momentum_step(lambda w, g, v, **kw: w), "return 2 tensors")
     rejects(check.optim_momentum_step(lambda w, g, v, **kw: (w[:2], v)), "shape")
@@ -89,3 +89,108 @@ def test_blank_student_answers_get_a_hint_not_a_crash():
 
 def test_checkers_never_reveal_a_solution():
     never_reveals(NAMES, ("momentum * v", "math.cos", "(t - turn)", "total_steps - 1 -"))
+
+
+# ----------------------------------------------------------------------------- catalogue
+
+
+def _momentum_in_place(w, grad, v, *, lr, momentum):   # as torch does it, on its buffers
+    v.mul_(momentum).add_(grad)
+    w.sub_(lr * v)
+    return w, v
+
+
+def _momentum_numpy(w, grad, v, *, lr, momentum):
+    v = momentum * v.numpy() + grad.numpy()
+    return w.numpy() - lr * v, v
+
+
+def _momentum_hard_coded(w, grad, v, *, lr, momentum):
+    v = 0.9 * v + grad
+    return w - lr * v, v
+
+
+def _momentum_old_velocity(w, grad, v, *, lr, momentum):  # weights moved with the old velocity
+    return w - lr * v, momentum * v + grad
+
+
+def _momentum_lr_in_both(w, grad, v, *, lr, momentum):
+    v = momentum * v + lr * grad
+    return w - lr * v, v
+
+
+def _cycle_numpy(t, **kw):
+    import numpy as np
+    return np.float64(_good_cycle(t, **kw))
+
+
+def _cycle_strict(t, *, max_lr, total_steps, pct_start, div_factor=25.0, final_div_factor=1e4):
+    start, turn = max_lr / div_factor, pct_start * total_steps - 1
+    end = start / final_div_factor
+    if t < turn:                                     # < instead of <=: the same at the peak
+        return start + (max_lr - start) * (1 - math.cos(math.pi * t / turn)) / 2
+    p = (t - turn) / (total_steps - 1 - turn)
+    return end + (max_lr - end) * (1 + math.cos(math.pi * p)) / 2
+
+
+def _cycle_int_turn(t, *, max_lr, total_steps, pct_start, div_factor=25.0,
+                    final_div_factor=1e4):
+    start = max_lr / div_factor
+    end, turn = start / final_div_factor, int(pct_start * total_steps) - 1
+    a, b, p = ((start, max_lr, t / turn) if t <= turn
+               else (max_lr, end, (t - turn) / (total_steps - 1 - turn)))
+    return b + (a - b) * (1 + math.cos(math.pi * p)) / 2
+
+
+def _cycle_by_torch(t, *, max_lr, total_steps, pct_start, **kw):
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=max_lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=total_steps,
+                                                pct_start=pct_start, **kw)
+    for _ in range(t):
+        opt.step()
+        sched.step()
+    return opt.param_groups[0]["lr"]
+
+
+CATALOGUE = {
+    "optim_momentum_step": [
+        right("the lecture's answer", _good_momentum),
+        right("in place, as torch updates its buffers", _momentum_in_place),
+        right("NumPy arrays back", _momentum_numpy),
+        right("a list", lambda w, g, v, **kw: list(_good_momentum(w, g, v, **kw))),
+        wrong("(1 − momentum) on the gradient",
+              lambda w, g, v, *, lr, momentum: (w - lr * (momentum * v + (1 - momentum) * g),
+                                                momentum * v + (1 - momentum) * g),
+              hint="1 − momentum"),
+        wrong("Sutskever's velocity with lr inside",
+              lambda w, g, v, *, lr, momentum: (w - (momentum * v + lr * g),
+                                                momentum * v + lr * g),
+              hint="Sutskever"),
+        wrong("lr in the velocity and in the step", _momentum_lr_in_both, hint="velocity"),
+        wrong("plain SGD", lambda w, g, v, *, lr, momentum: (w - lr * g, v), hint="after step"),
+        wrong("Nesterov", lambda w, g, v, *, lr, momentum: (
+            w - lr * (g + momentum * (momentum * v + g)), momentum * v + g), hint="Nesterov"),
+        wrong("weights moved with the old velocity", _momentum_old_velocity,
+              hint="new velocity"),
+        wrong("momentum 0.9 hard-coded", _momentum_hard_coded, hint="momentum = 0.5"),
+        wrong("velocity not returned",
+              lambda w, g, v, **kw: (_good_momentum(w, g, v, **kw)[0], v), hint="velocity"),
+        wrong("one tensor", lambda w, g, v, **kw: w, hint="return 2 tensors"),
+    ],
+    "optim_one_cycle_lr": [
+        right("the lecture's answer", _good_cycle),
+        right("a NumPy float", _cycle_numpy),
+        right("a one-element tensor", lambda t, **kw: torch.tensor([_good_cycle(t, **kw)])),
+        right("< instead of <= at the turn, rising cosine written the other way",
+              _cycle_strict),
+        wrong("straight lines", _variant(linear=True), hint="straight lines"),
+        wrong("peak one step late", _variant(shift=1.0), hint="pct_start·total_steps − 1"),
+        wrong("div_factor ignored", _variant(div=25.0), hint="div_factor"),
+        wrong("final_div_factor ignored", _variant(final=1e4), hint="final_div_factor"),
+        wrong("ends at total_steps", _variant(last=0), hint="last step"),
+        wrong("the turn rounded to a whole step", _cycle_int_turn, hint="round"),
+        wrong("steps counted from 1", lambda t, **kw: _good_cycle(t + 1, **kw), hint="step 0"),
+        wrong("calls OneCycleLR", _cycle_by_torch, hint="OneCycleLR"),
+        wrong("a list", lambda t, **kw: [0.1], hint="one number"),
+    ],
+}

@@ -26,12 +26,13 @@ import functools
 import importlib
 import numbers
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec
 
 import numpy as np
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 _P = ParamSpec("_P")
 
@@ -176,6 +177,72 @@ def tiny_classifier() -> nn.Module:
 
 def _then(hint: str) -> str:
     return f": {hint}" if hint else "."
+
+
+# ----------------------------------------------------------------------------- what an answer calls
+# An exercise that asks for a formula refuses answers that let torch (or a course helper)
+# compute it: by the names in the answer's code (refuse_shortcuts) or by the torch functions
+# it calls while it runs (Forbid, CallLog: aliases and calls inside a module's forward too).
+
+
+def names_used(fn: object) -> set[str]:
+    """Every global and attribute name the code of ``fn`` refers to, nested functions and
+    lambdas included (empty for an object without Python code)."""
+    code, names = getattr(fn, "__code__", None), set()
+    stack = [code] if code is not None else []
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(const for const in c.co_consts if hasattr(const, "co_names"))
+    return names
+
+
+def refuse_shortcuts(fn: object, forbidden: set[str], what: str,
+                     instead: str = "write the formula yourself, with plain arithmetic"
+                     ) -> Result | None:
+    """A failed Result when the code of ``fn`` calls one of ``forbidden`` (a function that
+    computes ``what`` for the student), saying what to do ``instead``; else None."""
+    used = sorted(names_used(fn) & forbidden)
+    if used:
+        return not_yet(f"your function calls {', '.join(used)}: that computes {what} for you; "
+                       f"{instead}.")
+    return None
+
+
+class Forbid(TorchFunctionMode):
+    """While active (``with Forbid({F.linear}, hint):``), a call of one of ``funcs`` (a torch
+    function the exercise rules out, however the student's code reached it) fails the check
+    with ``hint``."""
+
+    def __init__(self, funcs: Iterable[Any] = (), hint: str = "") -> None:
+        super().__init__()
+        self.funcs, self.hint = set(funcs), hint
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
+        if func in self.funcs:
+            raise NotYet(self.hint)
+        return func(*args, **(kwargs or {}))
+
+
+class CallLog(TorchFunctionMode):
+    """Records the torch functions called while it is active (``with CallLog() as calls:``),
+    and the weights passed to each 2-D convolution, so that a checker sees what a student's
+    code computes with, whatever it is called (an alias, a functional call in ``forward``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.conv_weights: dict[int, torch.Tensor] = {}
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
+        name = getattr(func, "__name__", "")
+        self.names.append(name)
+        if name == "conv2d" and len(args) > 1 and isinstance(args[1], torch.Tensor):
+            self.conv_weights[id(args[1])] = args[1]
+        return func(*args, **(kwargs or {}))
+
+    def pools(self) -> list[str]:
+        return [n for n in self.names if "pool" in n]
 
 
 # ----------------------------------------------------------------------------- lookup

@@ -7,6 +7,7 @@ kept here; the hints name the usual mistakes, never the solution.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Sequence
 
@@ -47,6 +48,15 @@ def _z_scores(standardise_fn: Callable, t: torch.Tensor) -> tuple[torch.Tensor, 
     return z, mean.reshape(-1), std.reshape(-1)
 
 
+def _far_targets(n: int, seed: int) -> torch.Tensor:
+    """Targets (n, 3) far from 0 compared with their spread (a year, a position in metres, a
+    small signal): E[t²] − E[t]² cancels catastrophically in float32 here."""
+    g = torch.Generator().manual_seed(seed)
+    u = torch.randn(n, 3, generator=g, dtype=torch.float64)
+    return (u * torch.tensor([2.0, 1.0, 0.05], dtype=torch.float64)
+            + torch.tensor([3000.0, 1500.0, 0.2], dtype=torch.float64)).float()
+
+
 def _inverse_hint(unstandardise_fn: Callable, z: torch.Tensor, mean: torch.Tensor,
                   std: torch.Tensor, t: torch.Tensor) -> str | None:
     """What is wrong with ``unstandardise_fn``, or None when it undoes the scaling."""
@@ -61,10 +71,112 @@ def _inverse_hint(unstandardise_fn: Callable, z: torch.Tensor, mean: torch.Tenso
     g = torch.Generator().manual_seed(11)
     z2 = torch.randn(7, 5, generator=g)
     m2, s2 = torch.randn(5, generator=g) * 5, torch.rand(5, generator=g) + 0.5
-    other = tensor(call(unstandardise_fn, z2.clone(), m2.clone(), s2.clone()))
+    given = (z2.clone(), m2.clone(), s2.clone())
+    other = tensor(call(unstandardise_fn, *given))
+    if not all(torch.equal(a, b) for a, b in zip(given, (z2, m2, s2), strict=True)):
+        return ("unstandardise changed its inputs in place (z, mean or std); compute a new "
+                "tensor and leave them as they were")
     if not close(other, z2 * s2 + m2, atol=1e-4):
         return ("unstandardise must work with the mean and std it is given (e.g. the training "
                 "set's), for any z")
+    return None
+
+
+def _standardise_hint(standardise_fn: Callable, t: torch.Tensor) -> str | None:
+    """What is wrong with ``standardise_fn`` on the targets ``t``, or None."""
+    z, mean, std = _z_scores(standardise_fn, t)
+    t64 = t.double()
+    col_mean = z.mean(0)
+    if not torch.allclose(col_mean, torch.zeros_like(col_mean), atol=1e-3):
+        return ("each column of z should have mean 0: subtract the mean of each target "
+                "before dividing")
+    if not any(torch.allclose(z.std(0, correction=c), torch.ones_like(col_mean), atol=1e-3)
+               for c in (0, 1)):
+        col_std = z.std(0, correction=0)
+        if torch.allclose(col_std * t64.std(0), torch.ones_like(col_std), rtol=0.02):
+            return "divide by the standard deviation, not by the variance"
+        if not torch.isfinite(z).all() or (col_std - 1).abs().max() > 0.05:
+            return ("each column of z should have standard deviation 1: divide by the std "
+                    "of each target (for targets far from 0, E[t²] − E[t]² loses every digit "
+                    "in float32: use torch.std, or subtract the mean before squaring)")
+        return ("each column of z should have standard deviation 1: divide by the std of "
+                "each target")
+    if not close(mean, t64.mean(0), rtol=1e-4, atol=1e-4):
+        if close(mean, t64.std(0), rtol=1e-3) or close(std, t64.mean(0), rtol=1e-3):
+            return "return (z, mean, std) in that order"
+        return ("the mean you return is not the column mean you subtracted: return the "
+                "statistics of the targets, so that unstandardise can use them")
+    if not any(close(std, t64.std(0, correction=c), rtol=1e-3) for c in (0, 1)):
+        if close(std, t64.var(0), rtol=1e-3):
+            return "return the standard deviation, not the variance"
+        return ("the std you return is not the column std you divided by: return the "
+                "statistics of the targets, so that unstandardise can use them")
+    return None
+
+
+def _far_targets(n: int, seed: int) -> torch.Tensor:
+    """Targets (n, 3) far from 0 compared with their spread (a year, a position in metres, a
+    small signal): E[t²] − E[t]² cancels catastrophically in float32 here."""
+    g = torch.Generator().manual_seed(seed)
+    u = torch.randn(n, 3, generator=g, dtype=torch.float64)
+    return (u * torch.tensor([2.0, 1.0, 0.05], dtype=torch.float64)
+            + torch.tensor([3000.0, 1500.0, 0.2], dtype=torch.float64)).float()
+
+
+def _inverse_hint(unstandardise_fn: Callable, z: torch.Tensor, mean: torch.Tensor,
+                  std: torch.Tensor, t: torch.Tensor) -> str | None:
+    """What is wrong with ``unstandardise_fn``, or None when it undoes the scaling."""
+    back = tensor(call(unstandardise_fn, z.float(), mean.float(), std.float()))
+    if not close(back, t, atol=1e-3):
+        if close(back, z * std, atol=1e-3):
+            return "unstandardise: after multiplying by the std, add the mean back"
+        if close(back, (z + mean) * std, atol=1e-3):
+            return "unstandardise: undo the steps in reverse order (multiply first, then add)"
+        return "unstandardise(standardise(t)) does not give t back"
+    # the inverse must use the statistics it is given (e.g. the training set's)
+    g = torch.Generator().manual_seed(11)
+    z2 = torch.randn(7, 5, generator=g)
+    m2, s2 = torch.randn(5, generator=g) * 5, torch.rand(5, generator=g) + 0.5
+    given = (z2.clone(), m2.clone(), s2.clone())
+    other = tensor(call(unstandardise_fn, *given))
+    if not all(torch.equal(a, b) for a, b in zip(given, (z2, m2, s2), strict=True)):
+        return ("unstandardise changed its inputs in place (z, mean or std); compute a new "
+                "tensor and leave them as they were")
+    if not close(other, z2 * s2 + m2, atol=1e-4):
+        return ("unstandardise must work with the mean and std it is given (e.g. the training "
+                "set's), for any z")
+    return None
+
+
+def _standardise_hint(standardise_fn: Callable, t: torch.Tensor) -> str | None:
+    """What is wrong with ``standardise_fn`` on the targets ``t``, or None."""
+    z, mean, std = _z_scores(standardise_fn, t)
+    t64 = t.double()
+    col_mean = z.mean(0)
+    if not torch.allclose(col_mean, torch.zeros_like(col_mean), atol=1e-3):
+        return ("each column of z should have mean 0: subtract the mean of each target "
+                "before dividing")
+    if not any(torch.allclose(z.std(0, correction=c), torch.ones_like(col_mean), atol=1e-3)
+               for c in (0, 1)):
+        col_std = z.std(0, correction=0)
+        if torch.allclose(col_std * t64.std(0), torch.ones_like(col_std), rtol=0.02):
+            return "divide by the standard deviation, not by the variance"
+        if not torch.isfinite(z).all() or (col_std - 1).abs().max() > 0.05:
+            return ("each column of z should have standard deviation 1: divide by the std "
+                    "of each target (for targets far from 0, E[t²] − E[t]² loses every digit "
+                    "in float32: use torch.std, or subtract the mean before squaring)")
+        return ("each column of z should have standard deviation 1: divide by the std of "
+                "each target")
+    if not close(mean, t64.mean(0), rtol=1e-4, atol=1e-4):
+        if close(mean, t64.std(0), rtol=1e-3) or close(std, t64.mean(0), rtol=1e-3):
+            return "return (z, mean, std) in that order"
+        return ("the mean you return is not the column mean you subtracted: return the "
+                "statistics of the targets, so that unstandardise can use them")
+    if not any(close(std, t64.std(0, correction=c), rtol=1e-3) for c in (0, 1)):
+        if close(std, t64.var(0), rtol=1e-3):
+            return "return the standard deviation, not the variance"
+        return ("the std you return is not the column std you divided by: return the "
+                "statistics of the targets, so that unstandardise can use them")
     return None
 
 
@@ -77,20 +189,13 @@ def regression_standardise(standardise_fn: Callable,
     if unstandardise_fn is None:
         return not_yet("pass both functions: check.regression_standardise(standardise, "
                        "unstandardise)")
-    t = _targets(300, seed=10)
-    z, mean, std = _z_scores(standardise_fn, t)
-    col_mean, col_std = z.mean(0), z.std(0, correction=0)
-    if not torch.allclose(col_mean, torch.zeros_like(col_mean), atol=1e-3):
-        return not_yet("each column of z should have mean 0: subtract the mean of each target "
-                       "before dividing")
-    if not torch.allclose(col_std, torch.ones_like(col_std), atol=0.01):
-        if torch.allclose(col_std * t.double().std(0), torch.ones_like(col_std), rtol=0.02):
-            return not_yet("divide by the standard deviation, not by the variance")
-        return not_yet("each column of z should have standard deviation 1: divide by the std "
-                       "of each target")
-    hint = _inverse_hint(unstandardise_fn, z, mean, std, t)
-    if hint is not None:
-        return not_yet(hint)
+    for t in (_targets(300, seed=10), _far_targets(200, seed=12)):
+        hint = _standardise_hint(standardise_fn, t)
+        if hint is None:
+            z, mean, std = _z_scores(standardise_fn, t)
+            hint = _inverse_hint(unstandardise_fn, z, mean, std, t)
+        if hint is not None:
+            return not_yet(hint)
     return correct("per-target z-scores, and back to pixels and angles.")
 
 
@@ -98,27 +203,53 @@ def regression_standardise(standardise_fn: Callable,
 
 
 def _head_hint(layer: nn.Module, in_features: int, nparams: int) -> str | None:
-    """What keeps ``layer`` from being a regression output layer, or None."""
+    """What keeps ``layer`` from being a regression output layer, or None. The map is tested
+    on a copy whose parameters are redrawn at random, so that a layer started at zero (as the
+    lecture's Inception3 does) counts for what it can learn; the layer itself must let the
+    gradient reach its weights."""
     if not any(p.requires_grad for p in layer.parameters()):
         return "the output layer needs trainable weights"
+    g = torch.Generator().manual_seed(13)
+    x = torch.randn(8, in_features, generator=g) * 3
     layer.eval()
-    x = torch.randn(8, in_features, generator=torch.Generator().manual_seed(13)) * 3
     with torch.no_grad():
-        out = tensor(layer(x), shape=(8, nparams),
-                     hint=f"for input (8, {in_features}) the output must be (8, {nparams}): one "
-                          "number per target")
-        basis = layer(torch.cat([torch.zeros(1, in_features), torch.eye(in_features)])).double()
+        tensor(layer(x), shape=(8, nparams),
+               hint=f"for input (8, {in_features}) the output must be (8, {nparams}): one "
+                    "number per target")
+    probe = copy.deepcopy(layer)
+    with torch.no_grad():
+        for p in probe.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) / max(1, p.shape[-1]) ** 0.5)
+        big = torch.randn(8, in_features, generator=g) * 300
+        inputs = torch.cat([x, big])
+        out = probe(inputs).double()
+        basis = probe(torch.cat([torch.zeros(1, in_features), torch.eye(in_features)])).double()
     weights = basis[1:] - basis[:1]  # (in_features, nparams) if the layer is affine
-    if not torch.allclose(out, basis[:1] + x.double() @ weights, atol=1e-3, rtol=1e-3):
-        if (out >= 0).all() or (out.abs() <= 1 + 1e-6).all():
+    affine = basis[:1] + inputs.double() @ weights
+    if not torch.allclose(out, affine, atol=1e-3, rtol=1e-3):
+        if (out >= 0).all() or out[8:].abs().max() < 0.5 * affine[8:].abs().max():
             return ("the outputs are squashed or clipped: a regression output must be able to "
-                    "take any value, so put no activation (ReLU, sigmoid, softmax, ...) after "
-                    "the last linear layer")
+                    "take any value, so put no activation (ReLU, sigmoid, softmax, clamp, ...) "
+                    "after the last linear layer")
         return ("the output layer of a regression network is a plain linear map of the "
                 "features (no activation, no hidden layer with a nonlinearity)")
     if torch.linalg.matrix_rank(weights) < nparams:
-        return ("the outputs do not depend on the features (or not independently): use freshly "
-                "initialised weights")
+        return ("the outputs do not depend on the features (or not independently): give "
+                "every output its own weights")
+    return _gradient_hint(layer, x)
+
+
+def _gradient_hint(layer: nn.Module, x: torch.Tensor) -> str | None:
+    """None when a loss on ``layer(x)`` sends a gradient to some weight matrix."""
+    layer.train()
+    weights = [p for p in layer.parameters() if p.requires_grad and p.dim() > 1]
+    with torch.enable_grad():
+        grads = torch.autograd.grad(layer(x).pow(2).sum() + layer(x).sum(), weights,
+                                    allow_unused=True) if weights else []
+    layer.eval()
+    if not any(g is not None and bool(g.abs().sum() > 0) for g in grads):
+        return ("no gradient reaches the weights (two layers both started at zero block each "
+                "other): training could never make the outputs depend on the features")
     return None
 
 
@@ -157,6 +288,13 @@ def regression_epoch_loss(fn: Callable[[Sequence[float], Sequence[int]], float])
         if math.isclose(got, sum(losses) / len(losses), rel_tol=1e-6):
             return not_yet("the mean of the batch means weights a small last batch as much as "
                            "a full one: weight each batch by its size")
+        total = want * sum(sizes)
+        if math.isclose(got, total / len(losses), rel_tol=1e-6):
+            return not_yet("you divide by the number of batches: divide the total by the "
+                           "number of examples")
+        if len(sizes) > 1 and math.isclose(got, total / (len(sizes) * max(sizes)), rel_tol=1e-6):
+            return not_yet("the last batch is smaller: divide by the number of examples (add "
+                           "up the batch sizes), not by batches × batch size")
         if math.isclose(got, sum(losses), rel_tol=1e-6):
             return not_yet("each loss is a batch MEAN: multiply it by the batch size to get the "
                            "batch sum before adding up")
@@ -185,6 +323,9 @@ def _angle_hint(got: torch.Tensor, pred: torch.Tensor, true: torch.Tensor) -> st
     if close(got, (pred - true).remainder(math.pi)):
         return ("after wrapping into [0, pi), take the shorter way round: the error is never "
                 "more than pi/2 (90 degrees)")
+    if (got < 0).any():
+        return ("some errors are negative: torch.fmod (and math.fmod) keep the sign of the "
+                "difference; use torch.remainder (or %), or take the absolute value")
     if close(got, torch.rad2deg(_angle_error(pred, true)), atol=1e-4):
         return "the inputs are in radians: return radians too"
     return ("compare with a few cases by hand: 179° vs 1° is 2°, 90° vs 0° is 90°, 170° vs 10° "
@@ -199,8 +340,15 @@ def regression_angle_error(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tens
                                       dtype=torch.float64))
     true = torch.deg2rad(torch.tensor([20.0, 1.0, 179.0, 0.0, 10.0, 30.0, 160.0, 30.0, 135.0],
                                       dtype=torch.float64))
-    got = tensor(call(fn, pred.clone(), true.clone()), shape=tuple(pred.shape),
-                 hint="return one error per element")
-    if close(got, _angle_error(pred, true)):
-        return correct("orientations are compared the short way round, with period pi.")
-    return not_yet(_angle_hint(got, pred, true))
+    g = torch.Generator().manual_seed(17)
+    cases = [(pred, true), tuple(2 * math.pi * (2 * torch.rand(2, 40, generator=g,
+                                                              dtype=torch.float64) - 1))]
+    for p, t in cases:
+        given = (p.clone(), t.clone())
+        got = tensor(call(fn, *given), shape=tuple(p.shape), hint="return one error per element")
+        if not (torch.equal(given[0], p) and torch.equal(given[1], t)):
+            return not_yet("your function changed pred or true in place; compute the "
+                           "difference into a new tensor")
+        if not close(got, _angle_error(p, t)):
+            return not_yet(_angle_hint(got, p, t))
+    return correct("orientations are compared the short way round, with period pi.")

@@ -3,7 +3,7 @@ kernel, and the parameter count of a ``Conv2d``.
 
 The formula exercises must be answered with a formula: an answer that calls a function which
 computes the result for it (torch's layers, or the course's own helpers) is refused, see
-:func:`names_used`."""
+:func:`nbhelpers.check.refuse_shortcuts`."""
 
 from __future__ import annotations
 
@@ -14,31 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nbhelpers.check import Result, call, correct, exercise, not_yet
-
-
-def names_used(fn: object) -> set[str]:
-    """Every global and attribute name the code of ``fn`` refers to, nested functions and
-    lambdas included (empty for an object without Python code)."""
-    code, names = getattr(fn, "__code__", None), set()
-    stack = [code] if code is not None else []
-    while stack:
-        c = stack.pop()
-        names.update(c.co_names)
-        stack.extend(const for const in c.co_consts if hasattr(const, "co_names"))
-    return names
-
-
-def refuse_shortcuts(fn: object, forbidden: set[str], what: str,
-                     instead: str = "write the formula yourself, with plain arithmetic"
-                     ) -> Result | None:
-    """A failed Result when the code of ``fn`` calls one of ``forbidden`` (a function that
-    computes ``what`` for the student), saying what to do ``instead``; else None."""
-    used = sorted(names_used(fn) & forbidden)
-    if used:
-        return not_yet(f"your function calls {', '.join(used)}: that computes {what} for you; "
-                       f"{instead}.")
-    return None
+from nbhelpers.check import Result, call, correct, exercise, not_yet, refuse_shortcuts
 
 _SIZE_CASES = [  # (N, F, P, S): the lecture's examples first, then strides that do not fit
     (7, 3, 0, 1), (7, 3, 0, 2), (7, 3, 0, 3), (28, 5, 2, 1), (28, 5, 2, 2), (32, 3, 1, 2),
@@ -49,6 +25,23 @@ _SIZE_CASES = [  # (N, F, P, S): the lecture's examples first, then strides that
 #: names whose call computes the output size for the student (torch's layers, the course helper)
 _SIZE_SHORTCUTS = {"conv_output_size", "window_positions", "conv1d", "conv2d", "conv3d",
                    "Conv1d", "Conv2d", "Conv3d", "conv2d_loops"}
+
+
+#: common wrong formulas (they are never shown), each with the hint that names its mistake
+_SIZE_MISTAKES: dict[str, Callable[[int, int, int, int], float]] = {
+    "the padding is missing; it adds P positions on each side of the input.":
+        lambda n, f, p, s: (n - f) // s + 1,
+    "the padding goes on both sides of the input, so it counts twice.":
+        lambda n, f, p, s: (n - f + p) // s + 1,
+    "you do not count the first position of the window (before any stride is taken).":
+        lambda n, f, p, s: (n - f + 2 * p) // s,
+    "you round to the nearest whole number; a window that does not fit is dropped, so "
+    "round down (// or math.floor).": lambda n, f, p, s: round((n - f + 2 * p) / s) + 1,
+    "you round up; a window that does not fit is dropped, so round down (// or "
+    "math.floor).": lambda n, f, p, s: -((f - n - 2 * p) // s) + 1,
+    "the stride is missing: with stride S the window jumps S positions at a time.":
+        lambda n, f, p, s: n - f + 2 * p + 1,
+}
 
 
 def _torch_size(n: int, f: int, p: int, s: int) -> int:
@@ -63,14 +56,20 @@ def conv_output_size_formula(fn: Callable[[int, int, int, int], Any]) -> Result:
     refused = refuse_shortcuts(fn, _SIZE_SHORTCUTS, "the output size")
     if refused is not None:
         return refused
-    for n, f, p, s in _SIZE_CASES:
-        got = call(fn, n, f, p, s)
+    answers = [call(fn, *case) for case in _SIZE_CASES]
+    for (n, f, p, s), got in zip(_SIZE_CASES, answers, strict=True):
         where = f"N={n}, F={f}, P={p}, S={s}"
         if isinstance(got, float) and not got.is_integer():
             return not_yet(f"for {where} you return {got:g}: a size is a whole number of "
                            "positions; a window that does not fit is dropped, so round down "
                            "(// or math.floor).")
         if got != _torch_size(n, f, p, s):
+            mistake = next((hint for hint, formula in _SIZE_MISTAKES.items()
+                            if all(a == formula(*case) for a, case in
+                                   zip(answers, _SIZE_CASES, strict=True))), None)
+            if mistake is not None:
+                return not_yet(f"for {where} you return {got}, which is not the size torch "
+                               f"gives: {mistake}")
             return not_yet(f"for {where} you return {got}, which is not the size torch gives. "
                            "Count the input padded on both sides, subtract the kernel, divide "
                            "by the stride (rounding down), and do not forget the first "

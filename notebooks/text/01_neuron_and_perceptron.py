@@ -29,6 +29,11 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+import torch
+from nbhelpers.widgets import neuron as demo
+from nbhelpers import ilsvrc
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Inspiration: the biological neuron
 #
@@ -58,8 +63,6 @@ device = nbhelpers.setup(seed=0)
 # * $\varphi$ is the **activation function** (lecture 02); here the step: $1$ if $z > 0$, else $0$
 
 # %% slideshow={"slide_type": "fragment"}
-import torch
-
 x = torch.tensor([1.0, 0.0, 1.0])      # three inputs
 w = torch.tensor([0.6, -0.4, 0.3])     # one weight per input
 b = -0.5                               # the bias
@@ -126,8 +129,6 @@ for name, (w_g, b_g) in gates.items():
 # off the corners that must output 1.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers.widgets import neuron as demo
-
 fig = demo.gates_figure()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -363,8 +364,6 @@ assert not (z.requires_grad_() > 0).float().requires_grad    # autograd cannot p
 # the winners' error was below the 5.1 % of one trained human annotator (on 1500 test images).
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import ilsvrc
-
 fig = ilsvrc.plot_top5_errors()       # published results: Russakovsky et al. 2015 and
                                       # image-net.org/challenges/LSVRC (see notes)
 
@@ -456,5 +455,5 @@ check.neuron_xnor_network(W1, b1, w2, b2)
 #
 # * Goodfellow, Bengio & Courville, *Deep Learning*, 6.1 (learning XOR)
 # * Nielsen, *Neural Networks and Deep Learning*, chapter 1
-# * d2l.ai, *Multilayer Perceptrons*
+# * d2l.ai 5.1, *Multilayer Perceptrons* (why one linear unit is not enough)
 # * Rosenblatt (1958), The perceptron, *Psychological Review* 65(6)

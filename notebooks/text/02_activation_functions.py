@@ -28,6 +28,12 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+import torch
+from torch import nn
+from nbhelpers.widgets import activations as demo
+from nbhelpers.plotting import plot_functions
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why a non-linear activation?
 #
@@ -38,9 +44,6 @@ device = nbhelpers.setup(seed=0)
 # compute what one cannot.
 
 # %% slideshow={"slide_type": "-"}
-import torch
-from torch import nn
-
 lin1, lin2 = nn.Linear(3, 4), nn.Linear(4, 2)
 x = torch.randn(10, 3)
 W, b = lin2.weight @ lin1.weight, lin2.weight @ lin1.bias + lin2.bias   # one layer
@@ -104,8 +107,6 @@ assert activations.gap_to_step(10) < 0.007              # the speaker notes' num
 # ### σ(βx) for a few β
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers.widgets import activations as demo
-
 fig = demo.sigmoid_betas_figure([0.5, 1, 2, 5, 20])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -152,9 +153,12 @@ assert torch.allclose(torch.tanh(seed_pre), seed_post, atol=1e-4)      # they ar
 # * needs no exponential, and does not saturate for $x > 0$: the default in hidden layers
 # * a unit whose input is always negative outputs 0 and gets no gradient ("dead ReLU");
 #   LeakyReLU keeps a small slope $\alpha$ there (torch's default: $\alpha = 0.01$)
+#
+# > **The source notes said:** ReLU is "not differentiable". **In fact:** only at $x = 0$;
+# > there autograd uses the slope 0 (a subgradient), as printed below.
 
 # %% slideshow={"slide_type": "-"}
-z = torch.tensor([-2.0, -0.5, 0.5, 2.0], requires_grad=True)
+z = torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0], requires_grad=True)
 for layer in [nn.ReLU(), nn.LeakyReLU()]:
     (slope,) = torch.autograd.grad(layer(z).sum(), z)
     print(f"{str(layer):30s} out {layer(z).detach().numpy()}  slope {slope.numpy()}")
@@ -165,6 +169,10 @@ assert torch.equal(nn.ReLU()(x), torch.maximum(x, torch.zeros_like(x)))
 assert nn.LeakyReLU().negative_slope == 0.01
 assert torch.allclose(nn.LeakyReLU(0.1)(x), torch.maximum(0.1 * x, x))
 assert not torch.allclose(nn.LeakyReLU(2.0)(x), torch.maximum(2.0 * x, x))   # needs alpha < 1
+(relu_slope,) = torch.autograd.grad(nn.ReLU()(z).sum(), z)
+assert relu_slope.tolist() == [0, 0, 0, 1, 1]          # slope 0 at x = 0, exactly 0 or 1 elsewhere
+h = 1e-3                                               # at 0 the one-sided slopes differ: a kink
+assert (nn.ReLU()(torch.tensor(h)) - 0) / h == 1 and (0 - nn.ReLU()(torch.tensor(-h))) / h == 0
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two modern ones: GELU and SiLU
@@ -218,8 +226,6 @@ assert max(worst.values()) < 1e-6, worst
 # The saturating pair: flat tails, slopes at most $\frac14$ (σ) and $1$ (tanh).
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers.plotting import plot_functions
-
 fig = plot_functions({"sigmoid": torch.sigmoid, "tanh": torch.tanh}, derivative=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -530,5 +536,5 @@ check.act_softmax(softmax)
 #
 # * Goodfellow et al., 6.3 (hidden units)
 # * Nielsen, chapters 3 and 5
-# * d2l.ai, *Multilayer Perceptrons* (activation functions)
+# * d2l.ai 5.1.2, *Activation Functions*
 # * Glorot & Bengio (2010), Understanding the difficulty of training deep feedforward networks

@@ -29,6 +29,14 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+from nbhelpers.widgets.neuron import network_figure
+import torch
+from torch import nn
+from nbhelpers.approximation import net_mse, net_output
+from nbhelpers.widgets import approximation as demo
+from tqdm.auto import tqdm
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## From neurons to layers
 #
@@ -38,7 +46,6 @@ device = nbhelpers.setup(seed=0)
 # * **fully connected**: every unit sees every unit of the layer before
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers.widgets.neuron import network_figure
 fig = network_figure((4, 5, 3))
 
 # %% slideshow={"slide_type": "skip"}
@@ -57,9 +64,6 @@ assert 28 * 28 == 784
 # training updates). They start uniform in $\pm 1/\sqrt{\text{in}}$, here $\pm 0.5$.
 
 # %% slideshow={"slide_type": "-"}
-import torch
-from torch import nn
-
 hidden = nn.Linear(in_features=4, out_features=5)
 for name, p in hidden.named_parameters():
     print(f"{name:6s} shape {tuple(p.shape)}, trainable: {p.requires_grad}")
@@ -270,9 +274,6 @@ assert np.allclose(g, np.interp(xs[:, 0].numpy(), knots.numpy(), f(knots).numpy(
 # ### The built networks
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers.approximation import net_mse, net_output
-from nbhelpers.widgets import approximation as demo
-
 fig = demo.fits_figure(xs, f(xs), built)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -302,8 +303,6 @@ def train(width, steps=1000, lr=0.01):
 # ### Train four widths (a few seconds)
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
-from tqdm.auto import tqdm
-
 nets = {width: train(width) for width in tqdm([1, 3, 10, 50], desc="widths")}
 
 # %% slideshow={"slide_type": "skip"}
@@ -466,4 +465,4 @@ check.net_linear_forward(linear)
 #
 # * Goodfellow et al., 6.4 (architecture design, universal approximation)
 # * Nielsen, chapter 4
-# * d2l.ai, *Builders' Guide* (layers and modules)
+# * d2l.ai 6.1–6.2, *Layers and Modules*, *Parameter Management*

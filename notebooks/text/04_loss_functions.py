@@ -29,6 +29,10 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+from nbhelpers.losses import loss_and_grad
+from nbhelpers.widgets.losses import loss_explorer_figure, loss_explorer_widget
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Regression or classification?
 #
@@ -361,8 +365,9 @@ assert math.isclose((exact - zs.double()).max().item(), math.log(2)) and (exact 
 #
 # $$-\log P(y \mid x) = -\log \mathrm{softmax}(z)_y = -z_y + \log\sum_j e^{z_j}$$
 #
-# ⚠️ The lecture notes write $L = \log\frac{e^{x_y}}{\sum_i e^{x_i}}$: the **minus is missing**.
-# That value is $< 0$, and minimising it would push the true class's probability *down*.
+# > **The source notes said:** $L = \log\frac{e^{x_y}}{\sum_i e^{x_i}}$. **In fact:** the
+# > **minus is missing**. That value is $< 0$, and minimising it would push the true class's
+# > probability *down*.
 
 # %% slideshow={"slide_type": "fragment"}
 z = torch.tensor([[2.0, 1.0, 0.1]]); label = torch.tensor([0])   # one example, C = 3
@@ -560,9 +565,6 @@ assert torch.isclose(cel(a, 3 * b, pair), cel(a, b, pair))    # lengths do not m
 # Regression, target $y = 0$, prediction $\hat y = 1.5$: the dots are the values the legend lists.
 
 # %% slideshow={"slide_type": "fragment"}
-from nbhelpers.losses import loss_and_grad
-from nbhelpers.widgets.losses import loss_explorer_figure, loss_explorer_widget
-
 fig = loss_explorer_figure(task="regression", prediction=1.5, target=0.0)
 
 # %% slideshow={"slide_type": "skip"}
@@ -669,8 +671,9 @@ check.losses_cross_entropy(cross_entropy)
 # ### Exercise 3: BCE on logits
 #
 # Write `bce_with_logits(z, y)`: the mean of $-[y\log\sigma(z) + (1-y)\log(1-\sigma(z))]$ for
-# logits `z` and labels `y` (0./1.), correct even for $z = \pm 60$: at $z = 60$, $\sigma(z)$ rounds
-# to exactly 1 and $\log(1 - \sigma(z))$ becomes $\log 0$.
+# logits `z` and labels `y` (0./1.), correct for large $|z|$ too (the check goes up to
+# $\pm 1000$): already at $z = 60$, $\sigma(z)$ rounds to exactly 1 and $\log(1 - \sigma(z))$
+# becomes $\log 0$.
 
 # %% slideshow={"slide_type": "fragment"} tags=["answer"]
 # Exercise 3: mean binary cross-entropy on logits, numerically stable.
@@ -687,4 +690,4 @@ check.losses_bce_logits(bce_with_logits)
 #
 # * Goodfellow et al., 5.5 (maximum likelihood), 6.2.1–6.2.2 (cost functions, output units)
 # * Nielsen, chapter 3 (cross-entropy)
-# * d2l.ai, *Linear Neural Networks for Classification* (softmax regression)
+# * d2l.ai 3.1.1 (the squared loss), 4.1, *Softmax Regression* (4.1.2, the loss)

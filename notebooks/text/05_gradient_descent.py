@@ -39,6 +39,7 @@ import matplotlib.pyplot as plt
 from nbhelpers import descent
 from nbhelpers.data import TensorBatches
 from nbhelpers.widgets.descent import descent_grid_figure, descent_widget
+from nbhelpers import measured
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The optimisation problem
@@ -371,6 +372,7 @@ for m in (1, 4, 16, 64):
     assert abs(est.mean() - full) < 4 * predicted / math.sqrt(2000)   # unbiased
     assert abs(est.std() / predicted - 1) < 0.1                         # spread σ/√m · fpc
 
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Batches and epochs
 #
@@ -382,8 +384,6 @@ for m in (1, 4, 16, 64):
 # epoch, each with **its own** $\eta$: the best of a grid, tuned by `make claims` (next slides).
 
 # %% slideshow={"slide_type": "fragment"}
-from nbhelpers import measured
-
 def train_line(m, lr, epochs=5):
     torch.manual_seed(0); model = nn.Linear(1, 1)
     opt = torch.optim.SGD(model.parameters(), lr=lr)
@@ -552,4 +552,4 @@ check.descent_sgd_epoch(sgd_epoch)
 #
 # * Goodfellow et al., 4.3 (gradient-based optimisation), 8.1–8.3
 # * Nielsen, chapter 1 (gradient descent)
-# * d2l.ai, *Optimization Algorithms* (gradient descent, SGD, minibatch SGD)
+# * d2l.ai 12.3–12.5, *Gradient Descent*, *Stochastic Gradient Descent*, *Minibatch SGD*

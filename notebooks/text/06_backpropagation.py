@@ -486,5 +486,5 @@ check.backprop_softmax_delta(output_delta)
 #
 # * Goodfellow et al., 6.5 (back-propagation)
 # * Nielsen, chapter 2
-# * d2l.ai, *Multilayer Perceptrons* (forward and backward propagation)
+# * d2l.ai 5.3, *Forward Propagation, Backward Propagation, and Computational Graphs*
 # * Rumelhart, Hinton & Williams (1986), Learning representations by back-propagating errors, *Nature* 323

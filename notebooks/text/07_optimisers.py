@@ -719,7 +719,7 @@ check.optim_one_cycle_lr(one_cycle_lr)
 # ## Reading
 #
 # * Goodfellow et al., 8.3 and 8.5 (momentum, adaptive learning rates)
-# * d2l.ai, *Optimization Algorithms* (momentum to Adam, schedules)
+# * d2l.ai 12.6–12.11, *Momentum* to *Adam*, *Learning Rate Scheduling*
 # * Kingma & Ba (2015), Adam
 # * Loshchilov & Hutter (2019), Decoupled weight decay regularization (AdamW)
 # * Smith & Topin (2019), Super-convergence (the one-cycle policy)

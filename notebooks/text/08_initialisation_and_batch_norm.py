@@ -700,4 +700,4 @@ check.bn_running_update(running_update)
 # * Goodfellow et al., 8.4 (initialisation), 8.7.1 (batch normalisation)
 # * Glorot & Bengio (2010); He et al. (2015), Delving deep into rectifiers
 # * Ioffe & Szegedy (2015), Batch normalization
-# * d2l.ai, *Batch Normalization*
+# * d2l.ai 5.4, *Numerical Stability and Initialization*; 8.5, *Batch Normalization*

@@ -632,5 +632,5 @@ check.reg_param_groups(param_groups)
 #
 # * Goodfellow et al., 7.1–7.12 (regularisation)
 # * Nielsen, chapter 3 (overfitting and regularisation)
-# * d2l.ai, weight decay and dropout
+# * d2l.ai 3.7, *Weight Decay*; 5.6, *Dropout*
 # * Srivastava et al. (2014), Dropout, *JMLR* 15

@@ -28,6 +28,14 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+import torch
+import torch.nn.functional as F
+import matplotlib.pyplot as plt
+from nbhelpers import images, kernels, plotting
+from nbhelpers.widgets import convolution as cw, kernel_editor as ke
+import numpy as np
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What a filter computes
 #
@@ -40,12 +48,6 @@ device = nbhelpers.setup(seed=0)
 # $(i, j)$ is the window's top-left corner. The output image is a **feature map**.
 
 # %% slideshow={"slide_type": "fragment"}
-import torch
-import torch.nn.functional as F
-import matplotlib.pyplot as plt
-from nbhelpers import images, kernels, plotting
-from nbhelpers.widgets import convolution as cw, kernel_editor as ke
-
 x = torch.tensor([[1., 2, 2, 1, 3],
                   [1, 1, 3, 2, 1],
                   [2, 0, 1, 0, 2],
@@ -120,7 +122,6 @@ assert y_torch.shape == (3, 3) and y_torch[0, 0] == 2
 # 180° rotation leaves unchanged (blurs, Laplacian) the two are equal.
 
 # %% slideshow={"slide_type": "fragment"}
-import numpy as np
 a, v = np.array([1., 2, 0, 3, 1]), np.array([1., 0, -1])
 conv = np.convolve(a, v, mode="valid")                   # true convolution (flips v)
 corr = F.conv1d(torch.tensor(a)[None, None], torch.tensor(v)[None, None])[0, 0].numpy()
@@ -268,9 +269,11 @@ assert kernels.conv2d(x, W, padding=1).shape == (5, 5)
 #
 # $$O = \left\lfloor \frac{N - F + 2P}{S} \right\rfloor + 1$$
 #
-# Example N = 7, F = 3, P = 0: S = 1 gives (7 − 3)/1 + 1 = **5** (not 4: the + 1 counts the
-# first position), S = 2 gives 4/2 + 1 = **3**, S = 3 gives ⌊4/3⌋ + 1 = ⌊1.33⌋ + 1 = **2**
-# (not 2.33: a window that does not fit is dropped).
+# Example N = 7, F = 3, P = 0: S = 2 gives 4/2 + 1 = **3**, S = 3 gives ⌊4/3⌋ + 1 = **2**
+# (a window that does not fit is dropped).
+#
+# > **The source notes said:** for S = 1, (7 − 3)/1 + 1 = 4. **In fact:** it is **5**; the
+# > + 1 counts the first position.
 
 # %% slideshow={"slide_type": "fragment"}
 for s in (1, 2, 3):
@@ -501,6 +504,7 @@ check.conv_param_count(conv_params)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading
 #
-# * Goodfellow et al., 9.1–9.2 (convolution)
-# * d2l.ai, *Convolutional Neural Networks*
+# * Goodfellow et al., chapter 9: 9.1–9.2 (convolution; the source notes say "chapter 8:
+#   sections 9.1 to 9.3", but sections 9.x are chapter 9)
+# * d2l.ai 7.1–7.3, *From Fully Connected Layers to Convolutions* to *Padding and Stride*
 # * Dumoulin & Visin (2016), A guide to convolution arithmetic for deep learning

@@ -493,5 +493,6 @@ check.cnn_small_design(model)
 # ## Reading
 #
 # * Goodfellow et al., 9.3 (pooling)
-# * d2l.ai, *Convolutional Neural Networks* (padding, stride, pooling)
+# * d2l.ai 7.3–7.5, *Padding and Stride*, *Multiple Input and Multiple Output Channels*,
+#   *Pooling*
 # * Dumoulin & Visin (2016)

@@ -369,6 +369,10 @@ assert history.val_acc[-1] >= 0.988, f"the lecture promised about 99 %: {history
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The test loop, as the tutorials write it
+#
+# > **The source notes said:** `pred = F.softmax(model(img), dim=1).argmax(dim=1)`, "the index
+# > of the max log-probability". **In fact:** softmax keeps the order of the scores, so the
+# > `argmax` of the logits is the same class; and softmax gives probabilities, not logs.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
 model.eval()                      # batch norm: use the running statistics
@@ -385,6 +389,10 @@ print(f"test accuracy: {accuracy:.2%}, {len(x_test) - num_correct:.0f} wrong")
 assert accuracy >= 0.988
 tol = 2e-4 if device.type == "cpu" else 2e-3           # fit evaluated under bfloat16 on a GPU
 assert abs(accuracy - history.val_acc[-1]) <= tol      # the same as fit measured
+with torch.no_grad():                                  # softmax before argmax changes nothing
+    logits = model(x_test[:2000].to(device)).float()
+assert torch.equal(torch.softmax(logits, dim=1).argmax(1), logits.argmax(1))
+assert torch.allclose(torch.softmax(logits, dim=1).sum(1), torch.ones(2000, device=logits.device))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What went wrong
@@ -686,5 +694,5 @@ check.mnist_mlp_accuracy(mlp_model, x_val, y_val)
 #
 # * Goodfellow et al., 9.4–9.5
 # * Nielsen, chapter 6
-# * d2l.ai, *LeNet*
+# * d2l.ai 7.6, *Convolutional Neural Networks (LeNet)*
 # * LeCun et al. (1998), Gradient-based learning applied to document recognition

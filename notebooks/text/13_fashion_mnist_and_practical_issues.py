@@ -64,6 +64,11 @@ assert classes == fashion.classes
 #
 # The PyTorch quickstart tutorial's network: flatten, 784 → 512 → 512 → 10 with ReLU,
 # cross-entropy loss; 669,706 parameters.
+#
+# > **The source notes said:** test loss `total_loss += loss_fn(pred, y).item()` per batch,
+# > then `/ num_test_samples`. **In fact:** each term is a batch *mean*: that is about 64×
+# > (the batch size) too small.
+# > Add `loss.item() * len(y)`, or divide by the number of batches as the quickstart does.
 
 # %% slideshow={"slide_type": "fragment"}
 print(models.QuickstartMLP())
@@ -71,6 +76,18 @@ print(models.QuickstartMLP())
 # %% slideshow={"slide_type": "skip"}
 assert models.count_parameters(models.QuickstartMLP()) == 785 * 512 + 513 * 512 + 513 * 10
 assert models.count_parameters(models.QuickstartMLP()) == 669_706
+# the notes' test loss vs the true mean loss, on 1,000 images in batches of 64 (the last of 40)
+with torch.random.fork_rng():                        # leaves the lecture's random state alone
+    torch.manual_seed(0)
+    quick = models.QuickstartMLP()
+x1k, y1k = data.load_tensors("fashionmnist", train=False, limit=1000)
+with torch.no_grad():
+    batch_means = [(F.cross_entropy(quick(x1k[i:i + 64]), y1k[i:i + 64]).item(), len(y1k[i:i + 64]))
+                   for i in range(0, 1000, 64)]
+    true_mean = F.cross_entropy(quick(x1k), y1k).item()
+notes_loss = sum(m for m, _ in batch_means) / 1000
+assert math.isclose(sum(m * n for m, n in batch_means) / 1000, true_mean, rel_tol=1e-5)
+assert 55 < true_mean / notes_loss < 70              # about the batch size, 64, too small
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -630,5 +647,5 @@ check.predict_labels(predict_labels)
 # ## Reading
 #
 # * Goodfellow et al., 11.1–11.4 (practical methodology), 7.4 (augmentation)
-# * d2l.ai, image augmentation
+# * d2l.ai 4.2, *The Image Classification Dataset* (Fashion-MNIST); 14.1, *Image Augmentation*
 # * Xiao, Rasul & Vollgraf (2017), Fashion-MNIST

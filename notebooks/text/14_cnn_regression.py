@@ -29,6 +29,19 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+import math
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+from nbhelpers import ellipses
+from nbhelpers import measured
+import torch.nn.functional as F
+import time
+import os
+from pathlib import Path
+from nbhelpers import training
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Regression vs classification
 #
@@ -50,12 +63,6 @@ device = nbhelpers.setup(seed=0)
 # radians (0 = horizontal). Generated on the fly: no download, and the truth is exact.
 
 # %% slideshow={"slide_type": "-"}
-import math
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
-from nbhelpers import ellipses
-
 images, raw = ellipses.make_ellipses(4000, size=32, seed=0)
 print("images:", tuple(images.shape), "  parameters:", tuple(raw.shape), ellipses.RAW_NAMES)
 
@@ -420,8 +427,6 @@ assert (r2_raw[2:] < 0.8).all()                 # raw: length and angle poorly l
 # epochs, the schedule above; R² in the original units, min–max over 3 seeds.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import measured
-
 sweep = measured.load("14/targets")
 spread = lambda v: f"{min(v):.3f}–{max(v):.3f}"      # over the seeds
 print(f"{'targets':>8} {'lr':>6}   {'mean R²':<12} {'length':<12} angle (cos, sin)")
@@ -584,11 +589,14 @@ check.regression_angle_error(angle_error)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Appendix (optional): the same task with Inception3
 #
-# Not needed for the lecture. torchvision's Inception v3 was made for 299×299 colour photos
-# (ImageNet). `num_classes` is the size of its last `Linear` layer, so `num_classes=nparams`
-# makes it a regressor (the lecture text's `num_outputs=` is not one of its keywords).
-# `aux_logits=False` drops its auxiliary classifier; `transform_input=False` leaves our inputs
-# as they are. We start its last layer at zero: it first predicts the mean (z = 0).
+# Not needed for the lecture. `num_classes=nparams` sizes its last `Linear` layer: a regressor.
+# `transform_input=False` leaves our inputs as they are; its last layer starts at zero, so it
+# first predicts the mean (z = 0).
+#
+# > **The source notes said:** `Inception3(num_outputs=nparams)` on our images. **In fact:**
+# > the keyword is `num_classes`; with the default `aux_logits=True` it returns two outputs
+# > while training, which `nn.MSELoss` cannot take (so `aux_logits=False`); and it was made
+# > for 299×299 colour photos: it needs 3 channels and at least 75×75 pixels (next slides).
 
 # %% slideshow={"slide_type": "-"}
 from torchvision.models import Inception3
@@ -613,6 +621,14 @@ try:
 except TypeError:
     lecture_keyword = False
 assert not lecture_keyword                         # num_outputs= does not exist
+with torch.random.fork_rng():                      # the default aux_logits=True: two outputs
+    two = Inception3(num_classes=nparams, init_weights=False).train()(torch.zeros(2, 3, 299, 299))
+assert isinstance(two, tuple) and len(two) == 2 and two[0].shape == (2, nparams)
+try:
+    nn.MSELoss()(two, torch.zeros(2, nparams)); mse_takes_both = True
+except AttributeError:
+    mse_takes_both = False
+assert not mse_takes_both
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Why the zero start: Inception's own initialisation (`init_weights=True`) draws the last
@@ -653,6 +669,7 @@ with torch.no_grad():                                 # the whole model agrees w
         assert failed and run_blocks(bad).startswith("fails")
 assert "3 channels" in run_blocks((2, 1, 75, 75)) and "Mixed_7a" in run_blocks((2, 3, 74, 74))
 
+
 # %% [markdown] slideshow={"slide_type": "notes"}
 # At 32×32 the stem's stride-2 layers leave 1×1 pixels; Mixed_6a's 3×3 stride-2 convolution
 # without padding then has nothing to slide over. At 74×74 Mixed_6a leaves 2×2 and Mixed_7a
@@ -665,8 +682,6 @@ assert "3 channels" in run_blocks((2, 1, 75, 75)) and "Mixed_7a" in run_blocks((
 # As a module in front of Inception3, the training loop stays exactly the same.
 
 # %% slideshow={"slide_type": "-"}
-import torch.nn.functional as F
-
 class ForInception(nn.Module):
     """(N, 1, h, w) grey images -> (N, 3, size, size)."""
     def __init__(self, size):
@@ -701,7 +716,6 @@ with torch.no_grad():
 # The time depends on your machine.
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
-import time
 optimizer = torch.optim.Adam(inception_model.parameters(), lr=1e-3)
 batches = DataLoader(TensorDataset(train_x, train_z), batch_size=16, shuffle=True,
                      generator=torch.Generator().manual_seed(0))
@@ -729,10 +743,6 @@ assert 0 < seconds < 120 and len(batches) == math.ceil(3000 / 16)
 # disconnects, run the notebook again and it resumes after the last finished epoch.
 
 # %% slideshow={"slide_type": "-"}
-import os
-from pathlib import Path
-from nbhelpers import training
-
 CHECKPOINT = Path(os.environ.get("NBHELPERS_CHECKPOINTS", "checkpoints")) / "inception3.pt"
 
 # %% slideshow={"slide_type": "subslide"}
@@ -791,6 +801,6 @@ assert math.isclose(first[0], again[0], rel_tol=1e-5) and torch.allclose(first[1
 # ## Reading
 #
 # * Goodfellow et al., 6.2.2.1 (linear output units for Gaussian outputs)
-# * d2l.ai, chapter 3, *Linear Neural Networks for Regression*; chapter 7, CNNs
+# * d2l.ai 3.1, *Linear Regression*; 7.1–7.6, CNNs; 8.4, *Multi-Branch Networks (GoogLeNet)*
 # * Nielsen, chapter 3 (the cost function; his book treats classification, not regression)
 # * Szegedy et al. (2016), Rethinking the Inception architecture

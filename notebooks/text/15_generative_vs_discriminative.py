@@ -28,6 +28,13 @@ if "google.colab" in sys.modules:
 import nbhelpers
 device = nbhelpers.setup(seed=0)
 
+# %% slideshow={"slide_type": "skip"}
+from nbhelpers import data, measured, plotting
+from nbhelpers.generative import GaussianClassifier
+from nbhelpers.generative import plot_learning_curves
+import torch
+from nbhelpers import models, training
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two ways to model digits
 #
@@ -40,11 +47,6 @@ device = nbhelpers.setup(seed=0)
 # $$P(y \mid x) = \frac{P(x \mid y)\,P(y)}{\sum_{y'} P(x \mid y')\,P(y')}$$
 
 # %% slideshow={"slide_type": "subslide"}
-from nbhelpers import data, measured, plotting
-from nbhelpers.generative import GaussianClassifier
-from nbhelpers.generative import plot_learning_curves
-import torch
-
 x, y = data.load_tensors("mnist", train=True, normalize=False)   # pixels in [0, 1]
 x_test, y_test = data.load_tensors("mnist", train=False, normalize=False)
 prior = torch.bincount(y) / len(y)
@@ -166,8 +168,6 @@ assert agree >= 0.9, agree   # the model recognises its own samples
 # compare (it cannot draw anything); below, the measured comparison over 3 seeds.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-from nbhelpers import models, training
-
 cnn = models.MnistCNN()
 train_batches, test_batches = data.mnist_batches("mnist", batch_size=128, device=device)
 history = training.fit(cnn, train_batches, epochs=1, val=test_batches, device=device,
@@ -395,4 +395,4 @@ check.nearest_mean(nearest)
 #
 # * Goodfellow et al., 5.7 (supervised learning) and chapter 20 (generative models)
 # * Ng & Jordan (2002), On discriminative vs. generative classifiers
-# * d2l.ai, naive Bayes (appendix)
+# * d2l.ai 22.9, *Naive Bayes* (appendix: Mathematics for Deep Learning)
