@@ -12,23 +12,21 @@ The portable pass (tools/portable.py) is the same run: the notebooks' copies in 
 get their kernels started on older CPU code paths (:func:`pytest_runtest_setup`).
 
 When NBHELPERS_DATA is unset and the course's shared data sits beside the checkout
-(``../shared/data``, as on the course machines and in CI), use it, so that a local
+(tools/shared_data.py, as on the course machines and in CI), use it, so that a local
 ``make test`` behaves like CI. Anywhere else the normal default (``~/.cache/nbhelpers``) holds.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from tools import portable
+from tools.shared_data import use_shared_data
 
-_shared = Path(__file__).resolve().parent.parent / "shared" / "data"
-if not os.environ.get("NBHELPERS_DATA") and _shared.is_dir():
-    os.environ["NBHELPERS_DATA"] = str(_shared)
+use_shared_data()
 
 
 def work_unit(nodeid: str) -> str:

@@ -70,10 +70,17 @@ def setup(*, seed: int = 0, slides: bool = True, custom_widgets: bool = False) -
     return get_device()
 
 
+def on_colab() -> bool:
+    """Whether this kernel runs on Google Colab (which has imported ``google.colab``). The one
+    Colab test in nbhelpers; a notebook's setup cell repeats it, as it runs before nbhelpers is
+    installed."""
+    return "google.colab" in sys.modules
+
+
 def enable_colab_widgets() -> bool:
     """On Colab, ``google.colab.output.enable_custom_widget_manager()``; True if it was called
     (False anywhere else: JupyterLab loads widget libraries from their installed extensions)."""
-    if "google.colab" not in sys.modules:
+    if not on_colab():
         return False
     from google.colab import output  # only on Colab
 

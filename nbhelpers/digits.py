@@ -11,8 +11,9 @@
 - :func:`accuracy_table` lays out such accuracies, one row per model (or per set of models,
   shown as the range of their accuracies), one column per disturbance.
 
-Images are pixels in [0, 1] (as ``ToTensor`` gives them). The digit widget
-(:mod:`nbhelpers.widgets.digits`) draws both.
+Images are float pixels in [0, 1] (as ``ToTensor`` gives them); pixels 0…255 or images
+normalised already are refused with a message (:func:`nbhelpers.images.as_pixels`). The
+digit widget (:mod:`nbhelpers.widgets.digits`) draws both.
 """
 
 from __future__ import annotations
@@ -24,15 +25,15 @@ import torch
 import torchvision.transforms.functional as TF
 from torch import nn
 
+from nbhelpers.images import as_pixels
+
 __all__ = ["accuracy_table", "class_probabilities", "normalisation_stats", "perturb",
            "perturb_batch", "perturbed_accuracy"]
 
 
 def _image(image: Any) -> torch.Tensor:
-    """One digit as an H×W float tensor on the CPU (accepts H×W or 1×H×W)."""
-    if not isinstance(image, torch.Tensor):
-        raise TypeError(f"image must be a torch tensor (H×W or 1×H×W), got {type(image).__name__}")
-    x = image.detach().cpu().float()
+    """One digit as an H×W float tensor on the CPU (accepts H×W or 1×H×W, pixels in [0, 1])."""
+    x = as_pixels(image, name="image")
     if x.ndim == 3 and x.shape[0] == 1:
         x = x[0]
     if x.ndim != 2:
@@ -137,18 +138,18 @@ def class_probabilities(
     """Softmax class probabilities of ``model`` for digits with pixels in [0, 1].
 
     ``images``: one digit H×W (returns shape ``(C,)``) or a batch N×H×W / N×1×H×W (returns
-    ``(N, C)``). Pixels are normalised with :func:`normalisation_stats` of ``mean``/``std``
-    (default: the MNIST training set's); the model runs in eval mode without gradients, on
-    its own device, and gets back the mode it had.
+    ``(N, C)``), float pixels in [0, 1]: integer pixels (0…255) raise ``TypeError``, values
+    outside [0, 1] (0…255 as floats, or normalised already) ``ValueError``. Pixels are
+    normalised with :func:`normalisation_stats` of ``mean``/``std`` (default: the MNIST
+    training set's); the model runs in eval mode without gradients, on its own device, and
+    gets back the mode it had.
     """
     from nbhelpers.training import predict
 
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"images must be a torch tensor, got {type(images).__name__}")
-    single = images.ndim == 2
-    x = images.detach().cpu().float()
+    x = as_pixels(images, name="images")
+    single = x.ndim == 2
     if single:
         x = x[None, None]
     elif x.ndim == 3:

@@ -3,8 +3,12 @@
 - :func:`slide_figure` decorates every function in ``nbhelpers`` that returns a matplotlib
   :class:`~matplotlib.figure.Figure`: the function draws inside the slide rcParams
   (:data:`SLIDE_RC`: large fonts, thick lines, a colour-blind-safe palette), whatever the global
-  matplotlib settings, and the figure it returns must fit a 1280x720 slide under a heading
+  matplotlib settings, and the figure it returns must fit a slide under a heading
   (at most :data:`MAX_WIDTH` x :data:`MAX_HEIGHT` inches at 100 dpi), or it raises.
+- :data:`SLIDE_WIDTH` x :data:`SLIDE_HEIGHT` is the slide size in pixels, and
+  :data:`KERNEL_ONLY_WIDGETS` the widget libraries whose demos need a running kernel: the one
+  definition of each, which the tools (RISE metadata, static decks, handouts, slide lint, the
+  Colab-like and ipywidgets 8 checks) and the tests import.
 - :func:`png_bundle` is the one figure -> PNG encoder (a Jupyter MIME bundle), used by the live
   training curve and by every widget.
 - :func:`use_slide_style` applies the same rcParams globally, for the figures a notebook draws
@@ -24,11 +28,14 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 __all__ = [
+    "KERNEL_ONLY_WIDGETS",
     "MAX_HEIGHT",
     "MAX_WIDTH",
     "PALETTE",
     "SLIDE_FIGSIZE",
+    "SLIDE_HEIGHT",
     "SLIDE_RC",
+    "SLIDE_WIDTH",
     "WRONG",
     "png_bundle",
     "print_values",
@@ -42,10 +49,22 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 #: Colour of wrong predictions and of gradients.
 WRONG = "#D00000"
 
+#: The slide size in pixels: RISE's and reveal.js's width and height (tools/nbbuild.py,
+#: tools/export_slides.py), the handouts' page and the browser tests' window. notebooks/rise.css
+#: names it in a comment (tests/test_conventions.py checks it).
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+
+#: Widget libraries beyond ipywidgets -> the nbhelpers.widgets demos built on them. Their widgets
+#: need a running kernel: the static decks and the site show a sentence instead
+#: (tools/export_slides.py), on Colab they need its custom widget manager (the setup cell's
+#: ``custom_widgets=True``, tools/nbbuild.py), and they are installed beside ipywidgets (on
+#: Colab by nbhelpers' install, tools/colab_check.py; tools/widgets8_check.py).
+KERNEL_ONLY_WIDGETS: dict[str, tuple[str, ...]] = {"ipycanvas": ("draw_digit",)}
+
 #: Default figure size in inches: at 100 dpi, fits a slide under a heading.
 SLIDE_FIGSIZE = (9.0, 4.0)
 
-#: Largest figure (inches) that fits a 1280x720 slide at 100 dpi under a heading.
+#: Largest figure (inches) that fits a slide at 100 dpi under a heading.
 MAX_WIDTH, MAX_HEIGHT = 11.0, 4.0
 
 #: The slide style: every :func:`slide_figure` draws with these rcParams.
@@ -94,7 +113,8 @@ def slide_figure(draw: Callable[P, Figure]) -> Callable[P, Figure]:
         if width > MAX_WIDTH + _TOLERANCE or height > MAX_HEIGHT + _TOLERANCE:
             raise ValueError(
                 f"{draw.__qualname__} made a {width:.1f} x {height:.1f} in figure; a slide "
-                f"holds at most {MAX_WIDTH:g} x {MAX_HEIGHT:g} in (1280x720 at 100 dpi): "
+                f"holds at most {MAX_WIDTH:g} x {MAX_HEIGHT:g} in ({SLIDE_WIDTH}x{SLIDE_HEIGHT} at "
+                "100 dpi): "
                 "draw fewer panels or smaller ones"
             )
         return fig

@@ -25,6 +25,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
+from nbhelpers.images import as_pixels
+
 __all__ = ["BOX", "CENTRE", "EXAMPLE_STROKES", "PEN", "SIZE", "Stroke", "centre_of_mass",
            "mnist_style", "redraw", "render_strokes"]
 
@@ -77,10 +79,12 @@ def mnist_style(ink: torch.Tensor, *, threshold: float = 0.0) -> torch.Tensor:
     20 px (area averaging: the grey level is about the share of a pixel covered by ink; exactly
     that when the scale is a whole number), and paste into 28×28 with the centre of mass moved
     to pixel (14, 14) by a whole-pixel shift (kept inside the image for a very lopsided digit).
-    Raises ``ValueError`` when nothing is drawn."""
+    Raises ``ValueError`` when nothing is drawn, and (:func:`nbhelpers.images.as_pixels`)
+    ``TypeError`` / ``ValueError`` for ink that is not float pixels in [0, 1] (0…255, or
+    normalised already)."""
     if not isinstance(ink, torch.Tensor) or ink.ndim != 2:
         raise ValueError(f"ink must be an H×W tensor, got {getattr(ink, 'shape', type(ink))}")
-    x = ink.detach().cpu().float()
+    x = as_pixels(ink, name="ink")
     rows = (x > threshold).any(1).nonzero()
     cols = (x > threshold).any(0).nonzero()
     if len(rows) == 0:
@@ -103,13 +107,14 @@ def redraw(digits: torch.Tensor, *, seed: int = 0) -> torch.Tensor:
     ``28×28`` digit of ``digits`` (N, 28, 28) in [0, 1] enlarged 10× (bilinear), made bilevel
     (ink where > 0.5, pen on paper) and put at a random place (``seed``) on a 400×400 canvas,
     then :func:`mnist_style`. Returns (N, 28, 28). Lecture 12 checks that the recipe undoes
-    drawing: the redrawn digits read about as well as the originals."""
+    drawing: the redrawn digits read about as well as the originals. Digits that are not float
+    pixels in [0, 1] are refused as by :func:`mnist_style`."""
     if not isinstance(digits, torch.Tensor) or digits.ndim != 3 or digits.shape[1:] != (28, 28):
         raise ValueError(f"digits must be an (N, 28, 28) tensor, got "
                          f"{getattr(digits, 'shape', type(digits))}")
     g = torch.Generator().manual_seed(seed)
     out = []
-    for digit in digits.float():
+    for digit in as_pixels(digits, name="digits"):
         big = F.interpolate(digit[None, None], scale_factor=10, mode="bilinear")[0, 0]
         canvas = torch.zeros(400, 400)
         top, left = torch.randint(0, 121, (2,), generator=g).tolist()

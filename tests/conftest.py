@@ -67,6 +67,7 @@ def site_dir(handouts_dir: Path) -> Path:
     """What ``make site`` writes (with the handouts above), built once per test session into
     test-artifacts/publish/site."""
     out = PUBLISH / "site"
+    shutil.rmtree(PUBLISH / "site-src", ignore_errors=True)  # its sources, from an old run
     shutil.rmtree(out, ignore_errors=True)
     _tool("tools/build_site.py", "--handouts", str(handouts_dir), "--out", str(out),
           timeout=1800)

@@ -31,28 +31,27 @@ def curves(ax) -> list:
     return [line for line in ax.lines if not line.get_label().startswith("_")]
 
 
-def blank_function_gets_the_hint(names) -> None:
-    """Each checker in ``names`` answers a function whose body is ``...`` (what
-    tools/student_copies.py leaves in an answer cell) with the one NO_ANSWER hint, not a crash."""
+def blank_function_gets_the_hint(lecture, names) -> None:
+    """Each checker in ``names`` of the ``lecture`` module answers a function whose body is
+    ``...`` (what tools/student_copies.py leaves in an answer cell) with the one NO_ANSWER hint,
+    not a crash."""
     from nbhelpers import check
 
     def blank(*args, **kwargs):
         ...
 
     for name in names:
-        result = getattr(check, name)(blank)
+        result = getattr(lecture, name)(blank)
         assert not result and result.message == check.NO_ANSWER, (name, result)
 
 
-def never_reveals(names, snippets) -> None:
-    """A wrong answer (a function returning 0) fails every checker in ``names``, and no message
-    contains any of the solution's code ``snippets``."""
+def never_reveals(lecture, names, snippets) -> None:
+    """A wrong answer (a function returning 0) fails every checker in ``names`` of the
+    ``lecture`` module, and no message contains any of the solution's code ``snippets``."""
     import torch
 
-    from nbhelpers import check
-
     for name in names:
-        result = getattr(check, name)(lambda *a, **k: torch.tensor(0.0))
+        result = getattr(lecture, name)(lambda *a, **k: torch.tensor(0.0))
         assert not result, name
         for code in snippets:
             assert code not in result.message, (name, code)

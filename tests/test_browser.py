@@ -49,10 +49,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from shared import unavailable
 
 import tools.chromium
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-VIEWPORT = {"width": 1280, "height": 720}
+VIEWPORT = {"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}
 SHARED_MODULE_ERROR = "doesn't exist in shared scope"
 SHOW_FRAGMENTS = (".reveal .slides section .fragment "
                   "{opacity: 1 !important; visibility: visible !important;}")
@@ -139,7 +140,7 @@ def _probe(cells: list) -> nbformat.NotebookNode:
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "rise": {"theme": "simple", "transition": "none", "scroll": True, "center": False,
                  "slideNumber": True, "start_slideshow_at": "beginning",
-                 "width": 1280, "height": 720},
+                 "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT},
     }
     return nb
 
@@ -354,7 +355,7 @@ MEASURE_JS = """
     const style = getComputedStyle(el);
     if (style.position === 'fixed' || style.display === 'none') continue;
     if (el !== section && (r.right > W + tol || r.bottom > H + tol || r.left < -tol || r.top < -tol)) {
-      out.push('outside 1280x720: ' + describe(el));
+      out.push(`outside ${W}x${H}: ` + describe(el));
     }
     const ox = style.overflowX, oy = style.overflowY;
     if (['auto', 'scroll', 'hidden'].includes(ox) && el.scrollWidth > el.clientWidth + tol) {
@@ -643,7 +644,8 @@ def test_rise_slides(deck: Deck) -> None:
         found = deck.overflow(slide_id)
         if found:
             deck.shot(f"overflow-{slide_id}", fragments=True)
-            problems.append(f"{slide_id} does not fit 1280x720:\n    " + "\n    ".join(found[:5]))
+            problems.append(f"{slide_id} does not fit {SLIDE_WIDTH}x{SLIDE_HEIGHT}:\n    "
+                            + "\n    ".join(found[:5]))
     figures = deck.figures()
     broken = [f for f in figures if not f["ok"]]
     if broken:
@@ -747,7 +749,8 @@ def bad_deck(browser, server):
 def test_overflow_detector_flags_tall_and_wide_slides(bad_deck: Deck) -> None:
     flagged = {sid: bad_deck.overflow(sid) for sid in bad_deck.slide_ids()}
     assert {sid for sid, found in flagged.items() if found} == set(BAD_SLIDES), flagged
-    assert any("outside 1280x720" in m for m in flagged["slide-1-0"]), flagged["slide-1-0"]
+    outside = f"outside {SLIDE_WIDTH}x{SLIDE_HEIGHT}"
+    assert any(outside in m for m in flagged["slide-1-0"]), flagged["slide-1-0"]
     assert any("wider than its box" in m for m in flagged["slide-2-0"]), flagged["slide-2-0"]
 
 

@@ -8,37 +8,37 @@ import torch.nn.functional as F
 from shared import EMPTY, right, wrong
 from shared import rejects as _rejects
 
-from nbhelpers import check
+from nbhelpers.check import activation_functions as check
 
 
 def test_relu_grad():
-    assert check.act_relu_grad(lambda x: (x > 0).to(x.dtype))
-    ok = check.act_relu_grad(lambda x: (x >= 0).float())  # 1 at 0 is a valid subgradient too
+    assert check.relu_grad(lambda x: (x > 0).to(x.dtype))
+    ok = check.relu_grad(lambda x: (x >= 0).float())  # 1 at 0 is a valid subgradient too
     assert ok and "torch returns 0" in ok.message
-    _rejects(check.act_relu_grad(torch.relu), "wrong at x")  # the function, not its slope
-    _rejects(check.act_relu_grad(lambda x: torch.where(x > 0, 1.0, 0.01)), "wrong at x")  # leaky
-    _rejects(check.act_relu_grad(lambda x: torch.where(x == 0, 2.0, (x > 0).float())), "x = 0")
-    _rejects(check.act_relu_grad(lambda x: (x > 0).float().sum()), "same shape")
-    _rejects(check.act_relu_grad(lambda x: None), "no answer yet")
-    _rejects(check.act_relu_grad(lambda x: 1 / 0), "ZeroDivisionError")
-    _rejects(check.act_relu_grad(EMPTY), "no answer yet")
+    _rejects(check.relu_grad(torch.relu), "wrong at x")  # the function, not its slope
+    _rejects(check.relu_grad(lambda x: torch.where(x > 0, 1.0, 0.01)), "wrong at x")  # leaky
+    _rejects(check.relu_grad(lambda x: torch.where(x == 0, 2.0, (x > 0).float())), "x = 0")
+    _rejects(check.relu_grad(lambda x: (x > 0).float().sum()), "same shape")
+    _rejects(check.relu_grad(lambda x: None), "no answer yet")
+    _rejects(check.relu_grad(lambda x: 1 / 0), "ZeroDivisionError")
+    _rejects(check.relu_grad(EMPTY), "no answer yet")
 
 
 def test_sigmoid_grad():
-    assert check.act_sigmoid_grad(lambda x: torch.sigmoid(x) * (1 - torch.sigmoid(x)))
-    _rejects(check.act_sigmoid_grad(torch.sigmoid), "autograd says")
-    _rejects(check.act_sigmoid_grad(lambda x: torch.sigmoid(x) * (1 + torch.sigmoid(x))),
+    assert check.sigmoid_grad(lambda x: torch.sigmoid(x) * (1 - torch.sigmoid(x)))
+    _rejects(check.sigmoid_grad(torch.sigmoid), "autograd says")
+    _rejects(check.sigmoid_grad(lambda x: torch.sigmoid(x) * (1 + torch.sigmoid(x))),
              "autograd says")
     # right formula, but exp overflows in float32 for large |x|: inf/inf = nan
-    _rejects(check.act_sigmoid_grad(lambda x: torch.exp(-x) / (1 + torch.exp(-x)) ** 2),
+    _rejects(check.sigmoid_grad(lambda x: torch.exp(-x) / (1 + torch.exp(-x)) ** 2),
              "overflow")
-    _rejects(check.act_sigmoid_grad(lambda x: torch.exp(x) / (1 + torch.exp(x)) ** 2),
+    _rejects(check.sigmoid_grad(lambda x: torch.exp(x) / (1 + torch.exp(x)) ** 2),
              "overflow")
-    _rejects(check.act_sigmoid_grad(lambda x: x.tolist()), "torch.Tensor")
+    _rejects(check.sigmoid_grad(lambda x: x.tolist()), "torch.Tensor")
 
 
 def test_sigmoid_grad_hint_does_not_reveal_the_formula():
-    result = check.act_sigmoid_grad(torch.sigmoid)
+    result = check.sigmoid_grad(torch.sigmoid)
     assert "(1 -" not in result.message and "1 − σ" not in result.message
 
 
@@ -48,11 +48,11 @@ def _naive_softmax(z):
 
 
 def test_softmax():
-    assert check.act_softmax(lambda z: torch.exp(z - torch.logsumexp(z, dim=-1, keepdim=True)))
-    _rejects(check.act_softmax(_naive_softmax), "overflows")
-    _rejects(check.act_softmax(lambda z: torch.exp(z) / torch.exp(z).sum()), "last dimension")
-    _rejects(check.act_softmax(lambda z: z / z.sum(dim=-1, keepdim=True)), "wrong on")
-    _rejects(check.act_softmax(EMPTY), "no answer yet")
+    assert check.softmax(lambda z: torch.exp(z - torch.logsumexp(z, dim=-1, keepdim=True)))
+    _rejects(check.softmax(_naive_softmax), "overflows")
+    _rejects(check.softmax(lambda z: torch.exp(z) / torch.exp(z).sum()), "last dimension")
+    _rejects(check.softmax(lambda z: z / z.sum(dim=-1, keepdim=True)), "wrong on")
+    _rejects(check.softmax(EMPTY), "no answer yet")
 
 
 def _relu_grad_in_place(x):
@@ -106,7 +106,7 @@ def _softmax_no_keepdim(z):
 
 
 CATALOGUE = {
-    "act_relu_grad": [
+    "relu_grad": [
         right("the reference (x > 0) in x's dtype", lambda x: (x > 0).to(x.dtype)),
         right("1 at x = 0: another subgradient", lambda x: (x >= 0).float()),
         right("torch.where, int64 values", lambda x: torch.where(x > 0, 1, 0)),
@@ -127,7 +127,7 @@ CATALOGUE = {
               hint=("on a (13, 16) tensor", "raised")),
         wrong("a NumPy array", lambda x: (x > 0).numpy(), hint="torch.Tensor"),
     ],
-    "act_sigmoid_grad": [
+    "sigmoid_grad": [
         right("the reference σ(1 − σ)", lambda x: torch.sigmoid(x) * (1 - torch.sigmoid(x))),
         right("σ(x)·σ(−x)", lambda x: torch.sigmoid(x) * torch.sigmoid(-x)),
         right("e^(−|x|) / (1 + e^(−|x|))², stable both sides",
@@ -159,7 +159,7 @@ CATALOGUE = {
         wrong("autograd", _sigmoid_grad_by_autograd, hint="without autograd"),
         wrong("a list", lambda x: x.tolist(), hint="torch.Tensor"),
     ],
-    "act_softmax": [
+    "softmax": [
         right("the reference: shift by each row's max", _shifted_softmax(
             lambda z: z.max(dim=-1, keepdim=True).values)),
         right("exp(z − logsumexp)",

@@ -7,9 +7,9 @@ import torch
 import torch.nn.functional as F
 from shared import blank_function_gets_the_hint, never_reveals, right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import backpropagation as check
 
-NAMES = ["backprop_layer", "backprop_softmax_delta"]
+NAMES = ["layer_backward", "output_delta"]
 
 
 def _good_layer(delta_next, W_next, z, a_prev):
@@ -19,7 +19,7 @@ def _good_layer(delta_next, W_next, z, a_prev):
 
 
 def test_backprop_layer():
-    assert check.backprop_layer(_good_layer)
+    assert check.layer_backward(_good_layer)
 
     def no_sigma_prime(delta_next, W_next, z, a_prev):
         delta = W_next.T @ delta_next
@@ -36,16 +36,16 @@ def test_backprop_layer():
         delta, dW, _ = _good_layer(delta_next, W_next, z, a_prev)
         return delta, dW, 2 * delta
 
-    bad = check.backprop_layer(no_sigma_prime)
+    bad = check.layer_backward(no_sigma_prime)
     assert not bad and "σ'" in bad.message
-    bad = check.backprop_layer(transposed_dW)
+    bad = check.layer_backward(transposed_dW)
     assert not bad and "shape" in bad.message
-    bad = check.backprop_layer(no_transpose)  # seen on the square layer, not as a crash
+    bad = check.layer_backward(no_transpose)  # seen on the square layer, not as a crash
     assert not bad and "transpose" in bad.message
-    bad = check.backprop_layer(wrong_db)
+    bad = check.layer_backward(wrong_db)
     assert not bad and "db" in bad.message
-    assert not check.backprop_layer(lambda *a: None)
-    assert "return 3 tensors" in check.backprop_layer(lambda *a: (a[0], a[1])).message
+    assert not check.layer_backward(lambda *a: None)
+    assert "return 3 tensors" in check.layer_backward(lambda *a: (a[0], a[1])).message
 
 
 def _good_delta(z, y):
@@ -53,13 +53,13 @@ def _good_delta(z, y):
 
 
 def test_softmax_delta():
-    assert check.backprop_softmax_delta(_good_delta)
+    assert check.output_delta(_good_delta)
 
     def by_autograd(z, y):
         z = z.clone().requires_grad_(True)
         return torch.autograd.grad(F.cross_entropy(z, y), z)[0]
 
-    assert check.backprop_softmax_delta(by_autograd)
+    assert check.output_delta(by_autograd)
     cases = {
         "1/B": lambda z, y: _good_delta(z, y) * len(z),
         "sign": lambda z, y: -_good_delta(z, y),
@@ -70,19 +70,19 @@ def test_softmax_delta():
         "differs": lambda z, y: (torch.softmax(z, dim=1) - 0.9 * F.one_hot(y, 4)) / len(z),
     }
     for words, fn in cases.items():
-        result = check.backprop_softmax_delta(fn)
+        result = check.output_delta(fn)
         assert not result and words in result.message, (words, result.message)
-    bad = check.backprop_softmax_delta(lambda z, y: z.sum(dim=1))
+    bad = check.output_delta(lambda z, y: z.sum(dim=1))
     assert not bad and "shape" in bad.message
-    assert not check.backprop_softmax_delta(lambda z, y: z.tolist())
+    assert not check.output_delta(lambda z, y: z.tolist())
 
 
 def test_blank_student_answers_get_a_hint_not_a_crash():
-    blank_function_gets_the_hint(NAMES)
+    blank_function_gets_the_hint(check, NAMES)
 
 
 def test_checkers_never_reveal_a_solution():
-    never_reveals(NAMES, ("torch.outer", "W_next.T", "softmax(z, dim", "one_hot"))
+    never_reveals(check, NAMES, ("torch.outer", "W_next.T", "softmax(z, dim", "one_hot"))
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -199,7 +199,7 @@ def _delta_in_place(z, y):
 
 
 CATALOGUE = {
-    "backprop_layer": [
+    "layer_backward": [
         right("the lecture's answer", _good_layer),
         right("autograd through the layer", _layer_autograd),
         right("broadcast outer product, a list, sigmoid by hand", _layer_broadcast),
@@ -218,7 +218,7 @@ CATALOGUE = {
         wrong("hard-codes the checker's numbers", _layer_hard_coded, hint="delta has shape"),
         wrong("two tensors", lambda *a: _good_layer(*a)[:2], hint="return 3 tensors"),
     ],
-    "backprop_softmax_delta": [
+    "output_delta": [
         right("the lecture's answer", _good_delta),
         right("autograd", lambda z, y: _by_autograd(z, y)),
         right("log_softmax, subtract 1 at the label", _delta_log_softmax),

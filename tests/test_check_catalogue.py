@@ -20,12 +20,18 @@ MODULES = sorted(p.stem for p in TESTS.glob("test_check_*.py")
 
 
 def catalogues() -> dict[str, list[Case]]:
+    """``"<lecture module>.<exercise>"`` -> its cases, from each lecture's test module."""
     found: dict[str, list[Case]] = {}
     for name in MODULES:
+        lecture = name.removeprefix("test_check_")
         for exercise, cases in getattr(importlib.import_module(name), "CATALOGUE", {}).items():
-            assert exercise not in found, f"{exercise} catalogued twice"
-            found[exercise] = cases
+            found[f"{lecture}.{exercise}"] = cases
     return found
+
+
+def checker(key: str):
+    lecture, exercise = key.split(".", 1)
+    return getattr(importlib.import_module(f"nbhelpers.check.{lecture}"), exercise)
 
 
 CATALOGUES = catalogues()
@@ -47,7 +53,7 @@ def test_every_exercise_has_its_catalogue():
 @pytest.mark.parametrize(("exercise", "case"), CASES,
                          ids=[f"{e}: {c.what}" for e, c in CASES])
 def test_catalogue_answer(exercise: str, case: Case):
-    result = getattr(check, exercise)(*case.args)
+    result = checker(exercise)(*case.args)
     if case.passes:
         assert result.passed, f"refuses a right answer ({case.what}): {result.message}"
         return

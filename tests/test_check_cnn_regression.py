@@ -9,7 +9,7 @@ import torch
 from shared import right, wrong
 from torch import nn
 
-from nbhelpers import check
+from nbhelpers.check import cnn_regression as check
 
 # ----------------------------------------------------------------------------- standardise
 
@@ -24,25 +24,25 @@ def _unstd(z, mean, std):
 
 
 def test_standardise_accepts_references():
-    assert check.regression_standardise(_std, _unstd)
+    assert check.standardise(_std, _unstd)
 
     def biased(t):
         return ((t - t.mean(0)) / t.std(0, correction=0), t.mean(0), t.std(0, correction=0))
 
-    assert check.regression_standardise(biased, _unstd)
+    assert check.standardise(biased, _unstd)
 
     def keepdim(t):
         mean, std = t.mean(0, keepdim=True), t.std(0, keepdim=True)
         return (t - mean) / std, mean, std
 
-    assert check.regression_standardise(keepdim, _unstd)
+    assert check.standardise(keepdim, _unstd)
 
 
 def test_standardise_rejects_whole_tensor_statistics():
     def whole(t):
         return ((t - t.mean()) / t.std(), t.mean(), t.std())
 
-    result = check.regression_standardise(whole, _unstd)
+    result = check.standardise(whole, _unstd)
     assert not result and "dim=0" in result.message
 
 
@@ -50,18 +50,18 @@ def test_standardise_rejects_wrong_axis_and_variance():
     def rows(t):
         return ((t - t.mean(1, keepdim=True)) / t.std(1, keepdim=True), t.mean(1), t.std(1))
 
-    assert not check.regression_standardise(rows, _unstd)
+    assert not check.standardise(rows, _unstd)
 
     def variance(t):
         return ((t - t.mean(0)) / t.var(0), t.mean(0), t.var(0))
 
-    result = check.regression_standardise(variance, _unstd)
+    result = check.standardise(variance, _unstd)
     assert not result and "variance" in result.message
 
     def no_centre(t):
         return (t / t.std(0), t.mean(0), t.std(0))
 
-    assert not check.regression_standardise(no_centre, _unstd)
+    assert not check.standardise(no_centre, _unstd)
 
 
 def test_standardise_rejects_in_place():
@@ -70,16 +70,16 @@ def test_standardise_rejects_in_place():
         t.sub_(mean).div_(std)
         return t, mean, std
 
-    result = check.regression_standardise(in_place, _unstd)
+    result = check.standardise(in_place, _unstd)
     assert not result and "in place" in result.message
 
 
 def test_standardise_rejects_wrong_inverse():
-    forgot_mean = check.regression_standardise(_std, lambda z, m, s: z * s)
+    forgot_mean = check.standardise(_std, lambda z, m, s: z * s)
     assert not forgot_mean and "add the mean" in forgot_mean.message
-    order = check.regression_standardise(_std, lambda z, m, s: (z + m) * s)
+    order = check.standardise(_std, lambda z, m, s: (z + m) * s)
     assert not order and "reverse order" in order.message
-    assert not check.regression_standardise(_std, lambda z, m, s: z / s + m)
+    assert not check.standardise(_std, lambda z, m, s: z / s + m)
 
     stats = {}
 
@@ -87,17 +87,17 @@ def test_standardise_rejects_wrong_inverse():
         z, stats["m"], stats["s"] = _std(t)
         return z, stats["m"], stats["s"]
 
-    result = check.regression_standardise(remembering, lambda z, m, s: z * stats["s"] + stats["m"])
+    result = check.standardise(remembering, lambda z, m, s: z * stats["s"] + stats["m"])
     assert not result and "given" in result.message
 
 
 def test_standardise_never_crashes():
-    assert not check.regression_standardise(lambda t: 1 / 0, _unstd)
-    assert not check.regression_standardise(lambda t: None, _unstd)
-    assert not check.regression_standardise(lambda t: t, _unstd)  # not a triple
-    assert not check.regression_standardise(_std, None)
-    assert not check.regression_standardise(None)
-    assert not check.regression_standardise(_std, lambda z, m, s: "no")
+    assert not check.standardise(lambda t: 1 / 0, _unstd)
+    assert not check.standardise(lambda t: None, _unstd)
+    assert not check.standardise(lambda t: t, _unstd)  # not a triple
+    assert not check.standardise(_std, None)
+    assert not check.standardise(None)
+    assert not check.standardise(_std, lambda z, m, s: "no")
 
 
 # ----------------------------------------------------------------------------- head
@@ -166,25 +166,25 @@ def test_epoch_loss():
     def reference(losses, sizes):
         return sum(l_ * n for l_, n in zip(losses, sizes, strict=True)) / sum(sizes)
 
-    assert check.regression_epoch_loss(reference)
+    assert check.epoch_loss(reference)
 
     def as_tensor(losses, sizes):
         return (torch.tensor(losses) * torch.tensor(sizes)).sum() / sum(sizes)
 
-    assert check.regression_epoch_loss(as_tensor)
+    assert check.epoch_loss(as_tensor)
 
     def lecture_sum(losses, sizes):  # what the lecture text prints
         return sum(l_ * n for l_, n in zip(losses, sizes, strict=True))
 
-    lecture = check.regression_epoch_loss(lecture_sum)
+    lecture = check.epoch_loss(lecture_sum)
     assert not lecture and "SUM" in lecture.message
-    mean_of_means = check.regression_epoch_loss(lambda losses, sizes: sum(losses) / len(losses))
+    mean_of_means = check.epoch_loss(lambda losses, sizes: sum(losses) / len(losses))
     assert not mean_of_means and "small last batch" in mean_of_means.message
-    assert not check.regression_epoch_loss(lambda losses, sizes: sum(losses))
-    assert not check.regression_epoch_loss(lambda losses, sizes: torch.tensor(losses))
-    assert not check.regression_epoch_loss(lambda losses, sizes: None)
-    assert not check.regression_epoch_loss(lambda losses, sizes: 1 / 0)
-    assert not check.regression_epoch_loss(0.5)
+    assert not check.epoch_loss(lambda losses, sizes: sum(losses))
+    assert not check.epoch_loss(lambda losses, sizes: torch.tensor(losses))
+    assert not check.epoch_loss(lambda losses, sizes: None)
+    assert not check.epoch_loss(lambda losses, sizes: 1 / 0)
+    assert not check.epoch_loss(0.5)
 
 
 # ----------------------------------------------------------------------------- angle error
@@ -195,43 +195,43 @@ def test_angle_error():
         d = (pred - true).remainder(math.pi)
         return torch.minimum(d, math.pi - d)
 
-    assert check.regression_angle_error(reference)
+    assert check.angle_error(reference)
 
     def other_form(p, t):
         return ((p - t + math.pi / 2).remainder(math.pi) - math.pi / 2).abs()
 
-    assert check.regression_angle_error(other_form)
+    assert check.angle_error(other_form)
 
     def via_double(p, t):
         return torch.atan2(torch.sin(2 * (p - t)), torch.cos(2 * (p - t))).abs() / 2
 
-    assert check.regression_angle_error(via_double)
+    assert check.angle_error(via_double)
 
-    plain = check.regression_angle_error(lambda p, t: (p - t).abs())
+    plain = check.angle_error(lambda p, t: (p - t).abs())
     assert not plain and "wrap" in plain.message
 
     def two_pi(p, t):
         d = (p - t).remainder(2 * math.pi)
         return torch.minimum(d, 2 * math.pi - d)
 
-    result = check.regression_angle_error(two_pi)
+    result = check.angle_error(two_pi)
     assert not result and "2 pi" in result.message
-    no_min = check.regression_angle_error(lambda p, t: (p - t).remainder(math.pi))
+    no_min = check.angle_error(lambda p, t: (p - t).remainder(math.pi))
     assert not no_min and "shorter" in no_min.message
-    degrees = check.regression_angle_error(lambda p, t: torch.rad2deg(reference(p, t)))
+    degrees = check.angle_error(lambda p, t: torch.rad2deg(reference(p, t)))
     assert not degrees and "radians" in degrees.message
-    assert not check.regression_angle_error(lambda p, t: reference(p, t).mean())
-    assert not check.regression_angle_error(lambda p, t: 1 / 0)
-    assert not check.regression_angle_error(lambda p, t: [0.0])
-    assert not check.regression_angle_error(None)
+    assert not check.angle_error(lambda p, t: reference(p, t).mean())
+    assert not check.angle_error(lambda p, t: 1 / 0)
+    assert not check.angle_error(lambda p, t: [0.0])
+    assert not check.angle_error(None)
 
 
 def test_checkers_are_registered_and_never_reveal_the_solution():
-    names = {"regression_standardise", "regression_head", "regression_epoch_loss",
-             "regression_angle_error"}
-    assert names <= set(check.all_exercises())
-    messages = [check.regression_angle_error(lambda p, t: (p - t).abs()).message,
-                check.regression_epoch_loss(lambda a, b: 0.0).message]
+    names = {"standardise", "regression_head", "epoch_loss",
+             "angle_error"}
+    assert all(callable(getattr(check, name)) for name in names)
+    messages = [check.angle_error(lambda p, t: (p - t).abs()).message,
+                check.epoch_loss(lambda a, b: 0.0).message]
     assert not any("remainder" in m or "minimum" in m for m in messages)
 
 
@@ -363,7 +363,7 @@ def _loss_weighted(losses, sizes):
 
 
 CATALOGUE = {
-    "regression_standardise": [
+    "standardise": [
         right("sample std, z * std + mean (the lecture's answer)", _std, _unstd),
         right("population std (correction=0)", _std_biased, _unstd),
         right("statistics kept with keepdim=True", _std_keepdim, _unstd),
@@ -421,7 +421,7 @@ CATALOGUE = {
               hint="its own weights"),
         wrong("a weight tensor, not a layer", lambda i, n: torch.zeros(i, n), hint="nn.Module"),
     ],
-    "regression_epoch_loss": [
+    "epoch_loss": [
         right("sum of loss × size over the sum of sizes (the lecture's answer)", _loss_weighted),
         right("as a tensor", lambda losses, sizes: (torch.tensor(losses) * torch.tensor(sizes))
               .sum() / sum(sizes)),
@@ -443,7 +443,7 @@ CATALOGUE = {
         wrong("the list of losses as a tensor", lambda losses, sizes: torch.tensor(losses),
               hint="one number"),
     ],
-    "regression_angle_error": [
+    "angle_error": [
         right("remainder, then the shorter way (the lecture's answer)", _angle),
         right("shift by pi/2, remainder, abs", lambda p, t: (
             (p - t + math.pi / 2).remainder(math.pi) - math.pi / 2).abs()),

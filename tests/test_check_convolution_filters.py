@@ -9,27 +9,28 @@ import torch
 import torch.nn.functional as F
 from shared import right, wrong
 
-from nbhelpers import check, kernels
+from nbhelpers import kernels
+from nbhelpers.check import convolution_filters as check
 from nbhelpers.check import names_used
 
 
 def test_output_size_formula():
-    assert check.conv_output_size_formula(lambda n, f, p, s: (n - f + 2 * p) // s + 1)
-    assert check.conv_output_size_formula(
+    assert check.output_size(lambda n, f, p, s: (n - f + 2 * p) // s + 1)
+    assert check.output_size(
         lambda n, f, p, s: math.floor((n - f + 2 * p) / s) + 1)
-    no_floor = check.conv_output_size_formula(lambda n, f, p, s: (n - f + 2 * p) / s + 1)
+    no_floor = check.output_size(lambda n, f, p, s: (n - f + 2 * p) / s + 1)
     assert not no_floor and "round down" in no_floor.message
-    assert not check.conv_output_size_formula(lambda n, f, p, s: (n - f) // s + 1)  # no padding
-    assert not check.conv_output_size_formula(lambda n, f, p, s: (n - f + p) // s + 1)  # 1 side
-    no_plus_one = check.conv_output_size_formula(lambda n, f, p, s: (n - f + 2 * p) // s)
+    assert not check.output_size(lambda n, f, p, s: (n - f) // s + 1)  # no padding
+    assert not check.output_size(lambda n, f, p, s: (n - f + p) // s + 1)  # 1 side
+    no_plus_one = check.output_size(lambda n, f, p, s: (n - f + 2 * p) // s)
     assert "torch" in no_plus_one.message and "5" not in no_plus_one.message  # no answer given
 
 
 def test_output_size_refuses_the_helper_and_torch():
-    helper = check.conv_output_size_formula(
+    helper = check.output_size(
         lambda n, f, p, s: kernels.conv_output_size(n, f, padding=p, stride=s))
     assert not helper and "conv_output_size" in helper.message
-    by_torch = check.conv_output_size_formula(
+    by_torch = check.output_size(
         lambda n, f, p, s: F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, f), padding=p,
                                     stride=s).shape[-1])
     assert not by_torch and "conv1d" in by_torch.message
@@ -47,26 +48,26 @@ def test_names_used_sees_nested_code():
 def test_diagonal_edge_kernel():
     for good in ([[-2, -1, 0], [-1, 0, 1], [0, 1, 2]], [[1, 0, 0], [0, 0, 0], [0, 0, -1]],
                  torch.tensor([[-2., -2, 0], [-2, 0, 2], [0, 2, 2]])):
-        assert check.conv_diagonal_edge_kernel(good)
+        assert check.diagonal_edge_kernel(good)
     for sobel in ("sobel_x", "sobel_y"):  # react to both diagonals
-        result = check.conv_diagonal_edge_kernel(kernels.KERNELS[sobel])
+        result = check.diagonal_edge_kernel(kernels.KERNELS[sobel])
         assert not result and "other diagonal" in result.message
-    emboss = check.conv_diagonal_edge_kernel(kernels.KERNELS["emboss"])  # sums to 1
+    emboss = check.diagonal_edge_kernel(kernels.KERNELS["emboss"])  # sums to 1
     assert not emboss and "flat" in emboss.message
-    other = check.conv_diagonal_edge_kernel([[0, 0, 1], [0, 0, 0], [-1, 0, 0]])
+    other = check.diagonal_edge_kernel([[0, 0, 1], [0, 0, 0], [-1, 0, 0]])
     assert not other and "hardly reacts" in other.message
-    assert not check.conv_diagonal_edge_kernel(kernels.KERNELS["edge"])
-    assert not check.conv_diagonal_edge_kernel(torch.zeros(3, 3))
-    assert "3×3" in check.conv_diagonal_edge_kernel(torch.zeros(5, 5)).message
+    assert not check.diagonal_edge_kernel(kernels.KERNELS["edge"])
+    assert not check.diagonal_edge_kernel(torch.zeros(3, 3))
+    assert "3×3" in check.diagonal_edge_kernel(torch.zeros(5, 5)).message
 
 
 def test_param_count():
-    assert check.conv_param_count(lambda ci, co, k, bias=True: co * ci * k * k + co * bias)
-    no_bias_flag = check.conv_param_count(lambda ci, co, k, bias=True: co * ci * k * k + co)
+    assert check.param_count(lambda ci, co, k, bias=True: co * ci * k * k + co * bias)
+    no_bias_flag = check.param_count(lambda ci, co, k, bias=True: co * ci * k * k + co)
     assert not no_bias_flag and "bias=False" in no_bias_flag.message
-    assert not check.conv_param_count(lambda ci, co, k, bias=True: co * k * k + co)  # no c_in
-    assert not check.conv_param_count(lambda ci, co, k, bias=True: ci * k * k + 1)
-    counted = check.conv_param_count(lambda ci, co, k, bias=True: sum(
+    assert not check.param_count(lambda ci, co, k, bias=True: co * k * k + co)  # no c_in
+    assert not check.param_count(lambda ci, co, k, bias=True: ci * k * k + 1)
+    counted = check.param_count(lambda ci, co, k, bias=True: sum(
         p.numel() for p in torch.nn.Conv2d(ci, co, k, bias=bias).parameters()))
     assert not counted and "Conv2d" in counted.message
 
@@ -105,7 +106,7 @@ def _params_math_prod(c_in, c_out, k, bias=True):
 
 
 CATALOGUE = {
-    "conv_output_size_formula": [
+    "output_size": [
         right("the lecture's answer", lambda n, f, p, s: (n - f + 2 * p) // s + 1),
         right("math.floor of a division", lambda n, f, p, s: math.floor((n - f + 2 * p) / s)
               + 1),
@@ -127,7 +128,7 @@ CATALOGUE = {
             n, f, padding=p, stride=s), hint="conv_output_size"),
         wrong("an nn.Conv1d", _size_torch_in_helper, hint="Conv1d"),
     ],
-    "conv_diagonal_edge_kernel": [
+    "diagonal_edge_kernel": [
         right("the lecture's answer", torch.tensor([[-2., -1, 0], [-1, 0, 1], [0, 1, 2]])),
         right("a nested list of ints", [[-2, -1, 0], [-1, 0, 1], [0, 1, 2]]),
         right("corners only, as a NumPy array",
@@ -150,7 +151,7 @@ CATALOGUE = {
         wrong("a conv weight of shape (1, 1, 3, 3)",
               torch.tensor([[-2., -1, 0], [-1, 0, 1], [0, 1, 2]])[None, None], hint="3×3"),
     ],
-    "conv_param_count": [
+    "param_count": [
         right("the lecture's answer", lambda ci, co, k, bias=True: co * ci * k * k
               + (co if bias else 0)),
         right("bias as a number", lambda ci, co, k, bias=True: co * (ci * k * k + bias)),

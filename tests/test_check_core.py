@@ -44,7 +44,7 @@ def test_exercise_takes_the_function_name_and_stamps_results(registered):
         return check.correct("fine") if x == 1 else check.not_yet("no")
 
     checker = _register(_demo)
-    assert check.EXERCISES["_demo"] is checker and check._demo is checker
+    assert check.EXERCISES["check_core_fixture._demo"] is checker
     assert checker(1) and repr(checker(1)).startswith("✅ Correct (_demo): fine")
     assert repr(checker(2)) == "❌ Not yet (_demo): no"
 
@@ -87,34 +87,41 @@ def test_shared_checks():
     assert not check.close(torch.ones(2), torch.ones(1, 2))
 
 
-def test_unknown_exercise_lists_known_ones():
-    with pytest.raises(AttributeError, match="no exercise"):
-        check.no_such_exercise  # noqa: B018
+def test_lectures_import_their_own_checkers():
+    """No lookup across lectures: ``check.<exercise>`` works only on the lecture's module."""
+    from nbhelpers.check import regularisation
+
+    assert regularisation.dropout.__module__ == "nbhelpers.check.regularisation"
+    with pytest.raises(AttributeError):
+        check.dropout  # noqa: B018
 
 
-def test_duplicate_names_rejected(registered):
-    def _dup_test():
+def test_the_same_name_in_two_lectures(registered):
+    def _same():
         return check.correct()
 
-    _register(_dup_test, module="one_lecture")
-    with pytest.raises(ValueError, match="unique"):
-        _register(_dup_test, module="another_lecture")
+    first = _register(_same, module="one_lecture")
+    second = _register(_same, module="another_lecture")
+    assert check.EXERCISES["one_lecture._same"] is first
+    assert check.EXERCISES["another_lecture._same"] is second
 
 
-def _checker_calls(path: Path) -> set[str]:
+def _code(path: Path) -> str:
     cells = json.loads(path.read_text())["cells"]
-    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return set(re.findall(r"\bcheck\.(\w+)\(", code))
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
 def test_each_lecture_has_its_checker_module(path):
     module_name = f"nbhelpers.check.{path.stem[3:]}"
     module = importlib.import_module(module_name)
-    defined = {name for name, fn in check.all_exercises().items()
+    code = _code(path)
+    assert f"from nbhelpers.check import {path.stem[3:]} as check" in code, \
+        f"{path.name} must import its own checkers"
+    used = set(re.findall(r"\bcheck\.(\w+)\(", code))
+    defined = {key.split(".", 1)[1] for key, fn in check.all_exercises().items()
                if fn.__module__ == module_name}
     assert defined, f"{module.__name__} defines no exercise"
-    used = _checker_calls(path)
     assert used <= defined, f"{path.name} calls checkers of other modules: {used - defined}"
     assert defined <= used, f"{module_name} has exercises {path.name} does not use: " \
                             f"{defined - used}"
@@ -129,7 +136,8 @@ def test_every_checker_module_is_a_lecture():
 @pytest.mark.parametrize("name", sorted(check.all_exercises()))
 def test_every_checker_answers_a_blank_answer(name):
     result = check.all_exercises()[name](...)
-    assert not result and result.message == check.NO_ANSWER and result.exercise == name
+    assert not result and result.message == check.NO_ANSWER
+    assert result.exercise == name.split(".", 1)[1]
 
 
 def test_forbid_refuses_a_ruled_out_call_however_it_is_reached():

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from shared import right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import fashion_mnist_and_practical_issues as check
 
 
 def _split(n, val_fraction, seed):

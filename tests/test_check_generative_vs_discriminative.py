@@ -4,24 +4,24 @@ import numpy as np
 import torch
 from shared import right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import generative_vs_discriminative as check
 
 
 def test_class_priors():
-    assert check.class_priors(lambda y: torch.bincount(y).float() / len(y))
-    assert not check.class_priors(lambda y: torch.bincount(y).float())  # not normalised
-    assert not check.class_priors(lambda y: 1 / 0)  # raising answers fail, not crash
+    assert check.priors(lambda y: torch.bincount(y).float() / len(y))
+    assert not check.priors(lambda y: torch.bincount(y).float())  # not normalised
+    assert not check.priors(lambda y: 1 / 0)  # raising answers fail, not crash
 
 
 def test_bayes_posterior():
-    assert check.bayes_posterior(lambda ll, lp: torch.softmax(ll + lp, dim=1))
+    assert check.posterior(lambda ll, lp: torch.softmax(ll + lp, dim=1))
 
     def naive(ll, lp):
         return (ll.exp() * lp.exp()) / (ll.exp() * lp.exp()).sum(1, keepdim=True)
 
-    result = check.bayes_posterior(naive)
+    result = check.posterior(naive)
     assert not result and "log space" in result.message
-    assert not check.bayes_posterior(lambda ll, lp: torch.softmax(ll, dim=1))  # forgot prior
+    assert not check.posterior(lambda ll, lp: torch.softmax(ll, dim=1))  # forgot prior
 
 
 def test_nearest_mean():
@@ -123,7 +123,7 @@ def _nearest_in_place(x, means):               # centres x on the means' average
 
 
 CATALOGUE = {
-    "class_priors": [
+    "priors": [
         right("bincount over N (the lecture's answer)",
               lambda y: torch.bincount(y).float() / len(y)),
         right("mean of one-hot rows", _priors_one_hot),
@@ -142,7 +142,7 @@ CATALOGUE = {
         wrong("sorts the labels in place", _priors_sorts_in_place, hint="in place"),
         wrong("the mean label", lambda y: y.float().mean(), hint="one prior per class"),
     ],
-    "bayes_posterior": [
+    "posterior": [
         right("softmax of log_lik + log_prior (the lecture's answer)",
               lambda ll, lp: torch.softmax(ll + lp, dim=1)),
         right("each row's maximum subtracted by hand", _posterior_max_shift),

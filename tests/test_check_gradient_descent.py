@@ -7,27 +7,28 @@ import torch
 import torch.nn.functional as F
 from shared import right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import NO_ANSWER
+from nbhelpers.check import gradient_descent as check
 
 
 def test_learning_rate():
-    assert check.descent_learning_rate(0.07)
-    assert check.descent_learning_rate(0.05)
-    bad = check.descent_learning_rate(0.1)
+    assert check.learning_rate(0.07)
+    assert check.learning_rate(0.05)
+    bad = check.learning_rate(0.1)
     assert not bad and "diverges" in bad.message
-    bad = check.descent_learning_rate(0.01)
+    bad = check.learning_rate(0.01)
     assert not bad and "too slow" in bad.message
-    bad = check.descent_learning_rate(0.08)  # exactly 2/λ: oscillates forever
+    bad = check.learning_rate(0.08)  # exactly 2/λ: oscillates forever
     assert not bad and "zig-zags" in bad.message
-    assert not check.descent_learning_rate(-0.05)
-    assert not check.descent_learning_rate("0.07")
-    assert not check.descent_learning_rate(float("nan"))
-    assert "no answer yet" in check.descent_learning_rate(...).message
+    assert not check.learning_rate(-0.05)
+    assert not check.learning_rate("0.07")
+    assert not check.learning_rate(float("nan"))
+    assert "no answer yet" in check.learning_rate(...).message
     # right answers in other types: NumPy and torch numbers
-    assert check.descent_learning_rate(np.float32(0.05))
-    assert check.descent_learning_rate(torch.tensor(0.05))
-    assert not check.descent_learning_rate(True)
-    assert not check.descent_learning_rate(torch.tensor([0.05, 0.05]))
+    assert check.learning_rate(np.float32(0.05))
+    assert check.learning_rate(torch.tensor(0.05))
+    assert not check.learning_rate(True)
+    assert not check.learning_rate(torch.tensor([0.05, 0.05]))
 
 
 def _epoch(model, X, Y, *, lr, batch_size, zero=True, stop=None, reduction="mean"):
@@ -42,7 +43,7 @@ def _epoch(model, X, Y, *, lr, batch_size, zero=True, stop=None, reduction="mean
 
 
 def test_sgd_epoch_accepts_the_loop_and_a_dataloader():
-    assert check.descent_sgd_epoch(_epoch)
+    assert check.sgd_epoch(_epoch)
 
     def with_dataloader(model, X, Y, *, lr, batch_size):
         opt = torch.optim.SGD(model.parameters(), lr=lr)
@@ -53,7 +54,7 @@ def test_sgd_epoch_accepts_the_loop_and_a_dataloader():
             opt.step()
         return model
 
-    assert check.descent_sgd_epoch(with_dataloader)
+    assert check.sgd_epoch(with_dataloader)
 
 
 def test_sgd_epoch_names_the_usual_mistakes():
@@ -68,22 +69,22 @@ def test_sgd_epoch_names_the_usual_mistakes():
                                                             batch_size=batch_size),
     }
     for words, fn in cases.items():
-        result = check.descent_sgd_epoch(fn)
+        result = check.sgd_epoch(fn)
         assert not result and words in result.message, (words, result.message)
 
 
 def test_sgd_epoch_wants_the_model_back():
-    bad = check.descent_sgd_epoch(lambda m, X, Y, **kw: m.weight)
+    bad = check.sgd_epoch(lambda m, X, Y, **kw: m.weight)
     assert not bad and "nn.Module" in bad.message
-    bad = check.descent_sgd_epoch(lambda m, X, Y, **kw: torch.nn.Linear(2, 2))
+    bad = check.sgd_epoch(lambda m, X, Y, **kw: torch.nn.Linear(2, 2))
     assert not bad and "shapes" in bad.message
-    assert not check.descent_sgd_epoch(lambda m, X, Y: m)  # no lr/batch_size keywords
-    assert check.descent_sgd_epoch(lambda m, X, Y, **kw: ...).message == check.NO_ANSWER
+    assert not check.sgd_epoch(lambda m, X, Y: m)  # no lr/batch_size keywords
+    assert check.sgd_epoch(lambda m, X, Y, **kw: ...).message == NO_ANSWER
 
 
 def test_checkers_never_reveal_a_solution():
     for fn in (lambda m, X, Y, **kw: m, lambda *a, **k: torch.nn.Linear(3, 2)):
-        result = check.descent_sgd_epoch(fn)
+        result = check.sgd_epoch(fn)
         for code in ("zero_grad()", "for i in range", "DataLoader"):
             assert code not in result.message
 
@@ -99,7 +100,7 @@ def _dataloader_epoch(model, X, Y, *, lr, batch_size):
 
 
 CATALOGUE = {
-    "descent_learning_rate": [
+    "learning_rate": [
         right("0.07", 0.07),
         right("0.05 as a NumPy float32", np.float32(0.05)),
         right("0.05 as a one-element tensor", torch.tensor(0.05)),
@@ -110,7 +111,7 @@ CATALOGUE = {
         wrong("True", True, hint="must be a number"),
         wrong("two rates", torch.tensor([0.05, 0.05]), hint="must be a number"),
     ],
-    "descent_sgd_epoch": [
+    "sgd_epoch": [
         right("slices X[i:i+m]", _epoch),
         right("a DataLoader without shuffling", _dataloader_epoch),
         wrong("no zero_grad", lambda m, X, Y, **kw: _epoch(m, X, Y, zero=False, **kw),

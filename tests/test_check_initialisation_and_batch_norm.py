@@ -10,9 +10,9 @@ import torch.nn.functional as F
 from shared import right, wrong
 from torch import nn
 
-from nbhelpers import check
+from nbhelpers.check import initialisation_and_batch_norm as check
 
-NAMES = ["init_he_normal", "bn_train_forward", "bn_running_update"]
+NAMES = ["he_normal", "batch_norm_train", "running_update"]
 
 
 def _he(fan: str = "in", gain: float = math.sqrt(2), kind: str = "normal"):
@@ -28,49 +28,49 @@ def _he(fan: str = "in", gain: float = math.sqrt(2), kind: str = "normal"):
 
 
 def test_he_normal_accepts_torch_and_a_hand_version():
-    assert check.init_he_normal(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"))
-    assert check.init_he_normal(_he())
+    assert check.he_normal(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"))
+    assert check.he_normal(_he())
 
 
 def test_he_normal_names_the_usual_mistakes():
-    bad = check.init_he_normal(_he(gain=1.0))
+    bad = check.he_normal(_he(gain=1.0))
     assert not bad and "gain √2" in bad.message
-    bad = check.init_he_normal(_he(fan="out"))
+    bad = check.he_normal(_he(fan="out"))
     assert not bad and "fan-OUT" in bad.message
-    bad = check.init_he_normal(_he(kind="uniform"))
+    bad = check.he_normal(_he(kind="uniform"))
     assert not bad and "uniform" in bad.message
 
     def channels_only(weight):  # forgets the kernel size of a convolution
         with torch.no_grad():
             return weight.normal_(0, math.sqrt(2 / weight.shape[1]))
-    bad = check.init_he_normal(channels_only)
+    bad = check.he_normal(channels_only)
     assert not bad and "C_in · k · k" in bad.message
 
     def variance_as_std(weight):
         with torch.no_grad():
             return weight.normal_(0, 2 / weight[0].numel())
-    bad = check.init_he_normal(variance_as_std)
+    bad = check.he_normal(variance_as_std)
     assert not bad and "square root" in bad.message
 
 
 def test_he_normal_requires_in_place_on_a_parameter():
     def no_grad_guard(weight):
         return weight.normal_(0, math.sqrt(2 / weight[0].numel()))
-    bad = check.init_he_normal(no_grad_guard)
+    bad = check.he_normal(no_grad_guard)
     assert not bad and "torch.no_grad()" in bad.message
 
     def new_tensor(weight):
         return torch.randn(weight.shape) * math.sqrt(2 / weight[0].numel())
-    bad = check.init_he_normal(new_tensor)
+    bad = check.he_normal(new_tensor)
     assert not bad and "IN PLACE" in bad.message
 
     def shifted(weight):
         with torch.no_grad():
             return weight.normal_(1.0, math.sqrt(2 / weight[0].numel()))
-    bad = check.init_he_normal(shifted)
+    bad = check.he_normal(shifted)
     assert not bad and "mean 0" in bad.message
-    assert not check.init_he_normal(lambda w: None)
-    assert not check.init_he_normal(...)
+    assert not check.he_normal(lambda w: None)
+    assert not check.he_normal(...)
 
 
 def _bn(x, gamma, beta, eps=1e-5, *, dims=(0, 2, 3), unbiased=False, use_eps=True, affine=True):
@@ -81,8 +81,8 @@ def _bn(x, gamma, beta, eps=1e-5, *, dims=(0, 2, 3), unbiased=False, use_eps=Tru
 
 
 def test_bn_train_forward():
-    assert check.bn_train_forward(_bn)
-    assert check.bn_train_forward(
+    assert check.batch_norm_train(_bn)
+    assert check.batch_norm_train(
         lambda x, g, b, eps: F.batch_norm(x, None, None, g, b, training=True, eps=eps))
     cases = {
         "biased variance": lambda x, g, b, eps: _bn(x, g, b, eps, unbiased=True),
@@ -92,11 +92,11 @@ def test_bn_train_forward():
         "scale by γ": lambda x, g, b, eps: _bn(x, g, b, eps, affine=False),
     }
     for phrase, fn in cases.items():
-        bad = check.bn_train_forward(fn)
+        bad = check.batch_norm_train(fn)
         assert not bad and phrase in bad.message, (phrase, bad.message)
-    bad = check.bn_train_forward(lambda x, g, b, eps: x.mean((0, 2, 3)))
+    bad = check.batch_norm_train(lambda x, g, b, eps: x.mean((0, 2, 3)))
     assert not bad and "shape" in bad.message
-    bad = check.bn_train_forward(lambda x, g, b, eps: g * x)      # broadcasts γ on the wrong dim
+    bad = check.batch_norm_train(lambda x, g, b, eps: g * x)      # broadcasts γ on the wrong dim
     assert not bad and "raised" in bad.message
 
 
@@ -107,7 +107,7 @@ def _running(rm, rv, x, momentum=0.1, *, unbiased=True, swap=False):
 
 
 def test_bn_running_update():
-    assert check.bn_running_update(_running)
+    assert check.running_update(_running)
 
     def with_module(rm, rv, x, momentum):
         bn = nn.BatchNorm2d(x.shape[1], momentum=momentum)
@@ -115,17 +115,17 @@ def test_bn_running_update():
         bn.running_var.copy_(rv)
         bn(x)
         return bn.running_mean, bn.running_var
-    assert check.bn_running_update(with_module)
-    bad = check.bn_running_update(lambda *a: _running(*a, unbiased=False))
+    assert check.running_update(with_module)
+    bad = check.running_update(lambda *a: _running(*a, unbiased=False))
     assert not bad and "UNBIASED" in bad.message
-    bad = check.bn_running_update(lambda *a: _running(*a, swap=True))
+    bad = check.running_update(lambda *a: _running(*a, swap=True))
     assert not bad and "NEW batch" in bad.message
-    bad = check.bn_running_update(lambda rm, rv, x, m: _running(rm, rv, x, 0.1))  # ignores m
+    bad = check.running_update(lambda rm, rv, x, m: _running(rm, rv, x, 0.1))  # ignores m
     assert not bad and "momentum 0.3" in bad.message
-    bad = check.bn_running_update(lambda rm, rv, x, m: _running(rm, rv, x, m)[0])
+    bad = check.running_update(lambda rm, rv, x, m: _running(rm, rv, x, m)[0])
     assert not bad and "pair" in bad.message
-    assert not check.bn_running_update(lambda rm, rv, x, m: (rm, rv))
-    assert not check.bn_running_update(lambda *a: None)
+    assert not check.running_update(lambda rm, rv, x, m: (rm, rv))
+    assert not check.running_update(lambda *a: None)
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -256,7 +256,7 @@ def _running_std(rm, rv, x, momentum=0.1):
 
 
 CATALOGUE = {
-    "init_he_normal": [
+    "he_normal": [
         right("the lecture's answer", _he()),
         right("nn.init.kaiming_normal_", lambda w: nn.init.kaiming_normal_(
             w, nonlinearity="relu")),
@@ -283,7 +283,7 @@ CATALOGUE = {
         wrong("fills but returns nothing", _he_no_return, hint="return"),
         wrong("seeds the generator inside", _he_seeded, hint="seed"),
     ],
-    "bn_train_forward": [
+    "batch_norm_train": [
         right("the lecture's answer", _bn),
         right("F.batch_norm", lambda x, g, b, eps: F.batch_norm(x, None, None, g, b,
                                                                 training=True, eps=eps)),
@@ -312,7 +312,7 @@ CATALOGUE = {
             lambda bn: bn.eval()(x).detach())(_bn_module(x, g, b, eps)), hint="batch mean"),
         wrong("the channel means", lambda x, g, b, eps: x.mean((0, 2, 3)), hint="shape"),
     ],
-    "bn_running_update": [
+    "running_update": [
         right("the lecture's answer", _running),
         right("nn.BatchNorm2d's own buffers", lambda rm, rv, x, m: _module_update(rm, rv, x, m)),
         right("in place, as BatchNorm2d does", _running_in_place),

@@ -8,20 +8,20 @@ import torch
 import torch.nn.functional as F
 from shared import blank_function_gets_the_hint, never_reveals, right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import loss_functions as check
 
-NAMES = ["losses_mse", "losses_cross_entropy", "losses_bce_logits"]
+NAMES = ["mse", "cross_entropy", "bce_with_logits"]
 
 
 def test_mse():
-    assert check.losses_mse(lambda p, t: ((p - t) ** 2).mean())
-    bad = check.losses_mse(lambda p, t: ((p - t) ** 2).sum())
+    assert check.mse(lambda p, t: ((p - t) ** 2).mean())
+    bad = check.mse(lambda p, t: ((p - t) ** 2).sum())
     assert not bad and "sum" in bad.message
-    bad = check.losses_mse(lambda p, t: (p - t).abs().mean())
+    bad = check.mse(lambda p, t: (p - t).abs().mean())
     assert not bad and "L1" in bad.message
-    assert not check.losses_mse(lambda p, t: (p - t) ** 2)  # not reduced
-    assert not check.losses_mse(lambda p, t: 1 / 0)
-    assert not check.losses_mse(...)
+    assert not check.mse(lambda p, t: (p - t) ** 2)  # not reduced
+    assert not check.mse(lambda p, t: 1 / 0)
+    assert not check.mse(...)
 
 
 def test_cross_entropy():
@@ -35,13 +35,13 @@ def test_cross_entropy():
     def notes_formula(x, y):  # the lecture notes' formula, without the minus
         return -naive(x, y)
 
-    assert check.losses_cross_entropy(stable)
-    assert check.losses_cross_entropy(F.cross_entropy)
-    bad = check.losses_cross_entropy(naive)
+    assert check.cross_entropy(stable)
+    assert check.cross_entropy(F.cross_entropy)
+    bad = check.cross_entropy(naive)
     assert not bad and "overflow" in bad.message
-    bad = check.losses_cross_entropy(notes_formula)
+    bad = check.cross_entropy(notes_formula)
     assert not bad and "sign" in bad.message
-    assert not check.losses_cross_entropy(lambda x, y: None)
+    assert not check.cross_entropy(lambda x, y: None)
 
 
 def test_bce_with_logits():
@@ -52,22 +52,22 @@ def test_bce_with_logits():
         p = torch.sigmoid(z)
         return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
 
-    assert check.losses_bce_logits(stable)
-    assert check.losses_bce_logits(F.binary_cross_entropy_with_logits)
-    bad = check.losses_bce_logits(naive)
+    assert check.bce_with_logits(stable)
+    assert check.bce_with_logits(F.binary_cross_entropy_with_logits)
+    bad = check.bce_with_logits(naive)
     assert not bad and "±60" in bad.message and "log 0" in bad.message
     # torch's BCELoss on σ(z) is clamped to 100 per element: also wrong at |z| = 60
-    assert not check.losses_bce_logits(lambda z, y: F.binary_cross_entropy(torch.sigmoid(z), y))
-    assert not check.losses_bce_logits(lambda z, y: -stable(z, y))
-    assert not check.losses_bce_logits(lambda z, y: z.unknown)
+    assert not check.bce_with_logits(lambda z, y: F.binary_cross_entropy(torch.sigmoid(z), y))
+    assert not check.bce_with_logits(lambda z, y: -stable(z, y))
+    assert not check.bce_with_logits(lambda z, y: z.unknown)
 
 
 def test_blank_student_answers_get_a_hint_not_a_crash():
-    blank_function_gets_the_hint(NAMES)
+    blank_function_gets_the_hint(check, NAMES)
 
 
 def test_checkers_never_reveal_a_solution():
-    never_reveals(NAMES, ("log1p", "torch.outer", "momentum * v", ".mean()", "W_next.T"))
+    never_reveals(check, NAMES, ("log1p", "torch.outer", "momentum * v", ".mean()", "W_next.T"))
 
 
 def _mse_in_place(pred, target):
@@ -138,7 +138,7 @@ def _bce_in_place(z, y):
 
 
 CATALOGUE = {
-    "losses_mse": [
+    "mse": [
         right("the reference ((p − t)²).mean()", lambda p, t: ((p - t) ** 2).mean()),
         right("(t − p)², torch.square", lambda p, t: torch.square(t - p).mean()),
         right("sum / numel", lambda p, t: ((p - t) ** 2).sum() / p.numel()),
@@ -163,7 +163,7 @@ CATALOGUE = {
         wrong("detached", lambda p, t: ((p - t) ** 2).mean().detach(), hint="cut off"),
         wrong("pred -= target: changes the input", _mse_in_place, hint="in place"),
     ],
-    "losses_cross_entropy": [
+    "cross_entropy": [
         right("the reference: row max, then log-sum-exp", _ce_reference),
         right("torch.logsumexp", lambda x, y: (torch.logsumexp(x, 1) - x[_rows(y), y]).mean()),
         right("F.cross_entropy (the exercise allows it)", F.cross_entropy),
@@ -195,7 +195,7 @@ CATALOGUE = {
         wrong("true-class logit detached", _ce_detached_true_logit, hint="wrong gradient"),
         wrong("a Python float", lambda x, y: F.cross_entropy(x, y).item(), hint="torch.Tensor"),
     ],
-    "losses_bce_logits": [
+    "bce_with_logits": [
         right("the reference: clamp, log1p(exp(−|z|))", _bce_reference),
         right("F.binary_cross_entropy_with_logits (the exercise allows it)",
               F.binary_cross_entropy_with_logits),

@@ -8,7 +8,7 @@ import torch
 from shared import right, wrong
 from torch import nn
 
-from nbhelpers import check
+from nbhelpers.check import mnist_cnn as check
 
 
 def _accuracy(model, batches):
@@ -22,7 +22,7 @@ def _accuracy(model, batches):
 
 
 def test_mnist_test_accuracy():
-    assert check.mnist_test_accuracy(_accuracy)
+    assert check.test_accuracy(_accuracy)
 
     def no_eval(model, batches):
         correct = total = 0
@@ -38,11 +38,11 @@ def test_mnist_test_accuracy():
             accs = [(model(x).argmax(1) == y).float().mean().item() for x, y in batches]
         return sum(accs) / len(accs)
 
-    result = check.mnist_test_accuracy(no_eval)
+    result = check.test_accuracy(no_eval)
     assert not result and "eval" in result.message
-    assert not check.mnist_test_accuracy(per_batch_mean)
-    assert not check.mnist_test_accuracy(lambda m, b: 100 * _accuracy(m, b))
-    assert not check.mnist_test_accuracy(lambda m, b: 1 / 0)
+    assert not check.test_accuracy(per_batch_mean)
+    assert not check.test_accuracy(lambda m, b: 100 * _accuracy(m, b))
+    assert not check.test_accuracy(lambda m, b: 1 / 0)
 
     def restores_mode(model, batches):          # as nbhelpers.training.evaluate does
         was_training = model.training
@@ -59,23 +59,23 @@ def test_mnist_test_accuracy():
                 model.eval()
         return correct / total
 
-    assert check.mnist_test_accuracy(restores_mode)
-    assert check.mnist_test_accuracy(lambda m, b: torch.tensor(_accuracy(m, b)))
-    assert not check.mnist_test_accuracy(eval_after_the_loop)
+    assert check.test_accuracy(restores_mode)
+    assert check.test_accuracy(lambda m, b: torch.tensor(_accuracy(m, b)))
+    assert not check.test_accuracy(eval_after_the_loop)
 
 
 def test_mnist_conv_params():
-    assert check.mnist_conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1))
-    no_bias = check.mnist_conv_params(lambda c_in, c_out, k: c_in * c_out * k * k)
+    assert check.conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1))
+    no_bias = check.conv_params(lambda c_in, c_out, k: c_in * c_out * k * k)
     assert not no_bias and "bias" in no_bias.message
-    assert not check.mnist_conv_params(lambda c_in, c_out, k: c_out * k * k + c_out)
-    assert not check.mnist_conv_params(lambda c_in, c_out, k: None)
-    assert "c_in × k × k" not in check.mnist_conv_params(lambda *a: 0).message
+    assert not check.conv_params(lambda c_in, c_out, k: c_out * k * k + c_out)
+    assert not check.conv_params(lambda c_in, c_out, k: None)
+    assert "c_in × k × k" not in check.conv_params(lambda *a: 0).message
     # right answers in other types
-    assert check.mnist_conv_params(lambda c_in, c_out, k: float(c_out * (c_in * k * k + 1)))
-    assert check.mnist_conv_params(lambda c_in, c_out, k: np.int64(c_out * (c_in * k * k + 1)))
-    assert not check.mnist_conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1) + 0.5)
-    assert not check.mnist_conv_params(lambda c_in, c_out, k: "208")
+    assert check.conv_params(lambda c_in, c_out, k: float(c_out * (c_in * k * k + 1)))
+    assert check.conv_params(lambda c_in, c_out, k: np.int64(c_out * (c_in * k * k + 1)))
+    assert not check.conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1) + 0.5)
+    assert not check.conv_params(lambda c_in, c_out, k: "208")
 
 
 @pytest.mark.slow
@@ -90,12 +90,12 @@ def test_mnist_mlp_accuracy(mnist_available):
     x_val, y_val = x[order[50_000:]], y[order[50_000:]]
     torch.manual_seed(0)
     conv = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(4 * 26 * 26, 10))
-    assert "nn.Linear" in check.mnist_mlp_accuracy(conv, x_val, y_val).message
+    assert "nn.Linear" in check.mlp_accuracy(conv, x_val, y_val).message
     untrained = mlp(64)
-    result = check.mnist_mlp_accuracy(untrained, x_val, y_val)
+    result = check.mlp_accuracy(untrained, x_val, y_val)
     assert not result and "validation accuracy" in result.message and "below" in result.message
-    assert not check.mnist_mlp_accuracy("model", x_val, y_val)
-    assert "validation split" in check.mnist_mlp_accuracy(untrained, x_val, y_val[:5]).message
+    assert not check.mlp_accuracy("model", x_val, y_val)
+    assert "validation split" in check.mlp_accuracy(untrained, x_val, y_val[:5]).message
 
     torch.manual_seed(0)
     model = mlp(256)
@@ -105,7 +105,7 @@ def test_mnist_mlp_accuracy(mnist_available):
                                                 steps_per_epoch=len(batches))
     fit(model, batches, epochs=3, optimizer=optimizer, scheduler=cycle, device="cpu",
         live=False, progress=False)
-    result = check.mnist_mlp_accuracy(model, x_val, y_val)
+    result = check.mlp_accuracy(model, x_val, y_val)
     assert result and "test accuracy" in result.message
 
 
@@ -265,7 +265,7 @@ def _mlp_cases():
 
 
 CATALOGUE = {
-    "mnist_test_accuracy": [
+    "test_accuracy": [
         right("eval(), no_grad, count over images (the lecture's answer)", _loop),
         right("restores the model's mode afterwards", lambda m, b: _loop(m, b, restore=True)),
         right("a one-element float32 tensor", _float32_tensor),
@@ -284,7 +284,7 @@ CATALOGUE = {
               hint="set_grad_enabled"),
         wrong("returns a string", lambda m, b: f"{_loop(m, b):.2%}", hint="one number"),
     ],
-    "mnist_conv_params": [
+    "conv_params": [
         right("c_out · (c_in · k² + 1) (the lecture's answer)",
               lambda c_in, c_out, k: c_out * (c_in * k * k + 1)),
         right("weights plus biases, as a float",
@@ -308,4 +308,4 @@ CATALOGUE = {
     ],
 }
 if _have_mnist:
-    CATALOGUE["mnist_mlp_accuracy"] = _mlp_cases()
+    CATALOGUE["mlp_accuracy"] = _mlp_cases()

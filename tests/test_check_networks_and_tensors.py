@@ -10,48 +10,48 @@ from shared import EMPTY, right, wrong
 from shared import rejects as _rejects
 from torch import nn
 
-from nbhelpers import check
+from nbhelpers.check import networks_and_tensors as check
 
 
 def test_count_params():
-    assert check.net_count_params(109_386)
-    assert check.net_count_params(109_386.0)
-    _rejects(check.net_count_params(784 * 128 + 128 * 64 + 64 * 10), "weights only")
-    _rejects(check.net_count_params(123), "n_in·n_out")
-    _rejects(check.net_count_params(109_386.5), "whole number")
-    _rejects(check.net_count_params("many"), "one number")
-    _rejects(check.net_count_params(EMPTY), "no answer yet")
+    assert check.count_params(109_386)
+    assert check.count_params(109_386.0)
+    _rejects(check.count_params(784 * 128 + 128 * 64 + 64 * 10), "weights only")
+    _rejects(check.count_params(123), "n_in·n_out")
+    _rejects(check.count_params(109_386.5), "whole number")
+    _rejects(check.count_params("many"), "one number")
+    _rejects(check.count_params(EMPTY), "no answer yet")
 
 
 def test_count_params_hint_does_not_reveal_the_number():
-    assert "109" not in check.net_count_params(1).message
+    assert "109" not in check.count_params(1).message
 
 
 def test_sequential():
     good = nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 3), nn.Softmax(dim=1))
-    assert check.net_sequential(good)
-    _rejects(check.net_sequential(nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 3),
+    assert check.sequential(good)
+    _rejects(check.sequential(nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 3),
                                                 nn.Softmax(dim=1))), "different outputs")
-    _rejects(check.net_sequential(nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 3),
+    _rejects(check.sequential(nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 3),
                                                 nn.Softmax(dim=0))), "different outputs")
-    _rejects(check.net_sequential(nn.Sequential(nn.Linear(6, 16), nn.Linear(16, 3))),
+    _rejects(check.sequential(nn.Sequential(nn.Linear(6, 16), nn.Linear(16, 3))),
              "different outputs")
-    _rejects(check.net_sequential(nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 3))),
+    _rejects(check.sequential(nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 3))),
              "shapes")
-    _rejects(check.net_sequential(nn.Linear(6, 3)), "nn.Sequential")
-    _rejects(check.net_sequential(EMPTY), "no answer yet")
+    _rejects(check.sequential(nn.Linear(6, 3)), "nn.Sequential")
+    _rejects(check.sequential(EMPTY), "no answer yet")
 
 
 def test_linear_forward():
-    assert check.net_linear_forward(lambda X, W, b: X @ W.T + b)
-    assert check.net_linear_forward(lambda X, W, b: torch.einsum("...i,oi->...o", X, W) + b)
-    _rejects(check.net_linear_forward(lambda X, W, b: X @ W + b), "raised")  # no transpose
+    assert check.linear_forward(lambda X, W, b: X @ W.T + b)
+    assert check.linear_forward(lambda X, W, b: torch.einsum("...i,oi->...o", X, W) + b)
+    _rejects(check.linear_forward(lambda X, W, b: X @ W + b), "raised")  # no transpose
     square_only_wrong = lambda X, W, b: X @ (W if W.shape[0] == W.shape[1] else W.T) + b  # noqa: E731
-    _rejects(check.net_linear_forward(square_only_wrong), "W (4, 4) (square)")
-    _rejects(check.net_linear_forward(lambda X, W, b: W @ X + b), "raised")
-    _rejects(check.net_linear_forward(lambda X, W, b: X @ W.T), "wrong values")  # no bias
-    _rejects(check.net_linear_forward(lambda X, W, b: None), "no answer yet")
-    _rejects(check.net_linear_forward(EMPTY), "no answer yet")
+    _rejects(check.linear_forward(square_only_wrong), "W (4, 4) (square)")
+    _rejects(check.linear_forward(lambda X, W, b: W @ X + b), "raised")
+    _rejects(check.linear_forward(lambda X, W, b: X @ W.T), "wrong values")  # no bias
+    _rejects(check.linear_forward(lambda X, W, b: None), "no answer yet")
+    _rejects(check.linear_forward(EMPTY), "no answer yet")
 
 
 def _seq(*layers):
@@ -78,7 +78,7 @@ def _with_nn_linear(X, W, b):
 
 
 CATALOGUE = {
-    "net_count_params": [
+    "count_params": [
         right("the formula, an int", (784 * 128 + 128) + (128 * 64 + 64) + (64 * 10 + 10)),
         right("a float", 109_386.0),
         right("a NumPy int", np.int64(109_386)),
@@ -98,7 +98,7 @@ CATALOGUE = {
         wrong("True", True, hint="one number"),
         wrong("a list of the per-layer counts", [100_480, 8_256, 650], hint="one number"),
     ],
-    "net_sequential": [
+    "sequential": [
         right("the reference: Linear, Tanh, Linear, Softmax(dim=1)", _net_as_sequential()),
         right("Softmax(dim=-1)", _net_as_sequential(out=lambda: nn.Softmax(dim=-1))),
         right("left in eval mode", _net_as_sequential().eval()),
@@ -126,7 +126,7 @@ CATALOGUE = {
         wrong("hidden width 8", _net_as_sequential(width=8), hint="shapes"),
         wrong("one Linear layer", nn.Linear(6, 3), hint="nn.Sequential"),
     ],
-    "net_linear_forward": [
+    "linear_forward": [
         right("the reference X @ W.T + b", lambda X, W, b: X @ W.T + b),
         right("einsum", lambda X, W, b: torch.einsum("...i,oi->...o", X, W) + b),
         right("torch.matmul and W.mT", lambda X, W, b: torch.matmul(X, W.mT) + b),

@@ -8,48 +8,48 @@ import torch
 from shared import EMPTY, right, wrong
 from shared import rejects as _rejects
 
-from nbhelpers import check
+from nbhelpers.check import neuron_and_perceptron as check
 
 
 def test_nor_accepts_any_correct_weights():
-    assert check.neuron_nor((-1.0, -1.0, 0.5))
-    assert check.neuron_nor([-3, -2, 1])  # other scalings and lists are fine
+    assert check.nor((-1.0, -1.0, 0.5))
+    assert check.nor([-3, -2, 1])  # other scalings and lists are fine
 
 
 def test_nor_rejects_or_and_nand_and_names_the_wrong_rows():
-    _rejects(check.neuron_nor((1.0, 1.0, -0.5)), "wrong rows", "00")  # OR
-    _rejects(check.neuron_nor((-2.0, -2.0, 3.0)), "wrong rows", "01")  # NAND
-    _rejects(check.neuron_nor((-1.0, -1.0, 0.0)), "00 → 0")  # step(0) = 0: boundary case
+    _rejects(check.nor((1.0, 1.0, -0.5)), "wrong rows", "00")  # OR
+    _rejects(check.nor((-2.0, -2.0, 3.0)), "wrong rows", "01")  # NAND
+    _rejects(check.nor((-1.0, -1.0, 0.0)), "00 → 0")  # step(0) = 0: boundary case
 
 
 def test_nor_handles_blank_and_broken_answers():
-    _rejects(check.neuron_nor(EMPTY), "no answer yet")
-    _rejects(check.neuron_nor((1.0, 2.0)), "three numbers")
+    _rejects(check.nor(EMPTY), "no answer yet")
+    _rejects(check.nor((1.0, 2.0)), "three numbers")
 
 
 def test_majority():
-    assert check.neuron_majority((torch.tensor([1.0, 1.0, 1.0]), -1.5))
-    assert check.neuron_majority(([2, 2, 2], -3.5))
-    _rejects(check.neuron_majority((torch.tensor([1.0, 1.0, 1.0]), -0.5)), "wrong rows")  # OR
-    _rejects(check.neuron_majority((torch.tensor([1.0, 1.0, 1.0]), -2.5)), "011")  # all three
-    _rejects(check.neuron_majority((torch.tensor([1.0, 1.0]), -1.5)), "3 weights")
-    _rejects(check.neuron_majority((EMPTY, EMPTY)), "no answer yet")
+    assert check.majority((torch.tensor([1.0, 1.0, 1.0]), -1.5))
+    assert check.majority(([2, 2, 2], -3.5))
+    _rejects(check.majority((torch.tensor([1.0, 1.0, 1.0]), -0.5)), "wrong rows")  # OR
+    _rejects(check.majority((torch.tensor([1.0, 1.0, 1.0]), -2.5)), "011")  # all three
+    _rejects(check.majority((torch.tensor([1.0, 1.0]), -1.5)), "3 weights")
+    _rejects(check.majority((EMPTY, EMPTY)), "no answer yet")
 
 
 def test_xnor_network():
     W1, b1 = torch.tensor([[1.0, 1.0], [-1.0, -1.0]]), torch.tensor([-1.5, 0.5])
-    assert check.neuron_xnor_network(W1, b1, torch.tensor([1.0, 1.0]), -0.5)
+    assert check.xnor_network(W1, b1, torch.tensor([1.0, 1.0]), -0.5)
     # NAND(OR, NAND)-style mistakes: the XOR network itself is the classic wrong answer
     xor_W1, xor_b1 = torch.tensor([[1.0, 1.0], [-2.0, -2.0]]), torch.tensor([-0.5, 3.0])
-    _rejects(check.neuron_xnor_network(xor_W1, xor_b1, torch.tensor([1.0, 1.0]), -1.5),
+    _rejects(check.xnor_network(xor_W1, xor_b1, torch.tensor([1.0, 1.0]), -1.5),
              "wrong rows")
-    _rejects(check.neuron_xnor_network(torch.ones(3, 2), b1, torch.ones(2), 0.0), "2×2")
-    _rejects(check.neuron_xnor_network(EMPTY, EMPTY, EMPTY, EMPTY), "no answer yet")
-    _rejects(check.neuron_xnor_network(W1, "b1", torch.ones(2), 0.0), "b1", "not a string")
+    _rejects(check.xnor_network(torch.ones(3, 2), b1, torch.ones(2), 0.0), "2×2")
+    _rejects(check.xnor_network(EMPTY, EMPTY, EMPTY, EMPTY), "no answer yet")
+    _rejects(check.xnor_network(W1, "b1", torch.ones(2), 0.0), "b1", "not a string")
 
 
 def test_neuron_hints_do_not_reveal_the_reference():
-    result = check.neuron_xnor_network(torch.zeros(2, 2), torch.zeros(2), torch.zeros(2), 0.0)
+    result = check.xnor_network(torch.zeros(2, 2), torch.zeros(2), torch.zeros(2), 0.0)
     assert "-1.5" not in result.message and "AND" not in result.message
 
 
@@ -57,7 +57,7 @@ _W1, _b1 = torch.tensor([[1.0, 1.0], [-1.0, -1.0]]), torch.tensor([-1.5, 0.5])  
 _ONES = torch.tensor([1.0, 1.0])
 
 CATALOGUE = {
-    "neuron_nor": [
+    "nor": [
         right("the reference (-1, -1, 0.5)", (-1.0, -1.0, 0.5)),
         right("other scaling, ints in a list", [-3, -2, 1]),
         right("one tensor of three numbers", torch.tensor([-1.0, -1.0, 0.5])),
@@ -75,7 +75,7 @@ CATALOGUE = {
         wrong("infinite weights", (-float("inf"), -float("inf"), 0.5), hint="finite"),
         wrong("nan bias", (-1.0, -1.0, float("nan")), hint="finite"),
     ],
-    "neuron_majority": [
+    "majority": [
         right("the reference: ones, bias -1.5", (torch.tensor([1.0, 1.0, 1.0]), -1.5)),
         right("ints in a list, other scaling", ([2, 2, 2], -3.5)),
         right("NumPy weights, bias a one-element tensor",
@@ -92,7 +92,7 @@ CATALOGUE = {
         wrong("bias a vector of 3", ([1.0, 1.0, 1.0], torch.full((3,), -1.5)),
               hint="b must be one number"),
     ],
-    "neuron_xnor_network": [
+    "xnor_network": [
         right("the reference: AND and NOR, then OR", _W1, _b1, _ONES, -0.5),
         right("OR and NAND, then NAND", torch.tensor([[1.0, 1.0], [-1.0, -1.0]]),
               torch.tensor([-0.5, 1.5]), torch.tensor([-1.0, -1.0]), 1.5),

@@ -8,9 +8,9 @@ import math
 import torch
 from shared import blank_function_gets_the_hint, never_reveals, rejects, right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import optimisers as check
 
-NAMES = ["optim_momentum_step", "optim_one_cycle_lr"]
+NAMES = ["momentum_step", "one_cycle_lr"]
 
 
 def _good_momentum(w, grad, v, *, lr, momentum):
@@ -19,7 +19,7 @@ def _good_momentum(w, grad, v, *, lr, momentum):
 
 
 def test_momentum_step():
-    assert check.optim_momentum_step(_good_momentum)
+    assert check.momentum_step(_good_momentum)
 
     def dampened(w, grad, v, *, lr, momentum):
         v = momentum * v + (1 - momentum) * grad
@@ -40,14 +40,14 @@ def test_momentum_step():
         v = momentum * v + grad
         return w - lr * (grad + momentum * v), v
 
-    rejects(check.optim_momentum_step(dampened), "1 − momentum")
-    rejects(check.optim_momentum_step(sutskever), "Sutskever", "constant")
-    rejects(check.optim_momentum_step(plain_sgd), "after step")
-    rejects(check.optim_momentum_step(nesterov), "Nesterov")
-    rejects(check.optim_momentum_step(stale_velocity), "velocity")
-    rejects(check.optim_momentum_step(lambda w, g, v, **kw: w), "return 2 tensors")
-    rejects(check.optim_momentum_step(lambda w, g, v, **kw: (w[:2], v)), "shape")
-    rejects(check.optim_momentum_step(lambda w, g, v: (w, v)), "raised")  # no lr/momentum
+    rejects(check.momentum_step(dampened), "1 − momentum")
+    rejects(check.momentum_step(sutskever), "Sutskever", "constant")
+    rejects(check.momentum_step(plain_sgd), "after step")
+    rejects(check.momentum_step(nesterov), "Nesterov")
+    rejects(check.momentum_step(stale_velocity), "velocity")
+    rejects(check.momentum_step(lambda w, g, v, **kw: w), "return 2 tensors")
+    rejects(check.momentum_step(lambda w, g, v, **kw: (w[:2], v)), "shape")
+    rejects(check.momentum_step(lambda w, g, v: (w, v)), "raised")  # no lr/momentum
 
 
 def _good_cycle(t, *, max_lr, total_steps, pct_start, div_factor=25.0, final_div_factor=1e4):
@@ -70,25 +70,25 @@ def _variant(*, shift=0.0, linear=False, last=1, div=None, final=None):
 
 
 def test_one_cycle_lr():
-    assert check.optim_one_cycle_lr(_good_cycle)
-    assert check.optim_one_cycle_lr(lambda t, **kw: torch.tensor(_good_cycle(t, **kw)))
-    rejects(check.optim_one_cycle_lr(_variant(linear=True)), "straight lines", "cosine")
-    rejects(check.optim_one_cycle_lr(_variant(shift=1.0)), "pct_start·total_steps − 1")
-    rejects(check.optim_one_cycle_lr(_variant(div=25.0)), "step 0", "div_factor")  # ignores it
-    rejects(check.optim_one_cycle_lr(_variant(final=1e4)), "last step", "final_div_factor")
-    rejects(check.optim_one_cycle_lr(_variant(last=0)), "last step")      # ends at total_steps
-    rejects(check.optim_one_cycle_lr(_variant(shift=0.5)), "at step")     # some other error
-    rejects(check.optim_one_cycle_lr(lambda t, **kw: kw["max_lr"]), "step 0")
-    rejects(check.optim_one_cycle_lr(lambda t, **kw: [0.1]), "one number")
-    rejects(check.optim_one_cycle_lr(lambda t: 0.1), "raised")             # no keywords
+    assert check.one_cycle_lr(_good_cycle)
+    assert check.one_cycle_lr(lambda t, **kw: torch.tensor(_good_cycle(t, **kw)))
+    rejects(check.one_cycle_lr(_variant(linear=True)), "straight lines", "cosine")
+    rejects(check.one_cycle_lr(_variant(shift=1.0)), "pct_start·total_steps − 1")
+    rejects(check.one_cycle_lr(_variant(div=25.0)), "step 0", "div_factor")  # ignores it
+    rejects(check.one_cycle_lr(_variant(final=1e4)), "last step", "final_div_factor")
+    rejects(check.one_cycle_lr(_variant(last=0)), "last step")      # ends at total_steps
+    rejects(check.one_cycle_lr(_variant(shift=0.5)), "at step")     # some other error
+    rejects(check.one_cycle_lr(lambda t, **kw: kw["max_lr"]), "step 0")
+    rejects(check.one_cycle_lr(lambda t, **kw: [0.1]), "one number")
+    rejects(check.one_cycle_lr(lambda t: 0.1), "raised")             # no keywords
 
 
 def test_blank_student_answers_get_a_hint_not_a_crash():
-    blank_function_gets_the_hint(NAMES)
+    blank_function_gets_the_hint(check, NAMES)
 
 
 def test_checkers_never_reveal_a_solution():
-    never_reveals(NAMES, ("momentum * v", "math.cos", "(t - turn)", "total_steps - 1 -"))
+    never_reveals(check, NAMES, ("momentum * v", "math.cos", "(t - turn)", "total_steps - 1 -"))
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -153,7 +153,7 @@ def _cycle_by_torch(t, *, max_lr, total_steps, pct_start, **kw):
 
 
 CATALOGUE = {
-    "optim_momentum_step": [
+    "momentum_step": [
         right("the lecture's answer", _good_momentum),
         right("in place, as torch updates its buffers", _momentum_in_place),
         right("NumPy arrays back", _momentum_numpy),
@@ -177,7 +177,7 @@ CATALOGUE = {
               lambda w, g, v, **kw: (_good_momentum(w, g, v, **kw)[0], v), hint="velocity"),
         wrong("one tensor", lambda w, g, v, **kw: w, hint="return 2 tensors"),
     ],
-    "optim_one_cycle_lr": [
+    "one_cycle_lr": [
         right("the lecture's answer", _good_cycle),
         right("a NumPy float", _cycle_numpy),
         right("a one-element tensor", lambda t, **kw: torch.tensor([_good_cycle(t, **kw)])),

@@ -12,8 +12,8 @@ from shared import right, wrong
 from torch import nn
 from torch.nn.functional import max_pool2d as _tmp
 
-from nbhelpers import check, kernels
-from nbhelpers.check import pooling_and_cnn_layers as cc
+from nbhelpers import kernels
+from nbhelpers.check import pooling_and_cnn_layers as check
 
 
 def _max_pool(x, k):
@@ -22,23 +22,23 @@ def _max_pool(x, k):
 
 
 def test_max_pool_by_hand():
-    assert check.pool_max_by_hand(_max_pool)
-    avg = check.pool_max_by_hand(
+    assert check.max_pool(_max_pool)
+    avg = check.max_pool(
         lambda x, k: x[: x.shape[0] // k * k, : x.shape[1] // k * k]
         .reshape(x.shape[0] // k, k, x.shape[1] // k, k).mean(dim=(1, 3)))
     assert not avg and "average" in avg.message
-    ceil = check.pool_max_by_hand(  # padding a stick-out window instead of dropping it
+    ceil = check.max_pool(  # padding a stick-out window instead of dropping it
         lambda x, k: _max_pool(F.pad(x, (0, -x.shape[1] % k, 0, -x.shape[0] % k),
                                      value=-1e9), k))
     assert not ceil and "round down" in ceil.message
-    assert not check.pool_max_by_hand(lambda x, k: x.max())  # one number, not a map
-    assert not check.pool_max_by_hand(lambda x, k: _max_pool(x, k).tolist())  # not a tensor
+    assert not check.max_pool(lambda x, k: x.max())  # one number, not a map
+    assert not check.max_pool(lambda x, k: _max_pool(x, k).tolist())  # not a tensor
 
 
 def test_max_pool_refuses_library_pooling():
-    by_torch = check.pool_max_by_hand(lambda x, k: F.max_pool2d(x[None, None], k)[0, 0])
+    by_torch = check.max_pool(lambda x, k: F.max_pool2d(x[None, None], k)[0, 0])
     assert not by_torch and "max_pool2d" in by_torch.message
-    by_helper = check.pool_max_by_hand(lambda x, k: kernels.pool2d(x, k))
+    by_helper = check.max_pool(lambda x, k: kernels.pool2d(x, k))
     assert not by_helper and "pool2d" in by_helper.message
 
 
@@ -54,21 +54,21 @@ def test_receptive_field_reference_is_measured_right():
     """The gradient reference agrees with closed forms (3×3 convs: 2n + 1, 2×2 pools: 2^n,
     LeNet-5: 16) and with the exercise stack of the lecture (18)."""
     for n in range(1, 5):
-        assert cc._rf_by_gradient([(3, 1)] * n) == 2 * n + 1
-        assert cc._rf_by_gradient([(2, 2)] * n) == 2**n
-    assert cc._rf_by_gradient([(5, 1), (2, 2), (5, 1), (2, 2)]) == 16
-    assert cc._rf_by_gradient([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]) == 18
-    assert all(cc._rf_by_gradient(layers) == _rf(layers) for layers in cc._RF_CASES)
+        assert check._rf_by_gradient([(3, 1)] * n) == 2 * n + 1
+        assert check._rf_by_gradient([(2, 2)] * n) == 2**n
+    assert check._rf_by_gradient([(5, 1), (2, 2), (5, 1), (2, 2)]) == 16
+    assert check._rf_by_gradient([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]) == 18
+    assert all(check._rf_by_gradient(layers) == _rf(layers) for layers in check._RF_CASES)
 
 
 def test_receptive_field_answer():
-    assert check.cnn_receptive_field(_rf)
-    no_jump = check.cnn_receptive_field(cc._without_strides)
+    assert check.receptive_field(_rf)
+    no_jump = check.receptive_field(check._without_strides)
     assert not no_jump and "ignore the strides" in no_jump.message
-    own = check.cnn_receptive_field(cc._own_stride_too)
+    own = check.receptive_field(check._own_stride_too)
     assert not own and "before" in own.message
-    assert not check.cnn_receptive_field(lambda layers: sum(k for k, _ in layers))
-    assert not check.cnn_receptive_field(lambda layers: 18)  # the lecture's stack only
+    assert not check.receptive_field(lambda layers: sum(k for k, _ in layers))
+    assert not check.receptive_field(lambda layers: 18)  # the lecture's stack only
     assert "18" not in no_jump.message
 
 
@@ -78,24 +78,24 @@ def test_small_design():
         nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(8 * 7 * 7, 10))
     good.train()
-    assert check.cnn_small_design(good) and good.training  # mode restored
+    assert check.small_design(good) and good.training  # mode restored
     too_big = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(),
                             nn.Conv2d(8, 8, 3, padding=1), nn.MaxPool2d(2),
                             nn.Flatten(), nn.Linear(8 * 14 * 14, 10))
-    result = check.cnn_small_design(too_big)
+    result = check.small_design(too_big)
     assert not result and "parameters" in result.message
     one_conv = nn.Sequential(nn.Conv2d(1, 4, 3), nn.MaxPool2d(2), nn.Flatten(),
                              nn.Linear(4 * 13 * 13, 10))
-    assert not check.cnn_small_design(one_conv)
+    assert not check.small_design(one_conv)
     no_pool = nn.Sequential(nn.Conv2d(1, 2, 3, stride=2), nn.Conv2d(2, 2, 3, stride=2),
                             nn.Flatten(), nn.Linear(2 * 6 * 6, 10))
-    assert "pooling" in check.cnn_small_design(no_pool).message
+    assert "pooling" in check.small_design(no_pool).message
     wrong_out = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Conv2d(2, 2, 3), nn.MaxPool2d(2),
                               nn.Flatten(), nn.Linear(2 * 12 * 12, 5))
-    assert "(3, 10)" in check.cnn_small_design(wrong_out).message
+    assert "(3, 10)" in check.small_design(wrong_out).message
     shape_bug = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Conv2d(2, 2, 3), nn.MaxPool2d(2),
                               nn.Flatten(), nn.Linear(100, 10))
-    crashed = check.cnn_small_design(shape_bug)
+    crashed = check.small_design(shape_bug)
     assert not crashed and "RuntimeError" in crashed.message
 
 
@@ -200,7 +200,7 @@ def _with_bn_dropout():
 
 
 CATALOGUE = {
-    "pool_max_by_hand": [
+    "max_pool": [
         right("loops over the windows (the lecture's answer)", _pool_loops),
         right("reshape and amax", _max_pool),
         right("unfold twice and amax", _pool_unfold),
@@ -225,15 +225,15 @@ CATALOGUE = {
         wrong("the largest value of x", lambda x, k: x.max(), hint="one output per"),
         wrong("a nested list", lambda x, k: _max_pool(x, k).tolist(), hint="torch.Tensor"),
     ],
-    "cnn_receptive_field": [
+    "receptive_field": [
         right("the forward recurrence (the lecture's answer)", _rf),
         right("the backward recurrence, last layer first", _rf_backward),
         right("the closed form with math.prod", _rf_closed),
         right("as a float", lambda layers: float(_rf(layers))),
         right("as a NumPy integer", lambda layers: np.int64(_rf(layers))),
         right("as a one-element tensor", lambda layers: torch.tensor(_rf(layers))),
-        wrong("strides ignored", cc._without_strides, hint="ignore the strides"),
-        wrong("a layer's own stride counted", cc._own_stride_too, hint="before"),
+        wrong("strides ignored", check._without_strides, hint="ignore the strides"),
+        wrong("a layer's own stride counted", check._own_stride_too, hint="before"),
         wrong("the stack walked backwards", lambda layers: _rf(layers[::-1]),
               hint="last layer to the first"),
         wrong("starts from 0 pixels", lambda layers: _rf(layers) - 1, hint="start from 1"),
@@ -242,7 +242,7 @@ CATALOGUE = {
         wrong("18, the lecture's stack only", lambda layers: 18, hint="Hint"),
         wrong("a string", lambda layers: str(_rf(layers)), hint="one number"),
     ],
-    "cnn_small_design": [
+    "small_design": [
         right("two conv blocks with max pooling (the lecture's answer)", _small_cnn()),
         right("a module that pools with F.max_pool2d in forward", _Functional()),
         right("batch norm, dropout, average and adaptive pooling, in training mode",
@@ -277,4 +277,4 @@ CATALOGUE = {
 
 def test_receptive_field_check_works_with_autograd_switched_off():
     with torch.no_grad():
-        assert check.cnn_receptive_field(_rf)
+        assert check.receptive_field(_rf)

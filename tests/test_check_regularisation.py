@@ -7,31 +7,31 @@ import torch
 import torch.nn.functional as F
 from shared import blank_function_gets_the_hint, never_reveals, rejects, right, wrong
 
-from nbhelpers import check
+from nbhelpers.check import regularisation as check
 
-NAMES = ["reg_l2_penalty", "reg_dropout", "reg_param_groups"]
+NAMES = ["l2_penalty", "dropout", "param_groups"]
 
 
 def test_l2_penalty():
-    assert check.reg_l2_penalty(
+    assert check.l2_penalty(
         lambda m, lam: lam / 2 * sum((p ** 2).sum() for p in m.parameters()))
-    assert check.reg_l2_penalty(
+    assert check.l2_penalty(
         lambda m, lam: lam / 2 * torch.cat([p.flatten() for p in m.parameters()]).norm() ** 2)
-    rejects(check.reg_l2_penalty(
+    rejects(check.l2_penalty(
         lambda m, lam: lam * sum((p ** 2).sum() for p in m.parameters())), "twice")
-    rejects(check.reg_l2_penalty(
+    rejects(check.l2_penalty(
         lambda m, lam: lam / 2 * sum((p ** 2).sum() for p in m.parameters() if p.ndim > 1)),
         "biases")
-    rejects(check.reg_l2_penalty(
+    rejects(check.l2_penalty(
         lambda m, lam: lam / 2 * torch.cat([p.flatten() for p in m.parameters()]).norm()),
         "square")
-    rejects(check.reg_l2_penalty(lambda m, lam: torch.tensor(
+    rejects(check.l2_penalty(lambda m, lam: torch.tensor(
         lam / 2 * sum((p ** 2).sum().item() for p in m.parameters()))), "autograd")
-    rejects(check.reg_l2_penalty(
+    rejects(check.l2_penalty(
         lambda m, lam: lam / 2 * sum((p ** 2).sum().item() for p in m.parameters())),
         "torch.Tensor")
-    rejects(check.reg_l2_penalty(lambda m, lam: lam / 2 * torch.ones(3)), "one number")
-    rejects(check.reg_l2_penalty(lambda m, lam: 1 / 0), "ZeroDivisionError")
+    rejects(check.l2_penalty(lambda m, lam: lam / 2 * torch.ones(3)), "one number")
+    rejects(check.l2_penalty(lambda m, lam: 1 / 0), "ZeroDivisionError")
 
 
 def _inverted(x, p, training):
@@ -41,19 +41,19 @@ def _inverted(x, p, training):
 
 
 def test_dropout():
-    assert check.reg_dropout(_inverted)
+    assert check.dropout(_inverted)
     # the exercise says "use torch.rand_like, not F.dropout"
-    rejects(check.reg_dropout(lambda x, p, training: F.dropout(x, p, training)), "F.dropout")
-    rejects(check.reg_dropout(lambda x, p, t: torch.nn.Dropout(p).train(t)(x)), "Dropout")
-    rejects(check.reg_dropout(lambda x, p, t: x * (torch.rand_like(x) >= p) / (1 - p)),
+    rejects(check.dropout(lambda x, p, training: F.dropout(x, p, training)), "F.dropout")
+    rejects(check.dropout(lambda x, p, t: torch.nn.Dropout(p).train(t)(x)), "Dropout")
+    rejects(check.dropout(lambda x, p, t: x * (torch.rand_like(x) >= p) / (1 - p)),
             "training=False")
-    rejects(check.reg_dropout(
+    rejects(check.dropout(
         lambda x, p, t: x * (torch.rand_like(x) >= p) if t else x), "divide them")
-    rejects(check.reg_dropout(
+    rejects(check.dropout(
         lambda x, p, t: x * (torch.rand_like(x) >= p) * (1 - p) if t else x), "divide by it")
-    rejects(check.reg_dropout(
+    rejects(check.dropout(
         lambda x, p, t: x * (torch.rand_like(x) < p) / (1 - p) if t else x), "not of keeping")
-    rejects(check.reg_dropout(lambda x, p, t: x.clone()), "nothing was set to 0")
+    rejects(check.dropout(lambda x, p, t: x.clone()), "nothing was set to 0")
     fixed = torch.Generator().manual_seed(1)
     masks = {}
 
@@ -64,8 +64,8 @@ def test_dropout():
             masks[x.shape] = torch.rand(x.shape, generator=fixed) >= p
         return x * masks[x.shape] / (1 - p)
 
-    rejects(check.reg_dropout(same_mask), "new random")
-    rejects(check.reg_dropout(  # one random number per row: whole rows dropped
+    rejects(check.dropout(same_mask), "new random")
+    rejects(check.dropout(  # one random number per row: whole rows dropped
         lambda x, p, t: x * (torch.rand(x.shape[0], 1) >= p) / (1 - p) if t else x), "rows")
 
     def in_place(x, p, t):
@@ -73,15 +73,15 @@ def test_dropout():
             x.mul_((torch.rand_like(x) >= p) / (1 - p))
         return x
 
-    rejects(check.reg_dropout(in_place), "in place")
-    rejects(check.reg_dropout(lambda x, p, t: x[:1] if t else x), "shape")
+    rejects(check.dropout(in_place), "in place")
+    rejects(check.dropout(lambda x, p, t: x[:1] if t else x), "shape")
 
 
 def test_dropout_leaves_the_random_state_alone():
     torch.manual_seed(5)
     expected = torch.rand(3)
     torch.manual_seed(5)
-    check.reg_dropout(_inverted)
+    check.dropout(_inverted)
     assert torch.equal(torch.rand(3), expected)
 
 
@@ -92,35 +92,35 @@ def _groups(model, lam):
 
 
 def test_param_groups():
-    assert check.reg_param_groups(_groups)
-    rejects(check.reg_param_groups(
+    assert check.param_groups(_groups)
+    rejects(check.param_groups(
         lambda m, lam: [{"params": list(m.parameters()), "weight_decay": lam}]), "bias")
-    rejects(check.reg_param_groups(lambda m, lam: [{**g, "weight_decay": lam - g[
+    rejects(check.param_groups(lambda m, lam: [{**g, "weight_decay": lam - g[
         "weight_decay"]} for g in _groups(m, lam)]), "other way round")
-    by_name = check.reg_param_groups(lambda m, lam: [
+    by_name = check.param_groups(lambda m, lam: [
         {"params": [p for n, p in m.named_parameters() if n.endswith("weight")],
          "weight_decay": lam},
         {"params": [p for n, p in m.named_parameters() if n.endswith("bias")],
          "weight_decay": 0.0}])
     rejects(by_name, "batch norm's scale")
-    rejects(check.reg_param_groups(lambda m, lam: _groups(m, lam)[:1]), "leave out")
-    rejects(check.reg_param_groups(lambda m, lam: [{"params": g["params"]}
+    rejects(check.param_groups(lambda m, lam: _groups(m, lam)[:1]), "leave out")
+    rejects(check.param_groups(lambda m, lam: [{"params": g["params"]}
                                                    for g in _groups(m, lam)]), "its own")
-    rejects(check.reg_param_groups(lambda m, lam: [
+    rejects(check.param_groups(lambda m, lam: [
         {"params": list(m.parameters()), "weight_decay": 0.0}, _groups(m, lam)[0]]),
         "AdamW does not accept")
-    rejects(check.reg_param_groups(lambda m, lam: list(m.parameters())), "list of dicts")
-    rejects(check.reg_param_groups(lambda m, lam: [{"weight_decay": lam}]), "'params'")
-    rejects(check.reg_param_groups(lambda m, lam: _groups(m, lam) + [
+    rejects(check.param_groups(lambda m, lam: list(m.parameters())), "list of dicts")
+    rejects(check.param_groups(lambda m, lam: [{"weight_decay": lam}]), "'params'")
+    rejects(check.param_groups(lambda m, lam: _groups(m, lam) + [
         {"params": [torch.zeros(2, requires_grad=True)], "weight_decay": 0.0}]), "not parameters")
 
 
 def test_blank_student_answers_get_a_hint_not_a_crash():
-    blank_function_gets_the_hint(NAMES)
+    blank_function_gets_the_hint(check, NAMES)
 
 
 def test_checkers_never_reveal_a_solution():
-    never_reveals(NAMES, ("rand_like", "p.ndim", "** 2).sum()", ">= p"))
+    never_reveals(check, NAMES, ("rand_like", "p.ndim", "** 2).sum()", ">= p"))
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -245,7 +245,7 @@ def _groups_by_index(model, weight_decay):   # the lecture's model: weights at 0
 
 
 CATALOGUE = {
-    "reg_l2_penalty": [
+    "l2_penalty": [
         right("the lecture's answer", _l2_reference),
         right("the squared norm of all parameters", lambda m, lam: lam / 2 * torch.cat(
             [p.flatten() for p in m.parameters()]).norm() ** 2),
@@ -271,7 +271,7 @@ CATALOGUE = {
         wrong("a Python float", lambda m, lam: _l2_reference(m, lam).item(),
               hint="torch.Tensor"),
     ],
-    "reg_dropout": [
+    "dropout": [
         right("the lecture's answer", _inverted),
         right("bernoulli mask, a copy in eval mode", _dropout_bernoulli),
         right("torch.where with rand(x.shape), > p", _dropout_where),
@@ -307,7 +307,7 @@ CATALOGUE = {
         wrong("F.dropout, which the exercise rules out",
               lambda x, p, training: F.dropout(x, p, training), hint="F.dropout"),
     ],
-    "reg_param_groups": [
+    "param_groups": [
         right("the lecture's answer", _groups),
         right("generators and dim(), weight_decay 0 as an int", _groups_generators),
         right("by module: weights of layers other than batch norm", _groups_by_module),

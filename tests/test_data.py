@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import socket
+import struct
+import threading
+import time
 from pathlib import Path
 
 import pytest
 import torch
+from torchvision import datasets
 
 from nbhelpers import data
 
@@ -128,3 +135,156 @@ def test_tensor_batches_bad_input(args, kwargs, err, match):
 def test_load_tensors_bad_limit(mnist_available):
     with pytest.raises(ValueError, match="limit"):
         data.load_tensors("mnist", train=False, limit=0)
+
+
+# --- the IDX files are checked; downloads time out and do not collide ---------------------
+
+N_FAKE = 3
+
+
+def _fake_idx(folder: Path) -> dict[str, tuple[int, str]]:
+    """Four tiny IDX files (3 images of 28x28, 3 labels) in ``folder``; their (size, MD5)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    images = struct.pack(">IIII", 0x803, N_FAKE, 28, 28) + bytes(range(256)) * 9 + bytes(48)
+    labels = struct.pack(">II", 0x801, N_FAKE) + bytes([7, 2, 1])
+    table = {}
+    for name in data.RAW_FILES:
+        blob = images if "images" in name else labels
+        (folder / name).write_bytes(blob)
+        table[name] = (len(blob), hashlib.md5(blob).hexdigest())
+    return table
+
+
+@pytest.fixture
+def fake_mnist(tmp_path, monkeypatch) -> Path:
+    """A data root holding fake MNIST files, which the checks expect instead of the real ones."""
+    folder = data.raw_folder("mnist", root=tmp_path)
+    monkeypatch.setitem(data.RAW_CHECKSUMS, "mnist", _fake_idx(folder))
+    return tmp_path
+
+
+def test_fake_files_load(fake_mnist):
+    ds = data.load_dataset("mnist", root=fake_mnist, train=False, download=False)
+    assert ds.data.shape == (N_FAKE, 28, 28) and ds.targets.tolist() == [7, 2, 1]
+
+
+@pytest.mark.parametrize("download", [False, True])
+def test_truncated_file_is_named_with_the_fix(fake_mnist, download):
+    path = data.raw_folder("mnist", root=fake_mnist) / "train-images-idx3-ubyte"
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(data.DataCorruptError) as info:
+        data.load_dataset("mnist", root=fake_mnist, download=download)
+    msg = str(info.value)
+    assert str(path) in msg and "truncated" in msg
+    assert "delete" in msg.lower() and "download" in msg
+
+
+def test_bit_rot_is_caught_by_the_md5(fake_mnist):
+    path = data.raw_folder("mnist", root=fake_mnist) / "t10k-images-idx3-ubyte"
+    blob = bytearray(path.read_bytes())
+    blob[500] ^= 0x10
+    path.write_bytes(bytes(blob))
+    with pytest.raises(data.DataCorruptError, match="MD5") as info:
+        data.load_tensors("mnist", root=fake_mnist, train=False, normalize=False)
+    assert str(path) in str(info.value) and "delete" in str(info.value).lower()
+
+
+def test_md5_once_per_file_version(fake_mnist, monkeypatch):
+    """The MD5 costs about 0.1 s for the 47 MB training images: computed once per file and
+    process; a file changed afterwards (new mtime) is hashed again."""
+    hashed = []
+    real = data.calculate_md5
+    monkeypatch.setattr(data, "calculate_md5", lambda path: hashed.append(path) or real(path))
+    for _ in range(3):
+        data.load_dataset("mnist", root=fake_mnist, train=False)
+    assert len(hashed) == 2  # t10k images and labels, once each
+    path = data.raw_folder("mnist", root=fake_mnist) / "t10k-labels-idx1-ubyte"
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 1
+    path.write_bytes(bytes(blob))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    with pytest.raises(data.DataCorruptError, match="t10k-labels-idx1-ubyte"):
+        data.load_dataset("mnist", root=fake_mnist, train=False)
+
+
+def test_real_files_pass_the_checks(mnist_available, fashion_available):
+    for name in ("mnist", "fashionmnist"):
+        folder = data.raw_folder(name)
+        for file, (size, md5) in data.RAW_CHECKSUMS[name].items():
+            assert (folder / file).stat().st_size == size
+            assert data.calculate_md5(folder / file) == md5
+
+
+def test_a_mirror_that_never_answers_times_out(tmp_path, monkeypatch):
+    """A server that accepts the connection and never answers: the download gives up after
+    DOWNLOAD_TIMEOUT seconds with the clear error (today's code would wait forever; the
+    server hangs up after 10 s so that a regression fails instead of hanging)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept_and_hold() -> None:
+        server.settimeout(10)
+        with contextlib.suppress(OSError):
+            held.append(server.accept()[0])
+            time.sleep(10)
+        for conn in held:
+            conn.close()
+
+    thread = threading.Thread(target=accept_and_hold, daemon=True)
+    thread.start()
+    port = server.getsockname()[1]
+    monkeypatch.setattr(datasets.MNIST, "mirrors", [f"http://127.0.0.1:{port}/"])
+    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", 0.5)
+    monkeypatch.setenv("no_proxy", "*")
+    start = time.perf_counter()
+    with pytest.raises(data.DataNotFoundError, match="timed out"):
+        data.load_dataset("mnist", root=tmp_path)
+    assert time.perf_counter() - start < 5
+    server.close()
+
+
+def test_two_kernels_downloading_into_one_root(tmp_path, monkeypatch):
+    """A second load while the first one's download is half written waits for it (a lock on
+    the folder) instead of reading half a file; the files are downloaded once."""
+    source = tmp_path / "source"
+    monkeypatch.setitem(data.RAW_CHECKSUMS, "mnist", _fake_idx(source))
+    halfway, release = threading.Event(), threading.Event()
+    downloads = []
+
+    def slow_download(self) -> None:  # stands in for torchvision's MNIST.download
+        downloads.append(1)
+        raw = Path(self.raw_folder)
+        raw.mkdir(parents=True, exist_ok=True)
+        blobs = {name: (source / name).read_bytes() for name in data.RAW_FILES}
+        files = {name: open(raw / name, "wb") for name in data.RAW_FILES}  # noqa: SIM115
+        for name, f in files.items():
+            f.write(blobs[name][: len(blobs[name]) // 2])
+            f.flush()
+        halfway.set()
+        release.wait(10)
+        for name, f in files.items():
+            f.write(blobs[name][len(blobs[name]) // 2:])
+            f.close()
+
+    monkeypatch.setattr(datasets.MNIST, "download", slow_download)
+    root = tmp_path / "root"
+    results: dict[str, object] = {}
+
+    def load(who: str) -> None:
+        try:
+            results[who] = data.load_dataset("mnist", root=root).targets.tolist()
+        except Exception as err:  # noqa: BLE001 - recorded for the assertion
+            results[who] = err
+
+    first = threading.Thread(target=load, args=("first",))
+    first.start()
+    assert halfway.wait(10)
+    second = threading.Thread(target=load, args=("second",))
+    second.start()
+    second.join(0.5)  # today's code fails here at once on the half-written files
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert results == {"first": [7, 2, 1], "second": [7, 2, 1]}
+    assert len(downloads) == 1

@@ -61,13 +61,22 @@ def test_setup_returns_device(monkeypatch):
     assert nbhelpers.setup(seed=0) == torch.device("cpu")
 
 
+def test_on_colab_reads_sys_modules_at_call_time(monkeypatch):
+    import sys
+    import types
+
+    assert dev.on_colab() is False
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert dev.on_colab() is True
+
+
 def test_custom_widgets_turns_on_colabs_widget_manager_only_on_colab(monkeypatch):
     import sys
     import types
 
     monkeypatch.setenv("NBHELPERS_DEVICE", "cpu")
     calls = []
-    assert "google.colab" not in sys.modules
+    assert not dev.on_colab()
     nbhelpers.setup(seed=0, custom_widgets=True)               # not Colab: nothing to do
     assert dev.enable_colab_widgets() is False
     colab = types.ModuleType("google.colab")

@@ -6,7 +6,13 @@ import pytest
 import torch
 from torch import nn
 
-from nbhelpers.digits import accuracy_table, class_probabilities, normalisation_stats, perturb
+from nbhelpers.digits import (
+    accuracy_table,
+    class_probabilities,
+    normalisation_stats,
+    perturb,
+    perturbed_accuracy,
+)
 
 MEAN, STD = 0.1307, 0.3081
 
@@ -170,3 +176,20 @@ def test_accuracy_table_shows_numbers_and_ranges_in_columns():
         accuracy_table({"a": {"x": 0.5, "y": 0.5}, "b": {"x": 0.5}})
     with pytest.raises(ValueError, match="empty"):
         accuracy_table({})
+
+
+@pytest.mark.parametrize(("bad", "error", "match"), [
+    ((_digit() * 255).to(torch.uint8), TypeError, r"float pixels in \[0, 1\], got torch.uint8: "
+                                                  r"for pixels 0…255 pass images.float\(\) / 255"),
+    (_digit() * 255, ValueError, r"from 0 to 2\d\d.*: for pixels 0…255 divide by 255"),
+    ((_digit() - MEAN) / STD, ValueError, r"from -0.4242 to .*normalised already.*std \+ mean"),
+])
+def test_class_probabilities_refuses_pixels_that_are_not_floats_in_0_1(bad, error, match):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    with pytest.raises(error, match=match):
+        class_probabilities(model, bad, mean=MEAN, std=STD)
+    with pytest.raises(error, match=match.replace("images", "image")):
+        perturb(bad)                     # it would clip them to [0, 1] without a word
+    with pytest.raises(error):
+        perturbed_accuracy(model, bad[None], torch.tensor([0]), mean=MEAN, std=STD,
+                           perturbations=[("none", {})])

@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from nbhelpers.display import KERNEL_ONLY_WIDGETS  # noqa: E402
 from tools import export_slides  # noqa: E402
 
 
@@ -26,7 +27,7 @@ def _view(model_id: str) -> nbformat.NotebookNode:
 
 def _notebook() -> nbformat.NotebookNode:
     state = {
-        "canvas": _model("ipycanvas", "CanvasModel"),
+        "canvas": _model(next(iter(KERNEL_ONLY_WIDGETS)), "CanvasModel"),
         "button": _model("@jupyter-widgets/controls", "ButtonModel"),
         "row": _model("@jupyter-widgets/controls", "HBoxModel",
                       children=["IPY_MODEL_canvas", "IPY_MODEL_button"]),

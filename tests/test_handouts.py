@@ -41,11 +41,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from PIL import Image
 from test_browser import expected_slide_ids, slide_type
 
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
+
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISH = ROOT / "test-artifacts" / "publish"
 LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXERCISES = [p for p in LECTURES if not p.name.startswith("00_")]
-RENDER = (640, 360)  # half of 1280x720
+RENDER = (SLIDE_WIDTH // 2, SLIDE_HEIGHT // 2)
+POINTS = f"{SLIDE_WIDTH * 3 // 4} x {SLIDE_HEIGHT * 3 // 4} pts"  # a page: px at 96 -> pt at 72 dpi
 EDGE = 3  # px of the render: 6 px of the page along the bottom, left and right edges
 INK = 40  # grey levels away from white
 
@@ -115,8 +118,8 @@ def test_handout_has_one_page_per_slide(handouts_dir: Path, notebook: Path) -> N
                            (f"{notebook.stem}-lecturer.pdf", slides + sum(notes))):
         pdf = handouts_dir / name
         assert pdf.is_file(), f"{pdf} missing"
-        assert pdf_pages(pdf) == (expected, "960 x 540 pts"), \
-            f"{name}: {expected} pages of 960 x 540 pt (1280x720 px) expected"
+        assert pdf_pages(pdf) == (expected, POINTS), \
+            f"{name}: {expected} pages of {POINTS} ({SLIDE_WIDTH}x{SLIDE_HEIGHT} px) expected"
 
 
 @pytest.mark.parametrize("notebook", LECTURES, ids=[p.stem for p in LECTURES])
@@ -156,9 +159,9 @@ def test_first_page_artifact(handouts_dir: Path) -> None:
     target = PUBLISH / "handout-first-page.png"
     pdf = handouts_dir / f"{LECTURES[1].stem}.pdf"
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-singlefile", "-png", "-scale-to-x",
-                    "1280", "-scale-to-y", "720", str(pdf), str(target.with_suffix(""))],
-                   check=True)
-    assert Image.open(target).size == (1280, 720)
+                    str(SLIDE_WIDTH), "-scale-to-y", str(SLIDE_HEIGHT), str(pdf),
+                    str(target.with_suffix(""))], check=True)
+    assert Image.open(target).size == (SLIDE_WIDTH, SLIDE_HEIGHT)
     assert not blank(np.asarray(Image.open(target).convert("L")))
 
 

@@ -83,6 +83,21 @@ def test_mnist_style_rejects_blank_and_bad_input():
         hw.mnist_style(torch.zeros(1, 50, 50))
 
 
+@pytest.mark.parametrize(("scale", "error", "match"), [
+    (lambda ink: (ink * 255).to(torch.uint8), TypeError, r"ink must be float pixels .* / 255"),
+    (lambda ink: ink * 255, ValueError, r"ink must be pixels in \[0, 1\].*divide by 255"),
+    (lambda ink: (ink - 0.1307) / 0.3081, ValueError, "normalised already"),
+])
+def test_mnist_style_and_redraw_refuse_ink_that_is_not_floats_in_0_1(scale, error, match):
+    ink = torch.zeros(200, 200)
+    ink[40:160, 90:110] = 1.0
+    assert hw.mnist_style(ink).max() == 1.0
+    with pytest.raises(error, match=match):
+        hw.mnist_style(scale(ink))
+    with pytest.raises(error, match=match.replace("ink", "digits")):
+        hw.redraw(scale(hw.mnist_style(ink))[None])
+
+
 def test_example_strokes_render_inside_the_canvas():
     for meant, strokes in hw.EXAMPLE_STROKES.items():
         ink = hw.render_strokes(strokes)

@@ -58,6 +58,32 @@ def test_sample_photo_rejects_bad_size():
         images.sample_photo(size=(0, 10))
 
 
+@pytest.mark.parametrize("size", [(4097, 10), (10, 5000), 4097, 20_000])
+def test_sample_photo_refuses_sizes_that_would_exhaust_memory(size):
+    # size=20_000 would be 20000×17067 floats per channel: 10 GB while resizing in colour
+    with pytest.raises(ValueError, match="at most 4096 pixels a side"):
+        images.sample_photo(size=size, rgb=True)
+    assert images.sample_photo(size=(4096, 8)).shape == (4096, 8)
+
+
+@pytest.mark.parametrize(("bad", "error", "match"), [
+    (torch.full((2, 2), 255, dtype=torch.uint8), TypeError, r"got torch.uint8: .*x.float\(\) / 255"),
+    (torch.tensor([0.0, 255.0]), ValueError, "from 0 to 255: for pixels 0…255 divide by 255"),
+    (torch.tensor([-0.42, 2.8]), ValueError, r"from -0.42 to 2.8: they look normalised already"),
+    (torch.tensor([0.5, float("nan")]), ValueError, "NaN"),
+    ([0.5], TypeError, "torch tensor"),
+])
+def test_as_pixels_refuses_what_is_not_pixels_in_0_1(bad, error, match):
+    with pytest.raises(error, match=match):
+        images.as_pixels(bad, name="x")
+
+
+def test_as_pixels_gives_float32_on_the_cpu():
+    x = images.as_pixels(torch.tensor([[0.0, 1.0]], dtype=torch.float64))
+    assert x.dtype == torch.float32 and x.tolist() == [[0.0, 1.0]]
+    assert images.as_pixels(torch.zeros(0)).shape == (0,)
+
+
 def test_mnist_digit_by_label_and_index(mnist_available):
     from nbhelpers.data import load_dataset
 

@@ -10,6 +10,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from nbhelpers.display import KERNEL_ONLY_WIDGETS  # noqa: E402
 from tools import widgets8_check as w8  # noqa: E402
 
 
@@ -23,7 +24,8 @@ def test_the_shared_packages_do_not_bring_this_environments_widgets():
     shared = w8.shared_dists()
     assert not _names(shared) & w8.WIDGET_STACK
     modules = {Path(str(f)).parts[0] for d in shared for f in d.files or []}
-    assert not modules & {"ipywidgets", "jupyterlab_widgets", "widgetsnbextension", "ipycanvas"}
+    assert not modules & {"ipywidgets", "jupyterlab_widgets", "widgetsnbextension",
+                          *KERNEL_ONLY_WIDGETS}
     assert {"torch", "jupyterlab", "jupyterlab-rise", "pytest", "playwright"} <= _names(shared)
     installed = {Requirement(r).name.lower().replace("_", "-") for r in w8.IPYWIDGETS8}
     assert installed == w8.WIDGET_STACK

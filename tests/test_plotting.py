@@ -306,6 +306,19 @@ def test_confusion_matrix_rejects_bad_input(y_true, y_pred, kwargs, error, match
         P.confusion_matrix(y_true, y_pred, **kwargs)
 
 
+@pytest.mark.parametrize(("top", "kwargs", "classes"), [
+    (1000, {}, 1001),                    # labels 0..1000
+    (19_999, {}, 20_000),                # would be 20,000² int64: 3.2 GB
+    (3, {"num_classes": 5000}, 5000),
+])
+def test_confusion_matrix_refuses_too_many_classes_before_counting(top, kwargs, classes):
+    from nbhelpers.plotting.confusion import MAX_CLASSES
+
+    assert P.confusion_matrix([0, MAX_CLASSES - 1], [1, 2]).shape == (1000, 1000)
+    with pytest.raises(ValueError, match=f"{classes} classes .* at most 1000 classes"):
+        P.confusion_matrix(torch.tensor([0, top]), torch.tensor([1, 2]), **kwargs)
+
+
 def test_most_confused_largest_off_diagonal_first():
     cm = torch.tensor([[50, 3, 7], [7, 40, 0], [1, 9, 60]])
     assert P.most_confused(cm) == [(2, 1, 9), (0, 2, 7), (1, 0, 7), (0, 1, 3), (2, 0, 1)]

@@ -3,6 +3,11 @@ save_checkpoint / load_checkpoint pair that lecture 14's own loop calls."""
 
 from __future__ import annotations
 
+import ast
+import random
+import re
+from pathlib import Path
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -132,3 +137,111 @@ def test_save_and_load_checkpoint_in_a_hand_written_loop(tmp_path):
     restored = load_checkpoint(tmp_path / "b" / "run.pt", model=mlp(1),
                                optimizer=torch.optim.SGD(mlp(1).parameters(), lr=0.1))
     assert restored.epoch == 3 and restored.history is None
+
+
+# --- damaged files, validation before anything is overwritten, temporary files, resume=False --
+
+def _saved(tmp_path) -> Path:
+    """A checkpoint of mlp(0) and Adam after one step, at tmp_path / 'run.pt'."""
+    model = mlp(0)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    model(torch.randn(4, 2)).sum().backward()
+    opt.step()
+    path = tmp_path / "run.pt"
+    save_checkpoint(path, model=model, optimizer=opt, epoch=1)
+    return path
+
+
+def _weights(model: nn.Module) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def test_truncated_checkpoint_gives_one_clear_error(tmp_path):
+    path = _saved(tmp_path)
+    path.write_bytes(path.read_bytes()[:-200])
+    model = mlp(1)
+    with pytest.raises(ValueError, match="damaged") as info:
+        load_checkpoint(path, model=model, optimizer=torch.optim.Adam(model.parameters()))
+    assert str(path) in str(info.value) and "delete it" in str(info.value)
+
+
+def test_every_corrupted_byte_is_caught(tmp_path):
+    """One flipped bit anywhere in the file: an error naming it, or the exact saved state
+    (a bit of the zip's padding or metadata that nothing reads), never other weights."""
+    path = _saved(tmp_path)
+    reference = torch.load(path, weights_only=True)["model"]
+    good = path.read_bytes()
+    rng = random.Random(0)
+    bad = tmp_path / "bad.pt"
+    caught = 0
+    for _ in range(40):
+        blob = bytearray(good)
+        blob[rng.randrange(len(blob))] ^= 1 << rng.randrange(8)
+        bad.write_bytes(bytes(blob))
+        model = mlp(1)
+        try:
+            load_checkpoint(bad, model=model, optimizer=torch.optim.Adam(model.parameters()))
+        except ValueError as err:
+            assert str(bad) in str(err)
+            caught += 1
+            continue
+        for k, v in model.state_dict().items():
+            torch.testing.assert_close(v, reference[k], rtol=0, atol=0)
+    assert caught >= 20
+
+
+def test_optimizer_and_scheduler_checked_before_the_model_is_overwritten(tmp_path):
+    path = _saved(tmp_path)
+    model = mlp(1)
+    before = _weights(model)
+    params = list(model.parameters())
+    wrong = [
+        dict(optimizer=torch.optim.SGD(model.parameters(), lr=0.1)),  # saved: Adam
+        dict(optimizer=torch.optim.Adam([{"params": params[:2]}, {"params": params[2:]}])),
+    ]
+    adam = torch.optim.Adam(model.parameters())
+    wrong.append(dict(optimizer=adam, scheduler=torch.optim.lr_scheduler.StepLR(adam, 5)))
+    for kwargs in wrong:
+        with pytest.raises(ValueError, match="does not fit this model/optimizer/scheduler"):
+            load_checkpoint(path, model=model, **kwargs)
+        for p, q in zip(before, model.parameters(), strict=True):
+            torch.testing.assert_close(p, q)  # untouched
+        assert not adam.state  # nor the optimizer
+
+
+def test_temporary_file_is_unique_and_leaves_others_alone(tmp_path):
+    """Another process's temporary file next to the checkpoint is neither overwritten nor
+    renamed over it; each save writes its own temporary file and removes it."""
+    path = _saved(tmp_path)
+    other = path.with_suffix(".tmp")  # the one fixed name today's code used
+    other.write_bytes(b"another process is writing this")
+    model = mlp(0)
+    save_checkpoint(path, model=model, optimizer=torch.optim.Adam(model.parameters()), epoch=2)
+    assert other.read_bytes() == b"another process is writing this"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.pt", "run.tmp"]
+    assert load_checkpoint(path, model=model,
+                           optimizer=torch.optim.Adam(model.parameters())).epoch == 2
+
+
+def test_resume_false_never_overwrites_a_checkpoint(tmp_path):
+    _run(tmp_path, 1)
+    saved = (tmp_path / CHECKPOINT_NAME).read_bytes()
+    with pytest.raises(ValueError, match="resume=True.*delete"):
+        _run(tmp_path, 2)
+    assert (tmp_path / CHECKPOINT_NAME).read_bytes() == saved
+
+
+def test_torch_floor_covers_weights_only_loading():
+    """Lecture 12 relies on torch.load's weights_only=True default (torch 2.6); nbhelpers
+    passes it explicitly wherever it calls torch.load."""
+    root = Path(__file__).resolve().parents[1]
+    floor = re.search(r'^\s*"torch>=(\d+)\.(\d+)', (root / "pyproject.toml").read_text(), re.M)
+    assert floor and (int(floor[1]), int(floor[2])) >= (2, 6), "pyproject.toml: torch>=2.6"
+    calls = 0
+    for source in (root / "nbhelpers").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "torch.load":
+                calls += 1
+                assert any(k.arg == "weights_only" and ast.unparse(k.value) == "True"
+                           for k in node.keywords), f"{source}: {ast.unparse(node)}"
+    assert calls >= 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import struct
+import zlib
 
 import matplotlib
 
@@ -59,6 +61,14 @@ def test_editor_without_upload_has_no_button():
     editor = ke.kernel_editor_widget()
     assert "upload" not in repr(editor)
     assert editor.upload not in editor.children[0].children
+
+
+def test_the_file_picker_offers_only_the_formats_that_are_read():
+    editor = ke.kernel_editor_widget(upload=True)
+    suffixes = editor.upload.accept.split(",")
+    assert suffixes == [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+    formats = {Image.registered_extensions()[s] for s in suffixes}
+    assert formats == set(images.UPLOAD_FORMATS)
 
 
 def test_an_uploaded_photo_replaces_the_image_and_redraws():
@@ -147,3 +157,111 @@ def test_image_from_bytes_refuses_too_many_pixels(monkeypatch):
         images.image_from_bytes(_file(), name="big.png")
     with pytest.raises(TypeError, match="bytes"):
         images.image_from_bytes("big.png")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_with_a_broken_chunk() -> bytes:
+    """A PNG whose pixels are fine but whose zTXt chunk, after them, names an unknown
+    compression method: Pillow opens it and raises SyntaxError only while decoding."""
+    good = _file()
+    end = good.rindex(b"IEND") - 4
+    return good[:end] + _chunk(b"zTXt", b"comment\x00\x01not zlib") + good[end:]
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A 1-bit PNG of width×height without its pixels: all Pillow reads to learn its size."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(b""))
+            + _chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (_png_with_a_broken_chunk(), "not an image file that can be read (SyntaxError)"),
+    (_png_header(20_000, 10_000), "has over 179 megapixels: use an image under 40 megapixels"),
+    (_png_header(10_000, 9_000), "10000×9000 pixels: use an image under 40 megapixels"),
+], ids=["broken-chunk", "179-megapixels", "90-megapixels"])
+def test_every_pillow_error_becomes_one_message(content, says):
+    with pytest.raises(ValueError) as error:
+        images.image_from_bytes(content, name="bad.png")
+    assert str(error.value).startswith("bad.png ") and says in str(error.value)
+
+
+@pytest.mark.parametrize("fmt", ["EPS", "BMP", "TIFF", "PPM"])
+def test_only_png_jpeg_gif_and_webp_are_opened(fmt, monkeypatch):
+    from PIL import EpsImagePlugin
+
+    started = []                                 # EPS is drawn by Ghostscript, where installed
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", lambda *a, **k: started.append(a))
+    with pytest.raises(ValueError, match="not an image file .*use a PNG, JPEG, GIF or WebP"):
+        images.image_from_bytes(_file(fmt=fmt), name=f"photo.{fmt.lower()}")
+    assert started == []
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_png_jpeg_gif_and_webp_are_read(fmt):
+    img = images.image_from_bytes(_file(colour=(128, 128, 128), fmt=fmt), size=60)
+    assert img.shape == (60, 80) and (img - 128 / 255).abs().max() < 0.02
+
+
+@pytest.mark.parametrize(("mode", "level"), [
+    ("1", 1), ("L", 64), ("LA", (64, 255)), ("P", 64), ("RGB", (64,) * 3),
+    ("RGBA", (64, 64, 64, 255)), ("I;16", 64 * 257),  # 16 bits: 64 * 257 / 65535 = 64 / 255
+])
+@pytest.mark.parametrize("width", [200, 2400])   # 2400×1800 is shrunk 6 times before decoding
+def test_every_png_mode_keeps_its_grey_levels(mode, level, width):
+    im = Image.new(mode, (width, width * 3 // 4), {"LA": (0, 255), "RGBA": (0, 0, 0, 255)}
+                   .get(mode, 0))                                   # opaque black
+    if mode == "P":
+        im.putpalette([v for i in range(256) for v in (i, i, i)])   # a grey palette
+    im.paste(level, (width // 2, 0, width, width * 3 // 4))        # right half grey (white)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    img = images.image_from_bytes(buf.getvalue(), size=150)
+    grey = 1.0 if mode == "1" else 64 / 255
+    assert img.shape == (150, 200)
+    assert img[:, :95].abs().max() < 1e-6 and (img[:, 105:] - grey).abs().max() < 1e-5
+
+
+def test_a_transparent_png_shrunk_while_decoding_is_white_where_transparent():
+    im = Image.new("RGBA", (2400, 1800), (0, 0, 0, 0))             # transparent black
+    im.paste((0, 0, 0, 255), (0, 0, 1200, 1800))                   # left half opaque black
+    im.paste((0, 0, 0, 128), (0, 0, 1200, 1))                      # a half-transparent row
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    img = images.image_from_bytes(buf.getvalue(), size=150)
+    assert img[1:, :95].max() < 0.01 and img[:, 105:].min() > 0.99
+
+
+MEMORY_PROBE = """
+import resource, sys
+from nbhelpers import images
+content = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+img = images.image_from_bytes(content, size=150)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(tuple(img.shape), grown // 1024)
+"""
+
+
+def test_a_large_png_is_shrunk_before_it_is_converted(tmp_path):
+    import subprocess
+    import sys
+
+    im = Image.new("L", (7000, 5700), 255)                          # 39.9 megapixels
+    im.paste(0, (1000, 1000, 3000, 5000))
+    im.save(tmp_path / "big.png")
+    assert (tmp_path / "big.png").stat().st_size < 100_000         # a small file
+    run = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(tmp_path / "big.png")],
+                         capture_output=True, text=True, check=True, timeout=120)
+    shape, mib = run.stdout.split(")")
+    assert shape == "(150, 184" and int(mib) < 150, run.stdout     # was 780 MiB more
+
+
+def test_image_from_bytes_refuses_a_size_that_would_exhaust_memory():
+    with pytest.raises(ValueError, match="at most 4096 pixels a side"):
+        images.image_from_bytes(_png_with_a_broken_chunk(), size=20_000)
+    with pytest.raises(TypeError, match="int height"):
+        images.image_from_bytes(_file(), size=150.0)

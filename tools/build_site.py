@@ -18,6 +18,10 @@ PDF handouts are added. The static slides of the student's edition are exported 
 ``<out>/slides/`` (tools/export_slides.py) and the handouts (``make handouts``) copied into
 ``<out>/handouts/``. Everything the pages load is in ``<out>``: it views offline, from disk or
 any static web server. Sphinx warnings fail the build (``-W``).
+
+A build replaces ``<out>`` and ``<out>-src`` only if they are missing, empty or hold the marker
+file (``.built-by-build_site``) that it writes into both: ``--out .`` or any folder of your own
+is refused before anything is deleted.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from tools import export_slides, handouts, student_copies  # noqa: E402
 SITE = ROOT / "site"
 DEFAULT_OUT = ROOT / "build" / "site"
 DEFAULT_HANDOUTS = ROOT / "build" / "handouts"
+#: Written into every folder a build makes (<out>, <out>-src): the next build may replace it.
+MARKER = ".built-by-build_site"
 
 
 SOLUTION = """<details class="nn-solution">
@@ -108,23 +114,39 @@ def page(*, notebook: Path, solutions: bool = True) -> nbformat.NotebookNode:
     return nb
 
 
+def check_replaceable(folder: Path) -> None:
+    """Refuse (SystemExit) to replace ``folder`` unless it is missing, empty or was made by
+    this tool (holds ``MARKER``)."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise SystemExit(f"build_site: {folder} is a file, not a folder: choose another --out")
+    if any(folder.iterdir()) and not (folder / MARKER).is_file():
+        raise SystemExit(f"build_site: {folder} is not empty and was not made by build_site "
+                         f"(no {MARKER} in it), and a build replaces it: choose an empty or new "
+                         "folder for --out (its <out>-src too), or delete this one yourself")
+
+
 def prepare_source(*, notebooks: list[Path], src: Path, solutions: bool) -> None:
     """``src``: site/ + the lecture pages + the local JavaScript under _static/vendor."""
     shutil.rmtree(src, ignore_errors=True)
     shutil.copytree(SITE, src, ignore=shutil.ignore_patterns("__pycache__"))
+    (src / MARKER).touch()
     for notebook in notebooks:
         nbformat.write(page(notebook=notebook, solutions=solutions), src / notebook.name)
     export_slides.copy_vendor(export_slides.npm_install(), src / "_static")
 
 
 def build(*, out: Path, handouts: Path, solutions: bool = True) -> None:
+    src = out.parent / f"{out.name}-src"  # one per output folder: builds do not collide
+    check_replaceable(out)
+    check_replaceable(src)
     notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     stale = student_copies.out_of_date()
     if stale:
         raise SystemExit(f"build_site: student/ is out of date ({', '.join(stale)}): "
                          "run make student first")
     check_handouts(notebooks=notebooks, handouts=handouts, solutions=solutions)
-    src = out.parent / f"{out.name}-src"  # one per output folder: builds do not collide
     prepare_source(notebooks=notebooks, src=src, solutions=solutions)
     # Sphinx writes into <out>-src/_build/html (myst-nb puts its image folder next to
     # it, in _build/jupyter_execute), then the pages move to <out>.
@@ -135,6 +157,7 @@ def build(*, out: Path, handouts: Path, solutions: bool = True) -> None:
         raise SystemExit(f"build_site: Sphinx failed (exit {status}); see the warnings above")
     shutil.rmtree(out, ignore_errors=True)
     shutil.move(html, out)
+    (out / MARKER).touch()
     editions = [student_copies.STUDENT / notebook.name for notebook in notebooks]
     for edition in editions:  # the download button serves the committed student's edition
         shutil.copy2(edition, out / "_sources" / edition.name)

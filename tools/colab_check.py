@@ -43,7 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from nbhelpers.display import KERNEL_ONLY_WIDGETS  # noqa: E402
 from tools import hub_resources  # noqa: E402
+from tools.shared_data import use_shared_data  # noqa: E402
 
 BUILD = ROOT / "build" / "colab"
 VENV = ROOT / "build" / "colab-venv"
@@ -60,7 +62,7 @@ COLAB = [
 SHARED = ("torch", "torchvision", "pytest")  # Colab preinstalls pytest too
 # What nbhelpers needs beyond Colab's preinstalled packages: the setup cell's install adds
 # them (a new package needs no restart); anything else it adds or changes is reported.
-ADDED_ON_COLAB = {"nbhelpers", "ipycanvas"}
+ADDED_ON_COLAB = {"nbhelpers", *KERNEL_ONLY_WIDGETS}
 PRESERVED = {"torch", "torchvision", "numpy", "matplotlib", "ipywidgets", "ipykernel",
              "ipython", "tqdm", "pillow", "widgetsnbextension"}
 CELL_TIMEOUT_S = 600
@@ -252,10 +254,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted(
         (ROOT / "notebooks").glob("*.ipynb"))
-    # as tests/conftest.py: the course machines keep the data sets beside the checkout
-    shared_data = ROOT.parent / "shared" / "data"
-    if not os.environ.get("NBHELPERS_DATA") and shared_data.is_dir():
-        os.environ["NBHELPERS_DATA"] = str(shared_data)
+    use_shared_data()  # as the root conftest.py: the data sets beside the checkout
     start = time.perf_counter()
     print(f"Python 3.13: {check_python313()}")
     python = make_env(build_wheel())

@@ -33,6 +33,8 @@ import nbformat
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
+from nbhelpers.display import KERNEL_ONLY_WIDGETS, SLIDE_HEIGHT, SLIDE_WIDTH
+
 ROOT = Path(__file__).resolve().parents[1]
 SLIDES = ROOT / "tools" / "slides"
 NPM_DIR = ROOT / "build" / "slides-npm"
@@ -66,9 +68,8 @@ URLS = {  # exporter option -> URL relative to the HTML files
 }
 
 UNPKG = re.compile(r"https://unpkg\.com/@jupyter-widgets/html-manager@[0-9.]+/dist/")
-# Widget libraries whose models the static decks leave out: without a kernel the canvas is a
-# blank box (and the HTML manager would fetch its code from unpkg.com).
-KERNEL_ONLY_MODULES = ("ipycanvas",)
+# The static decks leave out the models of KERNEL_ONLY_WIDGETS: without a kernel the canvas is
+# a blank box (and the HTML manager would fetch its code from unpkg.com).
 KERNEL_ONLY_NOTE = ("This demo needs a running notebook: open the lecture in JupyterLab or "
                     "Colab to use it. The slide before shows the same idea as a figure.")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -124,11 +125,12 @@ def copy_vendor(modules: Path, out: Path) -> None:
 
 
 def kernel_only_widgets_as_text(nb: nbformat.NotebookNode) -> int:
-    """Drop from ``nb`` (in place) the stored models of :data:`KERNEL_ONLY_MODULES` and every
-    container holding one, and show :data:`KERNEL_ONLY_NOTE` instead of each dropped widget's
-    view; return how many views were replaced."""
+    """Drop from ``nb`` (in place) the stored models of the libraries in
+    :data:`nbhelpers.display.KERNEL_ONLY_WIDGETS` and every container holding one, and show
+    :data:`KERNEL_ONLY_NOTE` instead of each dropped widget's view; return how many views were
+    replaced."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    dropped = {k for k, m in state.items() if m.get("model_module") in KERNEL_ONLY_MODULES}
+    dropped = {k for k, m in state.items() if m.get("model_module") in KERNEL_ONLY_WIDGETS}
     while True:  # containers (VBox, HBox) of dropped models, up to the displayed one
         held = {k for k, m in state.items() if k not in dropped
                 and any(f"IPY_MODEL_{d}" in json.dumps(m.get("state", {})) for d in dropped)}
@@ -153,8 +155,8 @@ def exporter() -> SlidesExporter:
     c.SlidesExporter.reveal_theme = THEME
     c.SlidesExporter.reveal_transition = "none"
     c.SlidesExporter.reveal_number = "c/t"
-    c.SlidesExporter.reveal_width = "1280"
-    c.SlidesExporter.reveal_height = "720"
+    c.SlidesExporter.reveal_width = str(SLIDE_WIDTH)
+    c.SlidesExporter.reveal_height = str(SLIDE_HEIGHT)
     for option, url in URLS.items():
         setattr(c.SlidesExporter, option, url)
     c.SlidesExporter.extra_template_basedirs = [str(SLIDES / "templates")]

@@ -40,10 +40,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # ``python tools/handouts.py`` as well as ``from tools import``
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH  # noqa: E402
 from tools import chromium, export_slides, student_copies  # noqa: E402
 
 DEFAULT_OUT = ROOT / "build" / "handouts"
-PAGE = {"width": 1280, "height": 720}  # the decks' reveal width and height
+PAGE = {"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}  # the decks' reveal width and height
 TOLERANCE = 2  # px
 LOAD_TIMEOUT_MS = 120_000
 
@@ -198,7 +199,7 @@ CHECK_JS = """
         const clips = s.overflowX !== 'visible' || s.overflowY !== 'visible';
         if (clips && outside(r, e.getBoundingClientRect())) clipper = e;
       }
-      const where = outside(r, box) ? 'outside the 1280x720 page'
+      const where = outside(r, box) ? `outside the ${W}x${H} page`
         : clipper ? 'cut off by its box ' + describe(clipper, clipper.getBoundingClientRect())
         : null;
       if (where && !cut.has(clipper || el)) {

@@ -22,6 +22,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nbhelpers import REPO_URL  # the one definition (make set-repo rewrites it)
+from nbhelpers.display import KERNEL_ONLY_WIDGETS, SLIDE_HEIGHT, SLIDE_WIDTH
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
@@ -64,18 +65,16 @@ if "google.colab" in sys.modules:
     %pip install -q "nbhelpers @ git+{REPO_URL}"
 import nbhelpers
 device = nbhelpers.setup(seed=0)'''
-#: The setup cell of a lecture with a third-party widget (ipycanvas): on Colab it also turns on
-#: Colab's custom widget manager, without which only ipywidgets' own widgets render.
+#: The setup cell of a lecture with a third-party widget (KERNEL_ONLY_WIDGETS): on Colab it also
+#: turns on Colab's custom widget manager, without which only ipywidgets' own widgets render.
 SETUP_CUSTOM_WIDGETS = SETUP.replace("setup(seed=0)", "setup(seed=0, custom_widgets=True)")
-#: The nbhelpers demos built on a third-party widget library.
-CUSTOM_WIDGET_MODULES = ("draw_digit",)
 
 
 def needs_custom_widgets(nb: nbformat.NotebookNode) -> bool:
-    """Whether a notebook imports a demo of :data:`CUSTOM_WIDGET_MODULES`, in any import form
-    (``import nbhelpers.widgets.draw_digit``, ``from nbhelpers.widgets import digits, draw_digit``,
-    ``from nbhelpers.widgets.draw_digit import ...``)."""
-    names = "|".join(CUSTOM_WIDGET_MODULES)
+    """Whether a notebook imports a demo of :data:`nbhelpers.display.KERNEL_ONLY_WIDGETS`, in
+    any import form (``import nbhelpers.widgets.draw_digit``, ``from nbhelpers.widgets import
+    digits, draw_digit``, ``from nbhelpers.widgets.draw_digit import ...``)."""
+    names = "|".join(m for demos in KERNEL_ONLY_WIDGETS.values() for m in demos)
     pattern = re.compile(rf"^\s*(from|import)\s[^#\n]*\b({names})\b", re.MULTILINE)
     return any(c.cell_type == "code" and pattern.search(c.source) for c in nb.cells)
 
@@ -89,7 +88,8 @@ def setup_cells(name: str, title: str, subtitle: str = "") -> list[nbformat.Note
 
 
 def rise_metadata(title: str) -> dict:
-    """Notebook-level RISE settings: open at the first slide, ready for a 1280×720 projector.
+    """Notebook-level RISE settings: open at the first slide, ready for a projector
+    (``SLIDE_WIDTH`` x ``SLIDE_HEIGHT``, nbhelpers.display).
 
     Slides are top-aligned (``center: False``) so that running a cell live does not make the
     slide jump; ``scroll`` lets an over-long slide scroll instead of being cut off (the tests
@@ -105,8 +105,8 @@ def rise_metadata(title: str) -> dict:
         "start_slideshow_at": "beginning",
         "enable_chalkboard": False,
         "footer": f"<p class='rise-footer'>{html.escape(title)}</p>",
-        "width": 1280,
-        "height": 720,
+        "width": SLIDE_WIDTH,
+        "height": SLIDE_HEIGHT,
     }
 
 

@@ -9,7 +9,6 @@ with the kernel of the current environment. Stops at the first error.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # ``python tools/run_notebooks.py`` as well as ``from tools import``
+from tools.shared_data import use_shared_data  # noqa: E402
 
 
 def run(path: Path, *, timeout: int = 900, write: bool = True) -> float:
@@ -40,8 +41,7 @@ def run(path: Path, *, timeout: int = 900, write: bool = True) -> float:
 
 
 def main(argv: list[str]) -> int:
-    if "NBHELPERS_DATA" not in os.environ and (ROOT.parent / "shared" / "data").is_dir():
-        os.environ["NBHELPERS_DATA"] = str(ROOT.parent / "shared" / "data")
+    use_shared_data()
     write = "--check" not in argv
     paths = [Path(p) for p in argv if p != "--check"] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for path in paths:

@@ -52,6 +52,7 @@ from typing import NamedTuple
 import nbformat
 from nbformat import NotebookNode
 
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
 from tools.nbbuild import REPO_URL, SLIDE_TYPES, colab_badge, rise_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,7 +267,8 @@ def check_budgets(nb: NotebookNode, name: str) -> Iterator[Problem]:
             if counts[what] > limit:
                 yield Problem(group[0], f"budget-{what}", f"the slide (cells {group[0]}-"
                               f"{group[-1]}) shows {counts[what]} {description}, more than "
-                              f"{limit} fit a 1280x720 slide: split it into subslides or trim it")
+                              f"{limit} fit a {SLIDE_WIDTH}x{SLIDE_HEIGHT} slide: split it into "
+                              "subslides or trim it")
 
 
 def _image_problem(output: NotebookNode, mime: str) -> tuple[str, str] | None:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from nbhelpers.display import KERNEL_ONLY_WIDGETS  # noqa: E402
 from tools.colab_check import pip, requirement_closure, share, widget_unit_tests  # noqa: E402
 
 VENV = ROOT / "build" / "widgets8-venv"
@@ -40,10 +41,11 @@ MAIN = Path(sys.prefix)  # .venv, when make runs this
 #: need), but not the widget stack.
 SHARED = ("torch", "torchvision", "numpy", "matplotlib", "tqdm", "pillow", "pytest",
           "nbformat", "jupyterlab", "jupyterlab-rise", "playwright")
-WIDGET_STACK = {"ipywidgets", "jupyterlab-widgets", "widgetsnbextension", "ipycanvas"}
-#: Today's ipywidgets 8, as `pip install ipywidgets` gives it (2026-08).
+WIDGET_STACK = {"ipywidgets", "jupyterlab-widgets", "widgetsnbextension", *KERNEL_ONLY_WIDGETS}
+#: Today's ipywidgets 8, as `pip install ipywidgets` gives it (2026-08), and the other widget
+#: libraries at .venv's versions (requirements.txt's pins).
 IPYWIDGETS8 = ["ipywidgets==8.1.9", "jupyterlab-widgets==3.0.17", "widgetsnbextension==4.0.16",
-               "ipycanvas==0.14.3"]
+               *(f"{name}=={metadata.version(name)}" for name in KERNEL_ONLY_WIDGETS)]
 #: ipywidgets + jupyterlab_widgets pairs tried in the slideshow, and whether live widgets
 #: render there (measured with this tool; jupyterlab_widgets 3.0.11 and later ask for
 #: @jupyterlab/console, which jupyterlab-rise 0.43.1's app does not share).
@@ -78,7 +80,7 @@ def make_env() -> Path:
     etc.mkdir(parents=True, exist_ok=True)
     (data / "lab").symlink_to(MAIN / "share" / "jupyter" / "lab")
     for ext in (MAIN / "share" / "jupyter" / "labextensions").iterdir():
-        if ext.name not in ("@jupyter-widgets", "ipycanvas"):
+        if ext.name not in ("@jupyter-widgets", *KERNEL_ONLY_WIDGETS):
             (data / "labextensions" / ext.name).symlink_to(ext)
     for conf in (MAIN / "etc" / "jupyter" / "jupyter_server_config.d").glob("*.json"):
         shutil.copy(conf, etc / conf.name)
@@ -88,10 +90,11 @@ def make_env() -> Path:
 
 
 def versions(python: Path) -> str:
+    """``ipywidgets 8.1.9 jupyterlab_widgets 3.0.17 ipycanvas 0.14.3`` as installed there."""
+    names = ("ipywidgets", "jupyterlab_widgets", *KERNEL_ONLY_WIDGETS)
     return subprocess.run(
-        [str(python), "-c", "import ipywidgets, jupyterlab_widgets, ipycanvas; print("
-         "'ipywidgets', ipywidgets.__version__, 'jupyterlab_widgets',"
-         " jupyterlab_widgets.__version__, 'ipycanvas', ipycanvas.__version__)"],
+        [str(python), "-c", f"import {', '.join(names)}; print("
+         + ", ".join(f"'{n}', {n}.__version__" for n in names) + ")"],
         capture_output=True, text=True, check=True).stdout.strip()
 
 

@@ -1,8 +1,10 @@
 """Self-checking exercises: ``check.<exercise>(your_answer)`` says pass or fail, with a hint.
 
 One module per lecture, named after its notebook without the number
-(``01_neuron_and_perceptron.ipynb`` -> :mod:`nbhelpers.check.neuron_and_perceptron`); every
-exercise is also available here as ``nbhelpers.check.<exercise>``. A checker tests the
+(``01_neuron_and_perceptron.ipynb`` -> :mod:`nbhelpers.check.neuron_and_perceptron`), which the
+lecture imports itself: ``from nbhelpers.check import neuron_and_perceptron as check``, then
+``check.nor(nor)``. An exercise is named after the function or value the student writes; names
+are unique within a lecture's module, not across lectures. A checker tests the
 student's answer against torch, a closed form or a private reference of its own, and returns a
 :class:`Result`; it never prints or returns the solution.
 
@@ -10,8 +12,8 @@ Writing a checker: decorate a function with :func:`exercise`; its name is the ex
 Return :func:`correct` or :func:`not_yet`; the shared checks below (:func:`call`,
 :func:`tensor`, :func:`number`) raise :class:`NotYet` with a hint, and the decorator turns that
 into the failed :class:`Result`; :func:`close` compares tensors, :func:`tiny_classifier` is
-the model the lectures' eval-mode exercises test on. The decorator also answers a blank answer (``...`` or ``None``)
-with :data:`NO_ANSWER` and turns an exception raised by the student's code into a failed
+the model the lectures' eval-mode exercises test on. The decorator also answers a blank answer
+(``...`` or ``None``) with :data:`NO_ANSWER` and turns an exception raised by the student's code into a failed
 Result that names it, so a checker never crashes on a wrong answer.
 
 Notebook convention: the exercise is a ``### Exercise ...`` subslide, the answer goes in a code
@@ -40,7 +42,7 @@ _P = ParamSpec("_P")
 NO_ANSWER = ("no answer yet: replace the ... in the answer cell above (a function must `return` "
              "its result), run it, then check again.")
 
-#: exercise name -> checker; filled by :func:`exercise` in the lecture modules.
+#: ``"<lecture module>.<exercise>"`` -> checker; filled by :func:`exercise` in the lecture modules.
 EXERCISES: dict[str, Callable[..., Result]] = {}
 
 
@@ -87,17 +89,14 @@ def _blank(answer: Any) -> bool:
 
 
 def exercise(check: Callable[_P, Result]) -> Callable[_P, Result]:
-    """Register ``check`` as the exercise ``check.__name__`` (unique across lectures).
+    """Register ``check`` as the exercise ``check.__name__`` of its lecture module (in
+    :data:`EXERCISES` as ``"<module>.<name>"``).
 
     The registered function answers a blank answer with :data:`NO_ANSWER`, turns
     :class:`NotYet` and any exception raised by the student's code into a failed
     :class:`Result`, and stamps the exercise name on the result.
     """
     name = check.__name__
-    known = EXERCISES.get(name)
-    if known is not None and known.__module__ != check.__module__:
-        raise ValueError(f"two checkers are called {name!r} ({known.__module__} and "
-                         f"{check.__module__}); exercise names must be unique")
 
     @functools.wraps(check)
     def checked(*args: _P.args, **kwargs: _P.kwargs) -> Result:
@@ -112,7 +111,7 @@ def exercise(check: Callable[_P, Result]) -> Callable[_P, Result]:
                 result = not_yet(f"your answer raised {type(err).__name__}: {err}")
         return dataclasses.replace(result, exercise=name)
 
-    EXERCISES[name] = checked
+    EXERCISES[f"{check.__module__.rsplit('.', 1)[-1]}.{name}"] = checked
     return checked
 
 
@@ -253,16 +252,8 @@ def _load_lectures() -> None:
         importlib.import_module(f"{__name__}.{info.name}")
 
 
-def __getattr__(attr: str) -> Any:
-    if attr.startswith("__"):
-        raise AttributeError(attr)
-    _load_lectures()
-    if attr in EXERCISES:
-        return EXERCISES[attr]
-    raise AttributeError(f"nbhelpers.check has no exercise {attr!r}; known: {sorted(EXERCISES)}")
-
-
 def all_exercises() -> dict[str, Callable[..., Result]]:
-    """Every registered checker, by name (imports all lecture modules)."""
+    """Every registered checker, as ``"<lecture module>.<exercise>"`` (imports all lecture
+    modules)."""
     _load_lectures()
     return dict(EXERCISES)

@@ -53,7 +53,7 @@ _NO_AUTOGRAD = ("the exercise asks for the derivative from its formula, without 
 
 
 @exercise
-def act_relu_grad(fn: _Activation) -> Result:
+def relu_grad(fn: _Activation) -> Result:
     """``fn(x)``: the derivative of ReLU at every element of x (same shape)."""
     x = torch.cat([_inputs(), torch.tensor([-1e-30, 1e-30, -1e6, 1e6])])  # (208,)
     forbid = Forbid(_AUTOGRAD, _NO_AUTOGRAD)
@@ -82,7 +82,7 @@ def _sigmoid_slope(x: torch.Tensor) -> torch.Tensor:
 
 
 @exercise
-def act_sigmoid_grad(fn: _Activation) -> Result:
+def sigmoid_grad(fn: _Activation) -> Result:
     """``fn(x)``: the derivative of the logistic sigmoid at every element of x."""
     # |x| up to 100: e^100 overflows float32, so 1/(1 + e^(-x)) must not be squared naively
     x = torch.cat([_inputs(), torch.linspace(-30, 30, 61), torch.tensor([-100.0, 100.0])])
@@ -116,7 +116,7 @@ def act_sigmoid_grad(fn: _Activation) -> Result:
 
 
 @exercise
-def act_softmax(fn: _Activation) -> Result:
+def softmax(fn: _Activation) -> Result:
     """``fn(z)``: softmax over the last dimension of z (a vector or a batch of rows), numerically
     stable, without ``torch.softmax``."""
     gen = torch.Generator().manual_seed(3)

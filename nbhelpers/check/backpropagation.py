@@ -1,8 +1,8 @@
 """Exercises of lecture 06 (backpropagation).
 
-* ``backprop_layer(fn)``: one backward step through a sigmoid layer (the recursion and the
+* ``layer_backward(fn)``: one backward step through a sigmoid layer (the recursion and the
   weight/bias gradients), checked against autograd;
-* ``backprop_softmax_delta(fn)``: the output error ∂L/∂z of softmax + mean cross-entropy for
+* ``output_delta(fn)``: the output error ∂L/∂z of softmax + mean cross-entropy for
   a batch, checked against autograd through ``F.cross_entropy``.
 """
 
@@ -48,7 +48,7 @@ def _unchanged(before: list[torch.Tensor], after: list[torch.Tensor], names: str
                          "needs it; compute new tensors instead.")
 
 
-#: (n_prev, n, n_next, seed) of the sigmoid layers backprop_layer tries: a square one first
+#: (n_prev, n, n_next, seed) of the sigmoid layers layer_backward tries: a square one first
 #: (so a missing transpose shows in the values, not as a shape error), then the lecture's
 #: (3, 4, 2) and one more.
 _LAYERS = ((5, 5, 5, 11), (3, 4, 2, 7), (2, 6, 3, 12))
@@ -104,7 +104,7 @@ def _layer_hint(r: dict[str, torch.Tensor], delta: torch.Tensor, dW: torch.Tenso
 
 
 @exercise
-def backprop_layer(fn: Callable) -> Result:
+def layer_backward(fn: Callable) -> Result:
     """``fn(delta_next, W_next, z, a_prev) -> (delta, dW, db)`` for a sigmoid layer l:
     δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ), ∂L/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, ∂L/∂bˡ = δˡ (vectors are 1-D).
     Tried on three layers of different sizes (a square one among them); the inputs must come
@@ -175,7 +175,7 @@ def _delta_hint(got: torch.Tensor, want: torch.Tensor, z: torch.Tensor,
 
 
 @exercise
-def backprop_softmax_delta(fn: Callable) -> Result:
+def output_delta(fn: Callable) -> Result:
     """``fn(z, y) -> dL_dz``: for logits ``z`` (B, C) and labels ``y`` (B,), the gradient of
     ``F.cross_entropy(z, y)`` (the batch mean) with respect to ``z``, shape (B, C); checked
     against autograd on B = 5, C = 4, then on B = 3, C = 6 (a class absent from the labels),

@@ -181,13 +181,13 @@ def _standardise_hint(standardise_fn: Callable, t: torch.Tensor) -> str | None:
 
 
 @exercise
-def regression_standardise(standardise_fn: Callable,
+def standardise(standardise_fn: Callable,
                            unstandardise_fn: Callable | None = None) -> Result:
     """``standardise_fn(targets (N, T)) -> (z, mean, std)`` with per-column ``mean``/``std``
     ``(T,)`` and ``z`` of shape (N, T) with column means 0 and stds 1;
     ``unstandardise_fn(z, mean, std) -> targets`` undoes it for any given statistics."""
     if unstandardise_fn is None:
-        return not_yet("pass both functions: check.regression_standardise(standardise, "
+        return not_yet("pass both functions: check.standardise(standardise, "
                        "unstandardise)")
     for t in (_targets(300, seed=10), _far_targets(200, seed=12)):
         hint = _standardise_hint(standardise_fn, t)
@@ -272,7 +272,7 @@ def regression_head(make_head: Callable[[int, int], nn.Module]) -> Result:
 
 
 @exercise
-def regression_epoch_loss(fn: Callable[[Sequence[float], Sequence[int]], float]) -> Result:
+def epoch_loss(fn: Callable[[Sequence[float], Sequence[int]], float]) -> Result:
     """``fn(batch_losses, batch_sizes) -> float``: the mean loss per example of an epoch from
     the mean loss of each batch (as ``loss.item()`` gives it) and each batch's size."""
     cases = [([0.5, 0.3, 0.9], [64, 64, 8]), ([2.0, 1.0], [10, 30]), ([0.25], [16])]
@@ -333,7 +333,7 @@ def _angle_hint(got: torch.Tensor, pred: torch.Tensor, true: torch.Tensor) -> st
 
 
 @exercise
-def regression_angle_error(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Result:
+def angle_error(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Result:
     """``fn(pred, true) -> Tensor``: elementwise the smallest difference, in [0, pi/2],
     between two orientations in radians that repeat every pi (an ellipse turned by pi)."""
     pred = torch.deg2rad(torch.tensor([10.0, 179.0, 1.0, 90.0, 170.0, 30.0, -20.0, 400.0, 45.0],

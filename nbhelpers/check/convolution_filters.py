@@ -50,7 +50,7 @@ def _torch_size(n: int, f: int, p: int, s: int) -> int:
 
 
 @exercise
-def conv_output_size_formula(fn: Callable[[int, int, int, int], Any]) -> Result:
+def output_size(fn: Callable[[int, int, int, int], Any]) -> Result:
     """``fn(n, f, p, s)``: the output size of a convolution with input size n, kernel f,
     padding p and stride s (an int), checked against the shapes torch produces."""
     refused = refuse_shortcuts(fn, _SIZE_SHORTCUTS, "the output size")
@@ -85,7 +85,7 @@ def _edge_images() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 @exercise
-def conv_diagonal_edge_kernel(kernel: Any) -> Result:
+def diagonal_edge_kernel(kernel: Any) -> Result:
     """``kernel``: a 3×3 kernel (tensor or nested list) that responds to a diagonal edge with
     dark top-left and bright bottom-right, gives 0 on the other diagonal edge (dark bottom-left,
     bright top-right) and 0 on a flat image."""
@@ -115,7 +115,7 @@ _PARAM_CASES = [(1, 1, 3, True), (1, 10, 3, True), (3, 16, 5, True), (16, 32, 3,
 
 
 @exercise
-def conv_param_count(fn: Callable[..., int]) -> Result:
+def param_count(fn: Callable[..., int]) -> Result:
     """``fn(c_in, c_out, k, bias=True)``: the number of parameters of
     ``nn.Conv2d(c_in, c_out, k, bias=bias)``, checked against ``numel``."""
     refused = refuse_shortcuts(fn, {"Conv1d", "Conv2d", "Conv3d", "numel", "parameters"},

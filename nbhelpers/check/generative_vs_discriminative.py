@@ -38,7 +38,7 @@ def _label_cases() -> list[torch.Tensor]:
 
 
 @exercise
-def class_priors(fn: Callable[[torch.Tensor], torch.Tensor]) -> Result:
+def priors(fn: Callable[[torch.Tensor], torch.Tensor]) -> Result:
     """``fn(labels (N,) int64) -> (C,)`` the fraction of examples in each class, P(y)."""
     for labels in _label_cases():
         want = torch.bincount(labels).double() / len(labels)
@@ -99,7 +99,7 @@ def _posterior_hint(got: torch.Tensor, log_lik: torch.Tensor, log_prior: torch.T
 
 
 @exercise
-def bayes_posterior(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Result:
+def posterior(fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Result:
     """``fn(log_lik (N, C), log_prior (C,)) -> (N, C)`` the posterior P(y | x)."""
     for log_lik, log_prior in _posterior_cases():
         got = _output(fn, log_lik, log_prior, shape=tuple(log_lik.shape),

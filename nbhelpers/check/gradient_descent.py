@@ -1,8 +1,8 @@
 """Exercises of lecture 05 (gradient descent).
 
-* ``descent_learning_rate(lr)``: a learning rate with which gradient descent converges on a
+* ``learning_rate(lr)``: a learning rate with which gradient descent converges on a
   ravine;
-* ``descent_sgd_epoch(fn)``: one epoch of mini-batch SGD (the training loop), checked against
+* ``sgd_epoch(fn)``: one epoch of mini-batch SGD (the training loop), checked against
   a reference loop on a copy of the same model.
 """
 
@@ -31,7 +31,7 @@ def _ravine_loss(w: torch.Tensor) -> float:
 
 
 @exercise
-def descent_learning_rate(lr: float) -> Result:
+def learning_rate(lr: float) -> Result:
     """``lr``: a number with which 100 steps of gradient descent on ½(w₁² + 25 w₂²) from
     (1, 1) bring the loss below 1e-4."""
     try:
@@ -85,7 +85,7 @@ def _same(a: nn.Module, b: nn.Module) -> bool:
 
 
 @exercise
-def descent_sgd_epoch(fn: Callable) -> Result:
+def sgd_epoch(fn: Callable) -> Result:
     """``fn(model, X, Y, *, lr, batch_size) -> model``: one epoch of mini-batch SGD on the mean
     squared error, batches ``X[0:m], X[m:2m], ...`` in order, one ``torch.optim.SGD`` step each.
     Checked on ``nn.Linear(3, 2)`` (float64), 50 examples, ``batch_size=8`` (the last batch has

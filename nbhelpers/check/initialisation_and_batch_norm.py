@@ -72,7 +72,7 @@ def _fill(fn: Callable, weight: torch.Tensor, before: torch.Tensor) -> object:
 
 
 @exercise
-def init_he_normal(fn: Callable[[torch.Tensor], torch.Tensor]) -> Result:
+def he_normal(fn: Callable[[torch.Tensor], torch.Tensor]) -> Result:
     """``fn(weight)`` fills ``weight`` in place with N(0, 2 / fan_in) values and returns it, as
     ``nn.init.kaiming_normal_(weight, nonlinearity="relu")``; also for an ``nn.Parameter``."""
     for shape, fan_in, fan_out in _HE_SHAPES:
@@ -125,7 +125,7 @@ def _bn_inputs(n: int = 8, c: int = 3, h: int = 5, w: int = 4, seed: int = 8
     return x, gamma, beta
 
 
-#: (N, C, H, W, seed, eps) of the batches bn_train_forward tries: first one with N = C (so γ
+#: (N, C, H, W, seed, eps) of the batches batch_norm_train tries: first one with N = C (so γ
 #: broadcast along the batch dimension shows in the values) and another ε, then the lecture's.
 _BN_FORWARD = ((4, 4, 3, 6, 10, 1e-3), (8, 3, 5, 4, 8, 1e-5))
 
@@ -178,7 +178,7 @@ def _bn_forward_hint(got: torch.Tensor, x: torch.Tensor, gamma: torch.Tensor,
 
 
 @exercise
-def bn_train_forward(fn: Callable[..., torch.Tensor]) -> Result:
+def batch_norm_train(fn: Callable[..., torch.Tensor]) -> Result:
     """``fn(x, gamma, beta, eps)`` for x ``(N, C, H, W)``, gamma/beta ``(C,)``: the output of
     ``nn.BatchNorm2d`` in training mode (batch statistics, biased variance, ε); tried on the
     lecture's batch and on one with N = C = 4 and another ε; the inputs must come back
@@ -204,7 +204,7 @@ def bn_train_forward(fn: Callable[..., torch.Tensor]) -> Result:
 
 
 @exercise
-def bn_running_update(fn: Callable[..., tuple[torch.Tensor, torch.Tensor]]) -> Result:
+def running_update(fn: Callable[..., tuple[torch.Tensor, torch.Tensor]]) -> Result:
     """``fn(running_mean, running_var, x, momentum) -> (new_mean, new_var)``: the buffers of
     ``nn.BatchNorm2d`` after one training-mode forward pass over ``x`` ``(N, C, H, W)``."""
     for shape, momentum in (((8, 3, 5, 4), 0.1), ((8, 3, 5, 4), 0.3), ((4, 2, 3, 3), 0.2)):

@@ -77,7 +77,7 @@ def _gradient(fn: _LossFn, x: torch.Tensor, *rest: torch.Tensor,
 
 
 @exercise
-def losses_mse(fn: _LossFn) -> Result:
+def mse(fn: _LossFn) -> Result:
     """``fn(pred, target) -> scalar``: the mean squared error, as ``F.mse_loss`` (not calling
     it)."""
     g = torch.Generator().manual_seed(4)
@@ -144,7 +144,7 @@ def _ce_mistake(got: torch.Tensor, logits: torch.Tensor, labels: torch.Tensor) -
 
 
 @exercise
-def losses_cross_entropy(fn: _LossFn) -> Result:
+def cross_entropy(fn: _LossFn) -> Result:
     """``fn(logits (N, C), labels (N,)) -> scalar``: mean cross-entropy, as ``F.cross_entropy``,
     also for large logits."""
     g = torch.Generator().manual_seed(5)
@@ -184,7 +184,7 @@ def losses_cross_entropy(fn: _LossFn) -> Result:
 
 
 @exercise
-def losses_bce_logits(fn: _LossFn) -> Result:
+def bce_with_logits(fn: _LossFn) -> Result:
     """``fn(z, y) -> scalar``: mean binary cross-entropy of logits ``z`` and labels ``y`` (0./1.),
     as ``F.binary_cross_entropy_with_logits``, also for |z| = 60 and 1000."""
     z = torch.tensor([-3.0, -0.5, 0.0, 0.7, 2.5, 4.0], dtype=torch.float64)

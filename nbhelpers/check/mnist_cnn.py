@@ -67,7 +67,7 @@ def _count_hint(got: float, model: nn.Module, batches: _Batches) -> str:
 
 
 @exercise
-def mnist_test_accuracy(fn: Callable[[nn.Module, _Batches], float]) -> Result:
+def test_accuracy(fn: Callable[[nn.Module, _Batches], float]) -> Result:
     """``fn(model, batches) -> float``: test accuracy in [0, 1] over (x, y) batches."""
     batches = _batches(203, 50, seed=1)  # a last, smaller batch: averaging must be per image
     expected = _accuracy(tiny_classifier(), batches)
@@ -100,7 +100,7 @@ def mnist_test_accuracy(fn: Callable[[nn.Module, _Batches], float]) -> Result:
 
 
 @exercise
-def mnist_conv_params(fn: Callable[[int, int, int], int]) -> Result:
+def conv_params(fn: Callable[[int, int, int], int]) -> Result:
     """``fn(c_in, c_out, k) -> int``: parameters of ``nn.Conv2d(c_in, c_out, k)`` (with bias),
     from the shapes, without building the layer."""
     refused = refuse_shortcuts(fn, {"Conv2d", "conv2d", "parameters", "numel"},
@@ -150,7 +150,7 @@ def _convolves(model: nn.Module, x: torch.Tensor) -> bool:
 
 
 @exercise
-def mnist_mlp_accuracy(model: nn.Module, x_val: torch.Tensor, y_val: torch.Tensor) -> Result:
+def mlp_accuracy(model: nn.Module, x_val: torch.Tensor, y_val: torch.Tensor) -> Result:
     """A trained MLP (no convolutions) that reaches 97.5 % on the validation images
     ``x_val``, ``y_val`` (split off the training set; normalised inputs of shape
     (N, 1, 28, 28)). Only then is the MNIST test set used, once, and its accuracy reported."""
@@ -160,7 +160,7 @@ def mnist_mlp_accuracy(model: nn.Module, x_val: torch.Tensor, y_val: torch.Tenso
         return not_yet(f"pass your trained model (an nn.Module), not {type(model).__name__}")
     if not isinstance(x_val, torch.Tensor) or not isinstance(y_val, torch.Tensor) \
             or len(x_val) != len(y_val) or len(y_val) == 0:
-        return not_yet("pass the validation split too: mnist_mlp_accuracy(mlp_model, x_val, "
+        return not_yet("pass the validation split too: mlp_accuracy(mlp_model, x_val, "
                        "y_val)")
     if not x_val.is_floating_point() or x_val[0].numel() != 28 * 28 or y_val.dim() != 1 \
             or y_val.is_floating_point():

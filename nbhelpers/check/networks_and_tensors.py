@@ -19,7 +19,7 @@ _LAYERS = [(784, 128), (128, 64), (64, 10)]
 
 
 @exercise
-def net_count_params(n: float) -> Result:
+def count_params(n: float) -> Result:
     """``n``: the number of trainable parameters of 784 → 128 → 64 → 10 (fully connected)."""
     if isinstance(n, torch.Tensor) and n.numel() == 1:
         n = n.item()
@@ -61,7 +61,7 @@ class _Net(nn.Module):
 
 
 @exercise
-def net_sequential(model: nn.Module) -> Result:
+def sequential(model: nn.Module) -> Result:
     """``model``: an ``nn.Sequential`` computing the same function as the class ``Net`` of the
     exercise. Checked on a copy, in float64, with random weights of the checker's own (the same
     ones in a ``Net``), in training mode and in eval mode; the student's model is not touched."""
@@ -99,7 +99,7 @@ _NO_LINEAR = ("the exercise asks for the computation itself, without nn.Linear o
 
 
 @exercise
-def net_linear_forward(fn: Callable[..., torch.Tensor]) -> Result:
+def linear_forward(fn: Callable[..., torch.Tensor]) -> Result:
     """``fn(X, W, b)``: what nn.Linear computes, for X of shape (..., in), W (out, in), b (out,);
     without nn.Linear or F.linear, and without changing X, W or b."""
     gen = torch.Generator().manual_seed(5)

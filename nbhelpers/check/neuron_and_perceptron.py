@@ -76,7 +76,7 @@ def _nor_weights(answer: Any) -> tuple[torch.Tensor, float]:
 
 
 @exercise
-def neuron_nor(answer: Any) -> Result:
+def nor(answer: Any) -> Result:
     """``answer = (w1, w2, b)``: a perceptron that computes NOR (1 only when both inputs are 0)."""
     w, b = _nor_weights(answer)
     got = step(BINARY_INPUTS.double() @ w + b)
@@ -89,7 +89,7 @@ def neuron_nor(answer: Any) -> Result:
 
 
 @exercise
-def neuron_majority(answer: tuple[Any, float]) -> Result:
+def majority(answer: tuple[Any, float]) -> Result:
     """``answer = (w, b)`` with w of 3 weights: 1 when at least two of three binary inputs are 1."""
     if not isinstance(answer, tuple | list) or len(answer) != 2:
         raise NotYet("give a pair (w, b): w the 3 weights (a list or a tensor), b the bias.")
@@ -106,7 +106,7 @@ def neuron_majority(answer: tuple[Any, float]) -> Result:
 
 
 @exercise
-def neuron_xnor_network(W1: Any, b1: Any, w2: Any, b2: float) -> Result:
+def xnor_network(W1: Any, b1: Any, w2: Any, b2: float) -> Result:
     """A 2-layer perceptron network for XNOR: hidden h = step(W1 x + b1) with W1 (2, 2), b1 (2,);
     output y = step(w2 · h + b2) with w2 (2,), b2 a number."""
     try:

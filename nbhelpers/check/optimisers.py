@@ -1,8 +1,8 @@
 """Exercises of lecture 07 (optimisers and learning-rate schedules).
 
-* ``optim_momentum_step(fn)``: one step of SGD with momentum, checked against
+* ``momentum_step(fn)``: one step of SGD with momentum, checked against
   ``torch.optim.SGD`` (weights and velocity, with a learning rate that changes between steps);
-* ``optim_one_cycle_lr(fn)``: the learning rate of the one-cycle policy at a step, checked
+* ``one_cycle_lr(fn)``: the learning rate of the one-cycle policy at a step, checked
   against ``torch.optim.lr_scheduler.OneCycleLR`` at every step.
 """
 
@@ -125,7 +125,7 @@ def _torch_sgd(steps: int, mu: float, start: tuple, scale: tuple
 
 
 @exercise
-def optim_momentum_step(fn: Callable) -> Result:
+def momentum_step(fn: Callable) -> Result:
     """``fn(w, grad, velocity, *, lr, momentum) -> (new_w, new_velocity)``: one step of
     ``torch.optim.SGD(lr=lr, momentum=momentum)``; ``velocity`` is torch's momentum buffer
     (zero before the first step). Five steps, with the learning rate changing between them;
@@ -192,7 +192,7 @@ def _same(got: list[float], want: list[float]) -> bool:
 
 
 @exercise
-def optim_one_cycle_lr(fn: Callable) -> Result:
+def one_cycle_lr(fn: Callable) -> Result:
     """``fn(t, *, max_lr, total_steps, pct_start, div_factor=25.0, final_div_factor=1e4)``:
     the learning rate that ``OneCycleLR`` (two phases, cosine annealing) gives step
     ``t = 0, ..., total_steps − 1``, written by hand (an answer that calls torch's scheduler

@@ -61,7 +61,7 @@ def _pool_shape_hint(got: tuple[int, ...], x: torch.Tensor, k: int) -> str:
 
 
 @exercise
-def pool_max_by_hand(fn: Callable[[torch.Tensor, int], torch.Tensor]) -> Result:
+def max_pool(fn: Callable[[torch.Tensor, int], torch.Tensor]) -> Result:
     """``fn(x, k)``: max pooling of an H×W tensor with k×k windows and stride k (windows side
     by side), checked against ``F.max_pool2d`` on several inputs."""
     refused = refuse_shortcuts(fn, _POOL_SHORTCUTS, "the pooling",
@@ -136,7 +136,7 @@ def _own_stride_too(layers: list[tuple[int, int]]) -> int:
 
 
 @exercise
-def cnn_receptive_field(fn: Callable[[list[tuple[int, int]]], int]) -> Result:
+def receptive_field(fn: Callable[[list[tuple[int, int]]], int]) -> Result:
     """``fn(layers)``: the receptive field (input pixels along one axis) of one output unit of
     a stack given as ``[(kernel_size, stride), ...]``, first layer first; checked against the
     receptive field measured by gradient on several stacks."""
@@ -223,7 +223,7 @@ def _design_problem(model: nn.Module, x: torch.Tensor, out: object, convs: int,
 
 
 @exercise
-def cnn_small_design(model: nn.Module) -> Result:
+def small_design(model: nn.Module) -> Result:
     """``model``: an ``nn.Module`` mapping a batch ``N×1×28×28`` to ``N×10`` class scores, with
     at least two ``nn.Conv2d`` layers, at least one pooling layer, and fewer than 5 000
     parameters."""

@@ -89,7 +89,7 @@ def _l2_hint(value: float, model: nn.Module, lam: float) -> str | None:
 
 
 @exercise
-def reg_l2_penalty(fn: Callable[[nn.Module, float], Any]) -> Result:
+def l2_penalty(fn: Callable[[nn.Module, float], Any]) -> Result:
     """``fn(model, weight_decay) -> scalar tensor``: (λ/2)·Σ w² over all parameters, with
     autograd gradient λ·w for every parameter; tried on two models (λ = 0.03, then a conv
     model with λ = 0.1), and λ = 0 must give 0."""
@@ -157,7 +157,7 @@ _DROPOUT_SHORTCUTS = {"dropout", "Dropout", "dropout_", "alpha_dropout", "featur
 
 
 @exercise
-def reg_dropout(fn: Callable[..., Any]) -> Result:
+def dropout(fn: Callable[..., Any]) -> Result:
     """``fn(x, p, training)``: inverted dropout of a tensor of any shape, with an independent
     random number per element; identity when not training. Written by hand: an answer that
     calls torch's dropout is refused."""
@@ -243,7 +243,7 @@ def reg_dropout(fn: Callable[..., Any]) -> Result:
 
 
 @exercise
-def reg_param_groups(fn: Callable[[nn.Module, float], Any]) -> Result:
+def param_groups(fn: Callable[[nn.Module, float], Any]) -> Result:
     """``fn(model, weight_decay) -> [groups]``: parameters with 2+ dimensions decayed with
     ``weight_decay``, the others (biases, batch-norm γ and β) with 0; tried on two models
     (the second with a conv kernel, 4 dimensions) and two values of ``weight_decay``."""

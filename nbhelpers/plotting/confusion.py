@@ -14,15 +14,19 @@ from matplotlib.figure import Figure
 from nbhelpers.display import MAX_WIDTH, slide_figure
 from nbhelpers.plotting._common import annotate_cells, class_name, to_labels, to_tensor
 
-__all__ = ["confusion_matrix", "most_confused", "plot_confusion"]
+__all__ = ["MAX_CLASSES", "confusion_matrix", "most_confused", "plot_confusion"]
+
+#: The most classes :func:`confusion_matrix` counts (ImageNet's 1000: an 8 MB matrix); more
+#: would take C² memory (labels up to 19,999: 3.2 GB) for a matrix no one can read.
+MAX_CLASSES = 1000
 
 
 def confusion_matrix(y_true: Any, y_pred: Any, *, num_classes: int | None = None) -> torch.Tensor:
     """Counts ``cm[i, j]`` = how many examples of true class i were predicted as class j.
 
     ``y_true``, ``y_pred``: labels of shape (N,). Returns a (C, C) int64 tensor with
-    C = ``num_classes`` (default: largest label + 1); rows are true, columns predicted
-    classes, and ``cm.sum() == N``.
+    C = ``num_classes`` (default: largest label + 1), at most :data:`MAX_CLASSES`; rows are
+    true, columns predicted classes, and ``cm.sum() == N``.
     """
     t = to_labels(y_true, "y_true")
     p = to_labels(y_pred, "y_pred", n=len(t))
@@ -32,6 +36,11 @@ def confusion_matrix(y_true: Any, y_pred: Any, *, num_classes: int | None = None
     c = top + 1 if num_classes is None else int(num_classes)
     if top >= c:
         raise ValueError(f"labels go up to {top} but num_classes is {c}: labels must be < C")
+    if c > MAX_CLASSES:
+        raise ValueError(f"a confusion matrix of {c} classes would be {c}×{c} "
+                         f"({c * c * 8 / 1e9:.2g} GB): use at most {MAX_CLASSES} classes, "
+                         "labels 0, 1, ..., C-1 (renumber sparse labels with "
+                         "torch.unique(labels, return_inverse=True))")
     return torch.bincount(t * c + p, minlength=c * c).reshape(c, c)
 
 

@@ -12,6 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nbhelpers.training.checkpoint import CHECKPOINT_NAME
+
 __all__ = ["LossFn", "check_batches", "check_first_batch", "check_fit_args", "unpack",
            "val_or_test"]
 
@@ -56,6 +58,12 @@ def check_fit_args(model: Any, train: Any, *, val: Any, epochs: Any, optimizer: 
         raise TypeError(f"loss_fn must be callable (e.g. nn.MSELoss()), got {loss_fn!r}")
     if resume and checkpoint_dir is None:
         raise ValueError("resume=True needs checkpoint_dir (the folder of the checkpoint)")
+    if not resume and checkpoint_dir is not None:
+        saved = Path(checkpoint_dir) / CHECKPOINT_NAME
+        if saved.is_file():
+            raise ValueError(f"{saved} holds an earlier run, which resume=False would overwrite: "
+                             "pass resume=True to go on with it, or delete it (or choose "
+                             "another checkpoint_dir) to start afresh")
     check_batches(train, "train")
     if val is not None:
         check_batches(val, "val")

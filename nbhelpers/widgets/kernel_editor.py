@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import math
-import sys
 from collections.abc import Sequence
 
 import ipywidgets as w
@@ -24,8 +23,9 @@ import torch.nn.functional as F
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nbhelpers.device import on_colab
 from nbhelpers.display import WRONG, slide_figure
-from nbhelpers.images import MAX_UPLOAD_MB, image_from_bytes
+from nbhelpers.images import MAX_UPLOAD_MB, UPLOAD_SUFFIXES, image_from_bytes
 from nbhelpers.kernels import KERNELS, conv2d, get_kernel
 from nbhelpers.plotting import plot_kernel
 from nbhelpers.widgets import LiveDemo, show
@@ -135,9 +135,9 @@ class KernelEditor(LiveDemo):
         grid = w.GridBox(layout=w.Layout(grid_gap="4px"))
         out = w.Output(layout=w.Layout(min_height="360px"))
         limit = ("about 1 MB on Colab, whose ipywidgets 7.7.1 drops larger uploads"
-                 if "google.colab" in sys.modules else f"{MAX_UPLOAD_MB} MB")
+                 if on_colab() else f"{MAX_UPLOAD_MB} MB")
         self.message = w.HTML(value=f"your own photo: an image file under {limit}")
-        self.upload = w.FileUpload(accept="image/*", multiple=False, description="photo")
+        self.upload = w.FileUpload(accept=UPLOAD_SUFFIXES, multiple=False, description="photo")
         rows = [w.HBox([menu, toggle, self.upload]), self.message] if upload else \
             [w.HBox([menu, toggle])]
         super().__init__([*rows, grid, out])

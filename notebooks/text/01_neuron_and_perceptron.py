@@ -405,7 +405,7 @@ assert all(e < ilsvrc.HUMAN_TOP5_ERROR for y, e in err.items() if y >= 2015)
 # Write your answer in the cell under each exercise and run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import neuron_and_perceptron as check
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1: NOR
@@ -417,7 +417,7 @@ from nbhelpers import check
 nor = (-1.0, -1.0, 0.5)
 
 # %% slideshow={"slide_type": "-"}
-check.neuron_nor(nor)
+check.nor(nor)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: majority of three
@@ -431,7 +431,7 @@ w_maj = torch.tensor([1.0, 1.0, 1.0])
 b_maj = -1.5
 
 # %% slideshow={"slide_type": "-"}
-check.neuron_majority((w_maj, b_maj))
+check.majority((w_maj, b_maj))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: XNOR with two layers
@@ -448,7 +448,7 @@ w2 = torch.tensor([1.0, 1.0])                    # output neuron: OR
 b2 = -0.5
 
 # %% slideshow={"slide_type": "-"}
-check.neuron_xnor_network(W1, b1, w2, b2)
+check.xnor_network(W1, b1, w2, b2)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

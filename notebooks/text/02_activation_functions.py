@@ -493,8 +493,8 @@ def relu_grad(x):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
-check.act_relu_grad(relu_grad)
+from nbhelpers.check import activation_functions as check
+check.relu_grad(relu_grad)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -511,7 +511,7 @@ def sigmoid_grad(x):
 
 
 # %% slideshow={"slide_type": "-"}
-check.act_sigmoid_grad(sigmoid_grad)
+check.sigmoid_grad(sigmoid_grad)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -529,7 +529,7 @@ def softmax(z):
 
 
 # %% slideshow={"slide_type": "-"}
-check.act_softmax(softmax)
+check.softmax(softmax)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

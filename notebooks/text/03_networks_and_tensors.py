@@ -405,7 +405,7 @@ assert all(pieces[L] == 2**L for L in pieces)
 # Write your answer in the cell under each exercise and run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import networks_and_tensors as check
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1: count the parameters
@@ -418,7 +418,7 @@ from nbhelpers import check
 n_params = (784 * 128 + 128) + (128 * 64 + 64) + (64 * 10 + 10)
 
 # %% slideshow={"slide_type": "-"}
-check.net_count_params(n_params)
+check.count_params(n_params)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -442,7 +442,7 @@ class Net(nn.Module):
 model = nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 3), nn.Softmax(dim=1))
 
 # %% slideshow={"slide_type": "-"}
-check.net_sequential(model)
+check.sequential(model)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -458,7 +458,7 @@ def linear(X, W, b):
 
 
 # %% slideshow={"slide_type": "-"}
-check.net_linear_forward(linear)
+check.linear_forward(linear)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -641,9 +641,9 @@ def mse(pred, target):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import loss_functions as check
 
-check.losses_mse(mse)
+check.mse(mse)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -664,7 +664,7 @@ def cross_entropy(logits, labels):
 
 
 # %% slideshow={"slide_type": "-"}
-check.losses_cross_entropy(cross_entropy)
+check.cross_entropy(cross_entropy)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -683,7 +683,7 @@ def bce_with_logits(z, y):
 
 
 # %% slideshow={"slide_type": "-"}
-check.losses_bce_logits(bce_with_logits)
+check.bce_with_logits(bce_with_logits)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -521,9 +521,9 @@ assert {h.index(min(h)) for h in held} >= {1, 2}           # m = 16 best on some
 lr = 0.07
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import gradient_descent as check
 
-check.descent_learning_rate(lr)
+check.learning_rate(lr)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: one epoch of mini-batch SGD
@@ -545,7 +545,7 @@ def sgd_epoch(model, X, Y, *, lr, batch_size):
 
 
 # %% slideshow={"slide_type": "-"}
-check.descent_sgd_epoch(sgd_epoch)
+check.sgd_epoch(sgd_epoch)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -459,9 +459,9 @@ def layer_backward(delta_next, W_next, z, a_prev):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import backpropagation as check
 
-check.backprop_layer(layer_backward)
+check.layer_backward(layer_backward)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: the output error of softmax + cross-entropy
@@ -479,7 +479,7 @@ def output_delta(z, y):
 
 
 # %% slideshow={"slide_type": "-"}
-check.backprop_softmax_delta(output_delta)
+check.output_delta(output_delta)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -687,8 +687,8 @@ def momentum_step(w, grad, velocity, *, lr, momentum):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
-check.optim_momentum_step(momentum_step)
+from nbhelpers.check import optimisers as check
+check.momentum_step(momentum_step)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -713,7 +713,7 @@ def one_cycle_lr(t, *, max_lr, total_steps, pct_start, div_factor=25.0, final_di
 
 
 # %% slideshow={"slide_type": "-"}
-check.optim_one_cycle_lr(one_cycle_lr)
+check.one_cycle_lr(one_cycle_lr)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -631,7 +631,7 @@ assert abs(grads[0] / grads[1] - 10) < 0.01                             # gradie
 # Write the function in the cell tagged *answer*, run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import initialisation_and_batch_norm as check
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1: He initialisation by hand
@@ -651,7 +651,7 @@ def he_normal_(weight):
 
 
 # %% slideshow={"slide_type": "-"}
-check.init_he_normal(he_normal_)
+check.he_normal(he_normal_)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -671,7 +671,7 @@ def batch_norm_train(x, gamma, beta, eps=1e-5):
 
 
 # %% slideshow={"slide_type": "-"}
-check.bn_train_forward(batch_norm_train)
+check.batch_norm_train(batch_norm_train)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -692,7 +692,7 @@ def running_update(running_mean, running_var, x, momentum=0.1):
 
 
 # %% slideshow={"slide_type": "-"}
-check.bn_running_update(running_update)
+check.running_update(running_update)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -569,7 +569,7 @@ assert torch.allclose(w_star.float(), torch.tensor([-1.5, 0.0, 0.0, 4.5]), atol=
 # Write your answer in the cell under each exercise, run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import regularisation as check
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -586,7 +586,7 @@ def l2_penalty(model, weight_decay):
 
 
 # %% slideshow={"slide_type": "-"}
-check.reg_l2_penalty(l2_penalty)
+check.l2_penalty(l2_penalty)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -605,7 +605,7 @@ def dropout(x, p, training):
 
 
 # %% slideshow={"slide_type": "-"}
-check.reg_dropout(dropout)
+check.dropout(dropout)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -625,7 +625,7 @@ def param_groups(model, weight_decay):
 
 
 # %% slideshow={"slide_type": "-"}
-check.reg_param_groups(param_groups)
+check.param_groups(param_groups)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

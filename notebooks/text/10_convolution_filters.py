@@ -452,7 +452,7 @@ assert r > 0.995, r      # over seeds 0-7: r >= 0.998 (300 steps: r down to 0.97
 # Write your answer in the cell under each exercise, run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import convolution_filters as check
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -468,7 +468,7 @@ def out_size(n, f, p, s):
 
 
 # %% slideshow={"slide_type": "-"}
-check.conv_output_size_formula(out_size)
+check.output_size(out_size)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: a diagonal-edge detector
@@ -483,7 +483,7 @@ kernel = torch.tensor([[-2., -1, 0],
                        [0, 1, 2]])
 
 # %% slideshow={"slide_type": "-"}
-check.conv_diagonal_edge_kernel(kernel)
+check.diagonal_edge_kernel(kernel)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -499,7 +499,7 @@ def conv_params(c_in, c_out, k, bias=True):
 
 
 # %% slideshow={"slide_type": "-"}
-check.conv_param_count(conv_params)
+check.param_count(conv_params)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

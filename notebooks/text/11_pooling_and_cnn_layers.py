@@ -431,7 +431,7 @@ assert seen.shape == (16, 7, 7) and seen.min() >= 0           # after ReLU and m
 # Write your answer in the cell under each exercise, run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import pooling_and_cnn_layers as check
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -451,7 +451,7 @@ def max_pool(x, k):
 
 
 # %% slideshow={"slide_type": "-"}
-check.pool_max_by_hand(max_pool)
+check.max_pool(max_pool)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 2: the receptive field of any stack
@@ -471,7 +471,7 @@ def rf(layers):
 
 
 # %% slideshow={"slide_type": "-"}
-check.cnn_receptive_field(rf)
+check.receptive_field(rf)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: a CNN under 5 000 parameters
@@ -487,7 +487,7 @@ model = nn.Sequential(
 )
 
 # %% slideshow={"slide_type": "-"}
-check.cnn_small_design(model)
+check.small_design(model)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

@@ -621,7 +621,7 @@ with tempfile.TemporaryDirectory() as folder:      # a whole pickled model is re
 # Write your answer in the cell under each exercise, run it, then run the check below it.
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import mnist_cnn as check
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -643,7 +643,7 @@ def test_accuracy(model, batches):
 
 
 # %% slideshow={"slide_type": "-"}
-check.mnist_test_accuracy(test_accuracy)
+check.test_accuracy(test_accuracy)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -660,7 +660,7 @@ def conv_params(c_in, c_out, k):
 
 
 # %% slideshow={"slide_type": "-"}
-check.mnist_conv_params(conv_params)
+check.conv_params(conv_params)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: 97.5 % without convolutions
@@ -687,7 +687,7 @@ mlp_log = fit(mlp_model, mlp_batches, epochs=3, optimizer=mlp_opt, scheduler=mlp
               live=False, progress=False)
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
-check.mnist_mlp_accuracy(mlp_model, x_val, y_val)
+check.mlp_accuracy(mlp_model, x_val, y_val)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading

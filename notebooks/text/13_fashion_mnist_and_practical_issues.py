@@ -601,7 +601,7 @@ def split(n, val_fraction, seed):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
+from nbhelpers.check import fashion_mnist_and_practical_issues as check
 check.split_indices(split)
 
 

@@ -536,8 +536,8 @@ def unstandardise(z, mean, std):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
-check.regression_standardise(standardise, unstandardise)
+from nbhelpers.check import cnn_regression as check
+check.standardise(standardise, unstandardise)
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -568,7 +568,7 @@ def epoch_loss(batch_losses, batch_sizes):
 
 
 # %% slideshow={"slide_type": "-"}
-check.regression_epoch_loss(epoch_loss)
+check.epoch_loss(epoch_loss)
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -583,7 +583,7 @@ def angle_error(pred, true):
 
 
 # %% slideshow={"slide_type": "-"}
-check.regression_angle_error(angle_error)
+check.angle_error(angle_error)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}

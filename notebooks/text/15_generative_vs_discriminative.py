@@ -355,8 +355,8 @@ def priors(labels):
 
 
 # %% slideshow={"slide_type": "-"}
-from nbhelpers import check
-check.class_priors(priors)
+from nbhelpers.check import generative_vs_discriminative as check
+check.priors(priors)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -372,7 +372,7 @@ def posterior(log_lik, log_prior):
 
 
 # %% slideshow={"slide_type": "-"}
-check.bayes_posterior(posterior)
+check.posterior(posterior)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
