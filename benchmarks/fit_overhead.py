@@ -1,15 +1,17 @@
 """How much slower is ``nbhelpers.training.fit`` than a bare hand-written loop?
 
 Both train the same small CNN, from the same initial weights, on the same preloaded MNIST
-subset in the same batch order and the same memory layout (``--layout``; fit's default on
-CPU and CUDA is channels_last where the model allows). Runs alternate (fit, bare, fit, bare, ...) so that load from
-other processes on a shared machine hits both alike; the script prints every time, the medians
-and their ratio (target: fit / bare <= 1.10).
+subset in the same batch order and the same memory layout (``--layout``; fit's default is the
+ordinary layout, ``fit(channels_last=True)`` turns NHWC on). fit's time includes its checks
+before training (a look at two examples of the first batch) and its progress bar. Runs
+alternate (fit, bare, bare, fit, ...) so that load from other processes on a shared machine
+hits both alike; the script prints every time, the medians and their ratio (target:
+fit / bare <= 1.10).
 
     NBHELPERS_DATA=/path/to/data python benchmarks/fit_overhead.py [--repeats 5] [--threads 1]
 
 ``--channels-last`` instead compares the bare loop with and without ``channels_last`` memory
-(the measurement behind fit's CPU default).
+(whether ``fit(channels_last=True)`` pays on this CPU).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def run_fit(x, y, *, epochs: int, batch_size: int,
             channels_last: bool = False) -> tuple[float, float]:
     model, opt, train = fresh(x, y, batch_size)
     t0 = clock()
-    fit(model, train, epochs=epochs, optimizer=opt, device="cpu", live=False, progress=True,
+    fit(model, train, epochs=epochs, optimizer=opt, device="cpu", progress=True,
         channels_last=channels_last)
     return since(t0)
 

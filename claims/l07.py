@@ -133,7 +133,7 @@ def train_mnist_mlp(lr: float, schedule: str, seed: int, x_train: torch.Tensor,
                  "one-cycle": lambda: OneCycleLR(opt, max_lr=lr, total_steps=steps,
                                                  pct_start=0.25)}[schedule]
     fit(model, train, epochs=CYCLE_EPOCHS, optimizer=opt,
-        scheduler=scheduler() if scheduler else None, live=False, progress=False)
+        scheduler=scheduler() if scheduler else None, progress=False)
     accuracy = evaluate(model, on).accuracy
     return accuracy if math.isfinite(accuracy) else 0.0
 

@@ -60,7 +60,7 @@ def train(model: nn.Module, lr: float, seed: int, x, y, val) -> float:
                                               epochs=EPOCHS)
     try:
         history = fit(model, batches, epochs=EPOCHS, optimizer=opt, scheduler=cycle, val=val,
-                      device="cpu", live=False, progress=False)
+                      device="cpu", channels_last=True, progress=False)
     except NonFiniteLossError:
         return float("nan")
     return history.val_acc[-1]

@@ -262,7 +262,7 @@ def sweep_gaussians() -> dict:
         cnn = models.MnistCNN()
         train, test = data.mnist_batches("mnist", batch_size=128, seed=seed)
         training.fit(cnn, train, epochs=CNN_EPOCHS, optimizer=torch.optim.Adam(
-            cnn.parameters(), lr=CNN_LR), live=False, progress=False)
+            cnn.parameters(), lr=CNN_LR), channels_last=True, progress=False)
         out["test"].setdefault("cnn", []).append(training.evaluate(cnn, test).accuracy)
     return out
 

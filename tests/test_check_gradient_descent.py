@@ -42,21 +42,6 @@ def _epoch(model, X, Y, *, lr, batch_size, zero=True, stop=None, reduction="mean
     return model
 
 
-def test_sgd_epoch_accepts_the_loop_and_a_dataloader():
-    assert check.sgd_epoch(_epoch)
-
-    def with_dataloader(model, X, Y, *, lr, batch_size):
-        opt = torch.optim.SGD(model.parameters(), lr=lr)
-        data = torch.utils.data.TensorDataset(X, Y)
-        for xb, yb in torch.utils.data.DataLoader(data, batch_size=batch_size):
-            opt.zero_grad()
-            F.mse_loss(model(xb), yb).backward()
-            opt.step()
-        return model
-
-    assert check.sgd_epoch(with_dataloader)
-
-
 def test_sgd_epoch_names_the_usual_mistakes():
     cases = {
         "adds to .grad": lambda m, X, Y, **kw: _epoch(m, X, Y, zero=False, **kw),

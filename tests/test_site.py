@@ -253,7 +253,7 @@ def test_detectors_flag_a_broken_page(tmp_path: Path, serve, browser: Browser) -
     """A page with a broken figure, a missing one, untypeset maths, raw $$, an un-rendered
     widget, a remote image and no links: every check must complain."""
     (tmp_path / "bad.html").write_text(
-        "<html><body><article>"
+        "<html><head><meta charset='utf-8'></head><body><article>"
         "<div class='cell_output'><img src='_images/missing.png'></div>"
         "<p>energy $$E = mc^2$$</p><span class='math'>\\(x^2\\)</span>"
         "<div class='cell_output'><script type='application/vnd.jupyter.widget-view+json'>"

@@ -17,7 +17,7 @@ CORRECTIONS = {
     "02_activation_functions": "not differentiable",             # ReLU: only at 0
     "04_loss_functions": r"L = \log\frac{e^{x_y}}",              # cross-entropy's sign
     "10_convolution_filters": "(7 − 3)/1 + 1 = 4",               # stride-1 output size
-    "12_mnist_cnn": "F.softmax(model(img), dim=1).argmax",       # softmax before argmax
+    "12_mnist_cnn": "F.softmax(model(img),dim=1)",               # softmax before argmax
     "13_fashion_mnist_and_practical_issues": "num_test_samples",  # test-loss averaging
     "14_cnn_regression": "num_outputs=nparams",                  # Inception3's keywords, 299 px
 }

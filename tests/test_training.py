@@ -28,7 +28,6 @@ from nbhelpers.training import (  # noqa: E402
     fit,
     live,
     predict,
-    speed,
     train_epoch,
 )
 
@@ -178,46 +177,20 @@ def test_soft_label_targets_for_cross_entropy():
     assert ev.loss == pytest.approx(F.cross_entropy(model(x), soft).item(), rel=1e-5)
 
 
-# --------------------------------------------------------------------------- val, not test
-
-
-def test_test_argument_is_a_deprecated_name_of_val():
-    x, y = blobs(200)
-    held_out = TensorBatches(x[:100], y[:100], shuffle=False)
-    model = mlp()
-    with pytest.warns(DeprecationWarning, match="val=") as caught:
-        old = fit(model, TensorBatches(x, y, batch_size=50), epochs=2, optimizer=sgd(model),
-                  test=held_out, **quiet())
-    assert caught[0].filename == __file__  # the warning points at the caller's line
-    model = mlp()
-    new = fit(model, TensorBatches(x, y, batch_size=50), epochs=2, optimizer=sgd(model),
-              val=held_out, **quiet())
-    assert old.val_loss == new.val_loss and old.val_acc == new.val_acc
-    assert old.train_loss == new.train_loss
-    with pytest.raises(TypeError, match="once, as val="):
-        fit(model, TensorBatches(x, y), epochs=1, optimizer=sgd(model), val=held_out,
-            test=held_out, **quiet())
-
-
 # --------------------------------------------------------------------------- speed pieces
 
 
-def test_speedups_prepare_and_autocast_bf16_on_cpu():
-    """The pieces of a Speedups, each on its own: channels_last batches and a bfloat16
-    autocast (fit chooses bfloat16 on CUDA only; on the CPU it runs too)."""
+def test_speedups_prepare_channels_last():
+    """The pieces of a Speedups, each on its own: channels_last batches and weights."""
     torch.manual_seed(0)
     x = torch.randn(64, 2, 8, 8)
     y = (x[:, 0].mean((1, 2)) > x[:, 1].mean((1, 2))).long()
-    fast = Speedups(torch.device("cpu"), channels_last=True, autocast_dtype=torch.bfloat16)
+    fast = Speedups(torch.device("cpu"), channels_last=True)
     xb, yb = fast.prepare(x[:4], y[:4])
     assert xb.is_contiguous(memory_format=torch.channels_last) and torch.equal(yb, y[:4])
     flat = x[:4].flatten(1)
     assert fast.prepare(flat, y[:4])[0] is flat  # only 4-D inputs change layout
     model = small_cnn()
-    with fast.autocast():
-        assert model(xb).dtype == torch.bfloat16
-    with Speedups(torch.device("cpu")).autocast():
-        assert model(xb).dtype == torch.float32
     with fast.applied_to(model):
         assert model[0].weight.is_contiguous(memory_format=torch.channels_last)
         metrics = train_epoch(model, TensorBatches(x, y, batch_size=16),
@@ -226,11 +199,7 @@ def test_speedups_prepare_and_autocast_bf16_on_cpu():
     model[0].weight.view(4, -1)  # afterwards ordinary contiguous weights again
 
 
-def test_speed_features_are_chosen_once_before_training(monkeypatch):
-    tries = []
-    real = speed.runs_channels_last
-    monkeypatch.setattr(speed, "runs_channels_last",
-                        lambda model, x: tries.append(x.shape) or real(model, x))
+def test_channels_last_when_asked_holds_for_every_batch_val_included():
     torch.manual_seed(0)
     x, y = torch.randn(32, 2, 8, 8), torch.randint(0, 2, (32,))
     model = small_cnn()
@@ -238,35 +207,36 @@ def test_speed_features_are_chosen_once_before_training(monkeypatch):
     model[0].register_forward_hook(
         lambda m, i, o: layouts.append(i[0].is_contiguous(memory_format=torch.channels_last)))
     fit(model, TensorBatches(x, y, batch_size=16), epochs=3, optimizer=sgd(model),
-        val=TensorBatches(x, y, batch_size=16, shuffle=False), **quiet())
-    assert tries == [(16, 2, 8, 8)]  # one try, on the first batch, for all 3 epochs
+        val=TensorBatches(x, y, batch_size=16, shuffle=False), channels_last=True, **quiet())
     assert layouts[-12:] == [True] * 12  # every batch of every epoch, val included
     assert model[0].weight.is_contiguous()  # and back to the ordinary layout afterwards
     model[0].weight.view(4, -1)
-    assert speed.autocast_dtype(torch.device("cpu")) is None  # float32 on the CPU
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-def test_cuda_defaults_mixed_precision_and_channels_last(monkeypatch):
-    monkeypatch.delenv("NBHELPERS_DEVICE")
+def test_cuda_trains_where_the_model_is_in_float32():
     torch.manual_seed(0)
     x, y = torch.randn(256, 3, 16, 16), torch.randint(0, 4, (256,))
     model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
                           nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4))
+    fit(model, TensorBatches(x, y, batch_size=64), epochs=1, optimizer=sgd(model), **quiet())
+    assert next(model.parameters()).device.type == "cpu"  # a GPU there, but never moved to it
+    model.to("cuda")
     dtypes, layouts = [], []
     model[0].register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
     model[0].register_forward_hook(
         lambda m, i, o: layouts.append(i[0].is_contiguous(memory_format=torch.channels_last)))
     h = fit(model, TensorBatches(x, y, batch_size=64), epochs=2, optimizer=sgd(model),
-            val=TensorBatches(x, y, shuffle=False), **quiet())
+            val=TensorBatches(x, y, shuffle=False), device="cuda", **quiet())
     assert next(model.parameters()).device.type == "cuda"
-    bf16 = torch.cuda.is_bf16_supported(including_emulation=False)
-    assert dtypes[-1] == (torch.bfloat16 if bf16 else torch.float32)
-    assert layouts[-1] is True
+    assert set(dtypes) == {torch.float32} and not any(layouts)
     assert all(math.isfinite(v) for v in h.train_loss + h.val_loss)
     assert predict(model, x).device.type == "cpu"
     ev = evaluate(model, TensorBatches(x, y, shuffle=False))
-    assert ev.loss == pytest.approx(h.val_loss[-1], rel=0.05)  # float32 vs mixed precision
+    assert ev.loss == pytest.approx(h.val_loss[-1], rel=1e-5)
+    fit(model, TensorBatches(x, y, batch_size=64), epochs=1, optimizer=sgd(model),
+        channels_last=True, **quiet())
+    assert layouts[-1] is True
 
 
 class ViewNet(nn.Module):
@@ -281,7 +251,7 @@ class ViewNet(nn.Module):
         return self.fc(self.conv(x).view(len(x), -1))
 
 
-def test_channels_last_by_default_falls_back_for_view_models():
+def test_view_models_train_by_default_and_channels_last_is_their_callers_choice():
     torch.manual_seed(0)
     x, y = torch.randn(32, 2, 8, 8), torch.randint(0, 2, (32,))
     seen = []
@@ -293,14 +263,6 @@ def test_channels_last_by_default_falls_back_for_view_models():
         fit(model, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(model),
             channels_last=True, **quiet())
     assert model.conv.weight.is_contiguous()  # restored after the failure too
-    # a model that can, trains channels_last by default, and gets contiguous weights back
-    seen.clear()
-    net = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.Flatten(), nn.Linear(3 * 64, 2))
-    net[0].register_forward_hook(
-        lambda m, i, o: seen.append(i[0].is_contiguous(memory_format=torch.channels_last)))
-    fit(net, TensorBatches(x, y, batch_size=16), epochs=1, optimizer=sgd(net), **quiet())
-    assert seen[-2:] == [True, True]
-    assert net[0].weight.is_contiguous()
 
 
 # --------------------------------------------------------------------------- schedulers
@@ -514,7 +476,7 @@ def test_evaluate_and_predict_bad_input():
 
 def test_script_mode_prints_one_line_per_epoch(capsys):
     model, train, opt = _good()
-    fit(model, train, epochs=2, optimizer=opt, progress=False)  # live=True, but no notebook
+    fit(model, train, epochs=2, optimizer=opt, live=True, progress=False)  # not a notebook
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("epoch 1: train loss")
     fit(model, train, epochs=2, optimizer=opt, **quiet())
@@ -538,7 +500,7 @@ def test_live_figure_updates_one_display_handle(monkeypatch):
     monkeypatch.setattr(IPython.display, "display", fake_display)
     model, train, opt = _good()
     x, y = blobs(40, seed=1)
-    fit(model, train, epochs=3, optimizer=opt, progress=False, val=TensorBatches(x, y))
+    fit(model, train, epochs=3, optimizer=opt, live=True, progress=False, val=TensorBatches(x, y))
     assert [c[0] for c in calls] == ["display", "update", "update", "update"]
     assert calls[0][2] is True
     frames = [c[1] for c in calls]

@@ -6,10 +6,9 @@ tutorial writes by hand (to the device, forward, loss, backward, step, zero_grad
 
 - :mod:`~nbhelpers.training.loop`        :func:`fit` and :func:`train_epoch`
 - :mod:`~nbhelpers.training.checks`      argument and first-batch checks: one clear error
-  before any work, instead of a deep torch error later
-- :mod:`~nbhelpers.training.speed`       :class:`Speedups`, decided once before the first
-  epoch: the device, channels_last memory (where the model allows) and, on CUDA, bfloat16
-  mixed precision
+  that names the fix, before any training, instead of a deep torch error later
+- :mod:`~nbhelpers.training.speed`       :class:`Speedups`: the device (where the caller put
+  the model; it is never moved) and, when asked, channels_last memory
 - :mod:`~nbhelpers.training.metrics`     running loss/accuracy (read back from the device every
   few batches, not after each), :class:`NonFiniteLossError` (a NaN/inf loss stops training,
   naming epoch and batch), :func:`evaluate` and :func:`predict`
@@ -39,7 +38,7 @@ from nbhelpers.training.metrics import (
     evaluate,
     predict,
 )
-from nbhelpers.training.speed import Speedups, choose_speedups
+from nbhelpers.training.speed import Speedups
 
 __all__ = [
     "CHECKPOINT_NAME",
@@ -49,7 +48,6 @@ __all__ = [
     "Restored",
     "RunningMetrics",
     "Speedups",
-    "choose_speedups",
     "evaluate",
     "fit",
     "get_device",

@@ -3,7 +3,7 @@ torch error: the arguments of :func:`~nbhelpers.training.fit` and the first batc
 
 from __future__ import annotations
 
-import warnings
+import math
 from collections.abc import Callable, Iterable, Sized
 from pathlib import Path
 from typing import Any
@@ -14,23 +14,11 @@ from torch import nn
 
 from nbhelpers.training.checkpoint import CHECKPOINT_NAME
 
-__all__ = ["LossFn", "check_batches", "check_first_batch", "check_fit_args", "unpack",
-           "val_or_test"]
+__all__ = ["LossFn", "check_batches", "check_first_batch", "check_fit_args", "check_loss_fn",
+           "unpack"]
 
 #: ``loss_fn(outputs, targets) -> mean loss`` (a scalar tensor).
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-
-
-def val_or_test(val: Any, test: Any) -> Any:
-    """The held-out data of a ``fit`` call: ``val``, or the deprecated ``test``."""
-    if test is None:
-        return val
-    if val is not None:
-        raise TypeError("pass the held-out data once, as val= (test= is its deprecated name)")
-    warnings.warn("fit(test=...) is deprecated: pass the data you evaluate after every epoch "
-                  "as val= (validation data); keep the test set for one final evaluate()",
-                  DeprecationWarning, stacklevel=3)
-    return test
 
 
 def check_fit_args(model: Any, train: Any, *, val: Any, epochs: Any, optimizer: Any,
@@ -48,14 +36,18 @@ def check_fit_args(model: Any, train: Any, *, val: Any, epochs: Any, optimizer: 
         raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
     if scheduler is not None and not callable(getattr(scheduler, "step", None)):
         raise TypeError(f"scheduler must be a torch LR scheduler, got {type(scheduler).__name__}")
+    if getattr(scheduler, "optimizer", optimizer) is not optimizer:
+        kind = type(scheduler).__name__
+        raise ValueError(f"the {kind} was built on another optimizer than the one passed to fit, "
+                         "so the learning rate would never change: build it on this one, "
+                         f"{kind}(optimizer, ...)")
     if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
         raise TypeError(
             "fit steps its scheduler after every batch, and ReduceLROnPlateau needs a "
             "measured loss: use a per-batch schedule (e.g. OneCycleLR), or call fit one epoch "
             "at a time and step it yourself with evaluate(...).loss"
         )
-    if loss_fn is not None and not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable (e.g. nn.MSELoss()), got {loss_fn!r}")
+    check_loss_fn(loss_fn)
     if resume and checkpoint_dir is None:
         raise ValueError("resume=True needs checkpoint_dir (the folder of the checkpoint)")
     if not resume and checkpoint_dir is not None:
@@ -67,12 +59,39 @@ def check_fit_args(model: Any, train: Any, *, val: Any, epochs: Any, optimizer: 
     check_batches(train, "train")
     if val is not None:
         check_batches(val, "val")
+    if isinstance(scheduler, torch.optim.lr_scheduler.OneCycleLR):
+        _check_cycle_length(scheduler, epochs=epochs, batches=len(train), resume=resume)
     model_params = {id(p) for p in model.parameters()}
     opt_params = {id(p) for group in optimizer.param_groups for p in group["params"]}
     if not model_params & opt_params:
         raise ValueError(
             "the optimizer does not hold this model's parameters; create it after the model: "
             "optimizer = torch.optim.SGD(model.parameters(), lr=...)"
+        )
+
+
+def check_loss_fn(loss_fn: Any) -> None:
+    """``loss_fn`` must be a loss function or a loss module instance, or None (the default)."""
+    if isinstance(loss_fn, type):
+        where = "nn." if loss_fn.__module__.startswith("torch.nn") else ""
+        raise TypeError(f"loss_fn is the class {loss_fn.__name__}, not a loss: pass an "
+                        f"instance, {where}{loss_fn.__name__}()")
+    if loss_fn is not None and not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable (e.g. nn.MSELoss()), got {loss_fn!r}")
+
+
+def _check_cycle_length(scheduler: torch.optim.lr_scheduler.OneCycleLR, *, epochs: int,
+                        batches: int, resume: bool) -> None:
+    """A OneCycleLR raises once stepped past its end: refuse one too short for the training
+    (with ``resume`` the checkpoint restores its position, so the whole run must fit)."""
+    done = 0 if resume else scheduler.last_epoch
+    left, needed = scheduler.total_steps - done, epochs * batches
+    if needed > left:
+        raise ValueError(
+            f"the OneCycleLR has {left} steps{' left' if done else ''}, but fit will take "
+            f"{epochs} epochs x {batches} batches = {needed}: it would stop with an error and "
+            "lose the training. Build it for this training: OneCycleLR(optimizer, max_lr=..., "
+            f"epochs={epochs}, steps_per_epoch=len(train))"
         )
 
 
@@ -125,19 +144,123 @@ def _peek(data: Iterable) -> Any:
 
 
 def check_first_batch(model: nn.Module, data: Iterable, *, name: str, loss_fn: LossFn,
-                      accuracy: bool, device: torch.device) -> torch.Tensor:
-    """Check the first batch of ``data`` against ``model``'s outputs (two examples, eval mode,
-    no gradients, so nothing changes); return that batch's inputs ``x`` on ``device``."""
+                      accuracy: bool, device: torch.device) -> None:
+    """Run ``model`` and ``loss_fn`` on two examples of the first batch of ``data`` (eval mode,
+    no gradients, so nothing changes), and check what a training step needs: the layers fit
+    the inputs, the model returns one tensor, the targets suit the loss and ``accuracy``, the
+    loss is one number (and log-probabilities go into an NLL loss)."""
     x, y = unpack(_peek(data), name)
-    x, y = x.to(device), y.to(device)
+    x, y = x[:2].to(device), y.to(device)  # all labels of the batch are checked
     was_training = model.training
     try:
         with torch.no_grad():
-            out = model.eval()(x[:2])
+            model.eval()
+            out = _forward(model, x, name=name)
+            if not isinstance(out, torch.Tensor):
+                raise TypeError(
+                    f"the model returns a {type(out).__name__}, not a tensor: fit passes its "
+                    "output to loss_fn, so forward must return one tensor of outputs (B, "
+                    "classes); return only the logits (or wrap the model in a module that "
+                    "picks them)")
+            _check_targets(out, y, loss_fn=loss_fn, accuracy=accuracy, name=name)
+            _check_loss(loss_fn(out, y[:2]), name=name)
+            if _is_nll(loss_fn):
+                _check_log_probabilities(out, name=name)
     finally:
         model.train(was_training)
-    _check_targets(out, y, loss_fn=loss_fn, accuracy=accuracy, name=name)
-    return x
+
+
+def _shape(shape: torch.Size) -> str:
+    """A batch shape with the batch written as B: ``(B, 1, 28, 28)``."""
+    return "(" + ", ".join(["B", *map(str, shape[1:])]) + ")"
+
+
+def _forward(model: nn.Module, x: torch.Tensor, *, name: str) -> Any:
+    """``model(x)``; a layer that does not fit its input becomes one message naming the layer,
+    the shapes and the fix (any other error gets a note naming the layer it came from)."""
+    current: list[tuple[str, nn.Module, torch.Size]] = []  # the leaf layer running now
+
+    def enter(layer: str) -> Callable:
+        return lambda m, args: current.append((layer, m, args[0].shape if args and isinstance(
+            args[0], torch.Tensor) else torch.Size()))
+
+    leaves = [(n, m) for n, m in model.named_modules() if next(m.children(), None) is None]
+    hooks = [h for n, m in leaves for h in (m.register_forward_pre_hook(enter(n)),
+                                            m.register_forward_hook(lambda *_: current.clear()))]
+    try:
+        return model(x)
+    except RuntimeError as err:
+        if not current:
+            raise
+        layer, module, shape = current[-1]
+        where = f"layer '{layer}' ({module})"
+        fix = _layer_fix(module, shape)
+        if fix is None:
+            err.add_note(f"in {where}, whose input has shape {_shape(shape)} (fit's check of "
+                         f"the first batch of {name}, inputs {_shape(x.shape)})")
+            raise
+        raise ValueError(f"{where} {fix} (the first batch of {name} has inputs "
+                         f"{_shape(x.shape)}; nbhelpers.layers.print_shapes shows every "
+                         "layer's output shape)") from None
+    finally:
+        for h in hooks:
+            h.remove()
+
+
+def _layer_fix(module: nn.Module, shape: torch.Size) -> str | None:
+    """What is wrong with a Linear or convolution layer that gets inputs of ``shape``, and
+    what to write instead; None for other layers, or when the shapes fit."""
+    if isinstance(module, nn.Linear) and len(shape) and shape[-1] != module.in_features:
+        flat = math.prod(shape[1:])
+        got = f"expects inputs (B, {module.in_features}) but gets {_shape(shape)}"
+        if len(shape) > 2 and flat == module.in_features:
+            return f"{got}: add nn.Flatten() before it, which makes that (B, {flat})"
+        if len(shape) > 2:
+            return (f"{got}: add nn.Flatten() before it and make it nn.Linear({flat}, "
+                    f"{module.out_features})")
+        return f"{got}: make it nn.Linear({shape[-1]}, {module.out_features})"
+    if isinstance(module, nn.modules.conv._ConvNd):
+        dims = len(module.kernel_size)
+        kind = type(module).__name__
+        if len(shape) != dims + 2:
+            return (f"expects {dims + 2}-D inputs (B, channels, {', '.join('HWD'[:dims])}) but "
+                    f"gets {_shape(shape)}: reshape the inputs, e.g. x.view(-1, 1, 28, 28) "
+                    "for MNIST images")
+        if shape[1] != module.in_channels:
+            return (f"expects {module.in_channels} input channels but gets {_shape(shape)}, "
+                    f"with {shape[1]}: make it nn.{kind}({shape[1]}, {module.out_channels},"
+                    f" kernel_size={module.kernel_size[0]}, ...)")
+    return None
+
+
+def _check_loss(loss: Any, *, name: str) -> None:
+    """The loss of a batch must be one number, the tensor that ``backward()`` starts from."""
+    if not isinstance(loss, torch.Tensor):
+        raise TypeError(f"loss_fn must return a tensor (the batch's mean loss), got "
+                        f"{type(loss).__name__}")
+    if loss.numel() != 1:
+        raise ValueError(
+            f"loss_fn must return the batch's mean loss, one number, but on two examples of "
+            f"{name} it returns a tensor of shape {tuple(loss.shape)}: use reduction='mean' "
+            "(the default, e.g. nn.CrossEntropyLoss()), or end your loss with .mean()")
+
+
+def _is_nll(loss_fn: LossFn) -> bool:
+    return loss_fn is F.nll_loss or isinstance(loss_fn, nn.NLLLoss)
+
+
+def _check_log_probabilities(out: torch.Tensor, *, name: str) -> None:
+    """NLL takes log-probabilities: outputs whose exponentials sum to 1 over the classes."""
+    if out.ndim < 2 or not out.is_floating_point():
+        return
+    total = out.float().logsumexp(dim=1)
+    if not torch.allclose(total, torch.zeros_like(total), atol=1e-3):
+        raise ValueError(
+            f"nll_loss expects log-probabilities, but the model's outputs on {name} are not "
+            f"(their exponentials sum to {float(total.flatten()[0].exp()):.3g} over the classes, "
+            "not 1), so the loss would be wrong, even negative: end the model with "
+            "nn.LogSoftmax(dim=1), or keep the logits and use F.cross_entropy (fit's default), "
+            "which applies log-softmax itself")
 
 
 def _is_class_loss(loss_fn: LossFn) -> bool:

@@ -12,11 +12,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from nbhelpers.training.checkpoint import CHECKPOINT_NAME, load_checkpoint, save_checkpoint
-from nbhelpers.training.checks import LossFn, check_first_batch, check_fit_args, val_or_test
+from nbhelpers.training.checks import LossFn, check_first_batch, check_fit_args
 from nbhelpers.training.history import History
 from nbhelpers.training.live import LiveDisplay
 from nbhelpers.training.metrics import RunningMetrics, measure
-from nbhelpers.training.speed import Speedups, choose_device, choose_speedups, model_device
+from nbhelpers.training.speed import Speedups, model_device, resolve_device
 
 __all__ = ["fit", "train_epoch"]
 
@@ -27,8 +27,8 @@ def train_epoch(model: nn.Module, batches: Iterable, *, optimizer: torch.optim.O
                 metrics: RunningMetrics | None = None) -> RunningMetrics:
     """One pass over ``batches`` of ``(x, y)``: the loop every PyTorch tutorial writes.
 
-    ``scheduler`` (e.g. OneCycleLR) steps after every batch. ``speed`` chooses the device,
-    the memory layout and mixed precision (default: float32 on the model's device);
+    ``scheduler`` (e.g. OneCycleLR) steps after every batch. ``speed`` places each batch: the
+    device and the memory layout (default: the model's device, the ordinary layout);
     ``metrics`` adds up the loss (and accuracy) and is returned (default: loss and accuracy).
     """
     speed = speed if speed is not None else Speedups(model_device(model))
@@ -37,9 +37,8 @@ def train_epoch(model: nn.Module, batches: Iterable, *, optimizer: torch.optim.O
     optimizer.zero_grad(set_to_none=True)         # start from clean gradients
     for x, y in batches:
         x, y = speed.prepare(x, y)                # to the device (and channels_last)
-        with speed.autocast():                    # mixed precision, if chosen
-            out = model(x)                        # forward: (B, classes) scores
-            loss = loss_fn(out, y)                # the mean loss of this batch
+        out = model(x)                            # forward: (B, classes) scores
+        loss = loss_fn(out, y)                    # the mean loss of this batch
         loss.backward()                           # backward: a gradient for every weight
         optimizer.step()                          # one step of the optimizer
         optimizer.zero_grad(set_to_none=True)     # gradients add up: reset them
@@ -63,56 +62,66 @@ def fit(
     device: str | torch.device | None = None,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     accuracy: bool = True,
-    live: bool = True,
+    live: bool = False,
     progress: bool = True,
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
-    channels_last: bool | None = None,
-    test: Iterable | None = None,
+    channels_last: bool = False,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``train``; return the :class:`History`.
 
+    It trains where the caller put the model, in the model's own precision (no mixed
+    precision), as the PyTorch examples do: to train on a GPU, ``model.to(device)`` first and
+    pass ``device=device``. Each batch is moved to that device.
+
+    Before the first epoch it checks its arguments, then runs the model and the loss once on
+    two examples of the first batch of ``train`` (and of ``val``), in eval mode without
+    gradients, so nothing changes (the random state and the batch order are put back): a
+    layer that does not fit the inputs, a model that returns a tuple, a loss that is not one
+    number, targets that do not suit the loss, or logits given to an NLL loss each stop it
+    with one message that names the fix, before any training. No other pass runs that the
+    caller did not ask for.
+
     Args:
-        model: any ``nn.Module``; moved to ``device``.
+        model: any ``nn.Module``, on the device to train on (it is never moved).
         train: batches ``(x, y)``: a DataLoader or ``nbhelpers.data.TensorBatches``, ``x`` of
             shape ``(B, ...)``, ``y`` of shape ``(B,)`` int64 class labels (or targets of any
             shape ``loss_fn`` accepts, with ``accuracy=False``).
         epochs: total number of epochs (with ``resume``, including those already done).
         optimizer: built on this model's parameters, e.g. ``torch.optim.SGD(model.parameters(),
             lr=0.1)``.
-        loss_fn: ``loss_fn(outputs, targets) -> mean loss``; default ``F.cross_entropy``
-            (outputs are logits of shape ``(B, C)``).
+        loss_fn: ``loss_fn(outputs, targets) -> mean loss`` (a function or a loss instance,
+            ``nn.MSELoss()``); default ``F.cross_entropy`` (outputs are logits ``(B, C)``).
         val: optional held-out batches like ``train`` (a validation set), evaluated after
             every epoch: ``History.val_loss`` / ``val_acc``.
-        device: default: the model's device if that is not the CPU, else ``get_device()``.
-        scheduler: an LR scheduler stepped after every batch (e.g. OneCycleLR; counts such as
-            StepLR's ``step_size`` are in batches).
+        device: where the model's parameters are (default); given, it must be that device.
+        scheduler: an LR scheduler on ``optimizer``, stepped after every batch (e.g.
+            OneCycleLR, which must be long enough for the training; counts such as StepLR's
+            ``step_size`` are in batches).
         accuracy: also measure accuracy (argmax of the outputs vs labels); False for regression.
-        live: in a notebook, redraw a loss/accuracy figure in place after every epoch; outside
-            one, or with ``live=False``, print one line per epoch (when ``live`` or
-            ``progress`` is on).
+        live: in a notebook, redraw a loss/accuracy figure in place after every epoch.
+            Without it (or outside a notebook) one line per epoch is printed while
+            ``progress`` is on.
         progress: show a tqdm progress bar (it disappears when training ends).
         checkpoint_dir: save a checkpoint there after every epoch (``checkpoint.pt``, see
             :func:`save_checkpoint`).
         resume: continue from the checkpoint in ``checkpoint_dir`` if there is one.
-        channels_last: NHWC memory for 4-D inputs and conv weights; default (None): on CPU
-            and CUDA where the model runs that way (see :mod:`nbhelpers.training.speed`).
-        test: deprecated name of ``val`` (warns).
+        channels_last: NHWC memory for 4-D inputs and conv weights while training (faster
+            convolutions on CUDA and, measured, on a laptop CPU); the weights come back
+            contiguous afterwards. Off by default.
 
     Raises:
+        ValueError, TypeError: a mistake found by the checks above, before training.
         NonFiniteLossError: the loss became NaN/inf (names the epoch and batch).
     """
-    val = val_or_test(val, test)
     check_fit_args(model, train, val=val, epochs=epochs, optimizer=optimizer, loss_fn=loss_fn,
                    scheduler=scheduler, checkpoint_dir=checkpoint_dir, resume=resume)
     loss_fn = loss_fn if loss_fn is not None else F.cross_entropy
-    dev = choose_device(model, device)
-    model.to(dev)
-    x = check_first_batch(model, train, name="train", loss_fn=loss_fn, accuracy=accuracy,
-                          device=dev)
+    dev = resolve_device(model, device)
+    check_first_batch(model, train, name="train", loss_fn=loss_fn, accuracy=accuracy, device=dev)
     if val is not None:
         check_first_batch(model, val, name="val", loss_fn=loss_fn, accuracy=accuracy, device=dev)
-    speed = choose_speedups(model, x, device=dev, channels_last=channels_last)
+    speed = Speedups(dev, channels_last=channels_last)
 
     history, start = History(), 1
     path = Path(checkpoint_dir) / CHECKPOINT_NAME if checkpoint_dir is not None else None

@@ -16,8 +16,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nbhelpers.training.checks import LossFn, check_batches, check_first_batch, unpack
-from nbhelpers.training.speed import Speedups, model_device
+from nbhelpers.training.checks import (
+    LossFn,
+    check_batches,
+    check_first_batch,
+    check_loss_fn,
+    unpack,
+)
+from nbhelpers.training.speed import Speedups, resolve_device
 
 __all__ = ["SYNC_EVERY", "Evaluation", "NonFiniteLossError", "RunningMetrics", "evaluate",
            "measure", "predict"]
@@ -98,7 +104,7 @@ class RunningMetrics:
 
 def measure(model: nn.Module, data: Iterable, *, loss_fn: LossFn, accuracy: bool,
             speed: Speedups) -> Evaluation:
-    """The evaluation loop (eval mode, no gradients, ``speed``'s layout and precision),
+    """The evaluation loop (eval mode, no gradients, ``speed``'s device and layout),
     without :func:`evaluate`'s checks; restores the model's mode."""
     was_training = model.training
     model.eval()
@@ -107,9 +113,8 @@ def measure(model: nn.Module, data: Iterable, *, loss_fn: LossFn, accuracy: bool
         with torch.no_grad():
             for batch in data:
                 x, y = speed.prepare(*batch)
-                with speed.autocast():
-                    out = model(x)
-                    loss = loss_fn(out, y)
+                out = model(x)
+                loss = loss_fn(out, y)
                 metrics.add(loss, out, y)
         metrics.flush()
     finally:
@@ -133,14 +138,15 @@ def evaluate(
     ``(B, ...)``, ``y`` of shape ``(B,)`` int64 labels (or any target ``loss_fn`` accepts, with
     ``accuracy=False``). The loss is ``sum over batches of (mean batch loss x B) / N``, which is
     the mean over all ``N`` examples for a mean-reducing ``loss_fn`` (default cross-entropy).
-    Runs in eval mode without gradients, in float32, and restores the model's previous mode;
-    ``device`` defaults to where the model's parameters are.
+    Runs where the model is (``device``, if given, must be that device; the model is never
+    moved), in eval mode without gradients, and restores the model's previous mode. Like
+    :func:`~nbhelpers.training.fit` it first checks two examples of the first batch.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     check_batches(data, "data")
-    dev = torch.device(device) if device is not None else model_device(model)
-    model.to(dev)
+    check_loss_fn(loss_fn)
+    dev = resolve_device(model, device)
     loss_fn = loss_fn if loss_fn is not None else F.cross_entropy
     check_first_batch(model, data, name="data", loss_fn=loss_fn, accuracy=accuracy, device=dev)
     return measure(model, data, loss_fn=loss_fn, accuracy=accuracy, speed=Speedups(dev))
@@ -159,7 +165,7 @@ def predict(
     Returns labels ``(N,)`` int64 (the argmax), or with ``probs=True`` the softmax
     probabilities ``(N, C)`` float32. ``x`` may also be batches ``(x, y)`` (a DataLoader or
     TensorBatches); the targets are ignored. Runs in eval mode without gradients, ``batch_size``
-    rows at a time, on ``device`` (default: where the model's parameters are).
+    rows at a time, where the model is (``device``, if given, must be that device).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -173,8 +179,7 @@ def predict(
     else:
         check_batches(x, "x")
         chunks = (unpack(batch, "x")[0] for batch in x)
-    dev = torch.device(device) if device is not None else model_device(model)
-    model.to(dev)
+    dev = resolve_device(model, device)
     was_training = model.training
     model.eval()
     outputs = []

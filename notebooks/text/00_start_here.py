@@ -229,8 +229,8 @@ assert "NBHELPERS_DATA" in message and "train-images-idx3-ubyte" in message
 #
 # Each lecture ends with its own list; these three books cover the course:
 #
-# * Goodfellow, Bengio & Courville (2016), *Deep Learning*, chapters 6–9, and 20 for
-#   lecture 15 (free at deeplearningbook.org)
+# * Goodfellow, Bengio & Courville (2016), *Deep Learning*, chapters 6–9 (with 4.3, 5.5,
+#   5.7 and 11), and 20 for lecture 15 (free at deeplearningbook.org)
 # * Nielsen (2015), *Neural Networks and Deep Learning*, chapters 1–6 (free online)
-# * Zhang, Lipton, Li & Smola, *Dive into Deep Learning* (d2l.ai), chapters 2–8 and 12
-#   (optimisation), with runnable PyTorch code
+# * Zhang, Lipton, Li & Smola, *Dive into Deep Learning* (d2l.ai), chapters 3–8, 12
+#   (optimisation), 14.1 and 22.9, with runnable PyTorch code

@@ -155,7 +155,8 @@ assert torch.allclose(torch.tanh(seed_pre), seed_post, atol=1e-4)      # they ar
 #   LeakyReLU keeps a small slope $\alpha$ there (torch's default: $\alpha = 0.01$)
 #
 # > **The source notes said:** ReLU is "not differentiable". **In fact:** only at $x = 0$;
-# > there autograd uses the slope 0 (a subgradient), as printed below.
+# > there autograd uses the slope 0 (one valid subgradient: any value in [0, 1] is), as
+# > printed below.
 
 # %% slideshow={"slide_type": "-"}
 z = torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0], requires_grad=True)

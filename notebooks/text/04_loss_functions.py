@@ -690,4 +690,5 @@ check.bce_with_logits(bce_with_logits)
 #
 # * Goodfellow et al., 5.5 (maximum likelihood), 6.2.1–6.2.2 (cost functions, output units)
 # * Nielsen, chapter 3 (cross-entropy)
-# * d2l.ai 3.1.1 (the squared loss), 4.1, *Softmax Regression* (4.1.2, the loss)
+# * d2l.ai 3.1.1.2 (the squared loss), 3.1.3, *The Normal Distribution and Squared Loss*;
+#   4.1, *Softmax Regression* (4.1.2, the loss)

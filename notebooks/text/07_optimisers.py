@@ -720,6 +720,7 @@ check.one_cycle_lr(one_cycle_lr)
 #
 # * Goodfellow et al., 8.3 and 8.5 (momentum, adaptive learning rates)
 # * d2l.ai 12.6–12.11, *Momentum* to *Adam*, *Learning Rate Scheduling*
+# * Nielsen, chapter 3 (variations on stochastic gradient descent: momentum)
 # * Kingma & Ba (2015), Adam
 # * Loshchilov & Hutter (2019), Decoupled weight decay regularization (AdamW)
 # * Smith & Topin (2019), Super-convergence (the one-cycle policy)

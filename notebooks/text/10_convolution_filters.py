@@ -504,7 +504,9 @@ check.param_count(conv_params)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading
 #
-# * Goodfellow et al., chapter 9: 9.1–9.2 (convolution; the source notes say "chapter 8:
+# * Goodfellow et al., chapter 9: 9.1–9.2 and 9.5 (convolution; stride, padding, channels;
+#   the source notes say "chapter 8:
 #   sections 9.1 to 9.3", but sections 9.x are chapter 9)
-# * d2l.ai 7.1–7.3, *From Fully Connected Layers to Convolutions* to *Padding and Stride*
+# * d2l.ai 7.1–7.4, *From Fully Connected Layers to Convolutions* to *Multiple Input and
+#   Multiple Output Channels*
 # * Dumoulin & Visin (2016), A guide to convolution arithmetic for deep learning

@@ -301,7 +301,7 @@ test = data.TensorBatches(x_test, y_test, batch_size=500, shuffle=False)
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 # val: held-out training digits scored after every epoch (lecture 13 says more)
-history = training.fit(model, train, epochs=3, val=val, live=False,
+history = training.fit(model, train, epochs=3, val=val,
                        optimizer=torch.optim.Adam(model.parameters(), lr=3e-3))
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
@@ -311,7 +311,6 @@ print(f"validation accuracy {history.val_acc[-1]:.1%}; test accuracy {accuracy:.
 # %% slideshow={"slide_type": "skip"}
 assert accuracy > 0.9 and history.val_acc[-1] > 0.9, (accuracy, history.val_acc)
 assert training.evaluate(untrained, val).accuracy < 0.3       # the copy stayed random
-model = model.cpu()              # from the GPU, if fit used one: the next slides look inside
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far did the weights move?

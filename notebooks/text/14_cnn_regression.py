@@ -800,7 +800,9 @@ assert math.isclose(first[0], again[0], rel_tol=1e-5) and torch.allclose(first[1
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reading
 #
-# * Goodfellow et al., 6.2.2.1 (linear output units for Gaussian outputs)
+# * Goodfellow et al., 5.5.1 (conditional log-likelihood and MSE), 6.2.2.1 (linear output
+#   units for Gaussian outputs)
 # * d2l.ai 3.1, *Linear Regression*; 7.1–7.6, CNNs; 8.4, *Multi-Branch Networks (GoogLeNet)*
-# * Nielsen, chapter 3 (the cost function; his book treats classification, not regression)
+# * Nielsen, chapter 1 (the quadratic cost) and chapter 3's problem on linear output
+#   neurons with the quadratic cost (his examples are all classification)
 # * Szegedy et al. (2016), Rethinking the Inception architecture

@@ -168,10 +168,10 @@ assert agree >= 0.9, agree   # the model recognises its own samples
 # compare (it cannot draw anything); below, the measured comparison over 3 seeds.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-cnn = models.MnistCNN()
+cnn = models.MnistCNN().to(device)
 train_batches, test_batches = data.mnist_batches("mnist", batch_size=128, device=device)
 history = training.fit(cnn, train_batches, epochs=1, val=test_batches, device=device,
-                       optimizer=torch.optim.Adam(cnn.parameters(), lr=3e-3), live=False)
+                       optimizer=torch.optim.Adam(cnn.parameters(), lr=3e-3))
 acc_cnn = history.val_acc[-1]                # on the test set
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
