@@ -9,14 +9,15 @@ Shapes are written batch first, e.g. ``N×C×H×W`` = ``(1, 1, 28, 28)`` for one
 
 from __future__ import annotations
 
+import contextlib
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
 
-__all__ = ["ShapeRow", "print_shapes", "trace_shapes"]
+__all__ = ["ShapeRow", "leaf_hooks", "print_shapes", "trace_shapes"]
 
 
 class ShapeRow(NamedTuple):
@@ -51,47 +52,70 @@ def _input_shape(input_shape: Sequence[int]) -> tuple[int, ...]:
     return shape
 
 
+@contextlib.contextmanager
+def leaf_hooks(model: nn.Module, *, after: Callable[[str, nn.Module, object], None] | None = None
+               ) -> Iterator[list[tuple[str, nn.Module, torch.Size]]]:
+    """Forward hooks on every leaf layer of ``model`` while inside. Yields ``started``: the
+    ``(name, layer, input shape)`` of each leaf layer as it starts to run (so after an error
+    the layer that failed is the last one started and not finished); ``after(name, layer,
+    output)`` is called as each one finishes. The hooks are removed on leaving."""
+    started: list[tuple[str, nn.Module, torch.Size]] = []
+
+    def before(name: str, module: nn.Module) -> Callable:
+        return lambda _m, args: started.append(
+            (name, module, args[0].shape if args and isinstance(args[0], Tensor) else torch.Size()))
+
+    def done(name: str, module: nn.Module) -> Callable:
+        return lambda _m, _inp, out: after(name, module, out)
+
+    hooks = []
+    for name, m in model.named_modules():
+        if next(m.children(), None) is None:  # a leaf layer
+            name = name or type(m).__name__
+            hooks.append(m.register_forward_pre_hook(before(name, m)))
+            if after is not None:
+                hooks.append(m.register_forward_hook(done(name, m)))
+    try:
+        yield started
+    finally:
+        for h in hooks:
+            h.remove()
+
+
 def trace_shapes(model: nn.Module, input_shape: Sequence[int]) -> list[ShapeRow]:
     """Run ``model`` on zeros of ``input_shape`` (batch first, e.g. ``(1, 1, 28, 28)``) and
     record, for every leaf layer in the order it runs: its name, a short description, its
     output shape and its number of parameters.
 
-    Uses forward hooks, so it works for ``nn.Sequential`` and for any ``nn.Module`` with its
-    own ``forward``. The model runs once in eval mode without gradients; its mode is restored.
-    When the model fails (the usual "shapes cannot be multiplied"), the ValueError names the
-    layer that failed and the shapes so far.
+    Uses forward hooks (:func:`leaf_hooks`), so it works for ``nn.Sequential`` and for any
+    ``nn.Module`` with its own ``forward``. The model runs once in eval mode without gradients;
+    its mode is restored. When the model fails (the usual "shapes cannot be multiplied"), the
+    ValueError names the layer that failed and the shapes so far.
     """
     shape = _input_shape(input_shape)
-    leaves = [(n, m) for n, m in model.named_modules() if next(m.children(), None) is None]
     rows: list[ShapeRow] = []
-    running: list[str] = []
 
-    def before(name: str, module: nn.Module) -> Callable:
-        return lambda *_: running.append(f"{name or type(module).__name__} ({_describe(module)})")
+    def record(name: str, module: nn.Module, out: object) -> None:
+        rows.append(ShapeRow(name, _describe(module), _shape(out),
+                             sum(p.numel() for p in module.parameters())))
 
-    def after(name: str, module: nn.Module) -> Callable:
-        params = sum(p.numel() for p in module.parameters())
-        return lambda _m, _inp, out: rows.append(
-            ShapeRow(name or type(module).__name__, _describe(module), _shape(out), params))
-
-    hooks = [h for name, m in leaves for h in (m.register_forward_pre_hook(before(name, m)),
-                                                m.register_forward_hook(after(name, m)))]
     first = next(model.parameters(), None)
     like = first if first is not None and first.is_floating_point() else torch.zeros(())
     was_training = model.training
     model.eval()
     try:
-        with torch.no_grad():
+        with leaf_hooks(model, after=record) as started, torch.no_grad():
             model(torch.zeros(shape, dtype=like.dtype, device=like.device))
     except (RuntimeError, ValueError, TypeError) as err:
         so_far = ", ".join(f"{r.name} -> {r.shape}" for r in rows) or "none"
-        inside = len(running) > len(rows)  # a layer started and did not finish
-        where = f"layer {running[-1]}" if inside else f"{type(model).__name__}.forward (between layers)"
+        if len(started) > len(rows):  # a layer started and did not finish
+            name, module, _ = started[-1]
+            where = f"layer {name} ({_describe(module)})"
+        else:
+            where = f"{type(model).__name__}.forward (between layers)"
         raise ValueError(f"{where} fails on input {shape} (output shapes so far: {so_far}): "
                          f"{err}") from err
     finally:
-        for h in hooks:
-            h.remove()
         model.train(was_training)
     return rows
 

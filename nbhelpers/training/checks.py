@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nbhelpers.layers import leaf_hooks
 from nbhelpers.training.checkpoint import CHECKPOINT_NAME
 
 __all__ = ["LossFn", "check_batches", "check_first_batch", "check_fit_args", "check_loss_fn",
@@ -178,21 +179,14 @@ def _shape(shape: torch.Size) -> str:
 def _forward(model: nn.Module, x: torch.Tensor, *, name: str) -> Any:
     """``model(x)``; a layer that does not fit its input becomes one message naming the layer,
     the shapes and the fix (any other error gets a note naming the layer it came from)."""
-    current: list[tuple[str, nn.Module, torch.Size]] = []  # the leaf layer running now
-
-    def enter(layer: str) -> Callable:
-        return lambda m, args: current.append((layer, m, args[0].shape if args and isinstance(
-            args[0], torch.Tensor) else torch.Size()))
-
-    leaves = [(n, m) for n, m in model.named_modules() if next(m.children(), None) is None]
-    hooks = [h for n, m in leaves for h in (m.register_forward_pre_hook(enter(n)),
-                                            m.register_forward_hook(lambda *_: current.clear()))]
+    finished: list[str] = []
     try:
-        return model(x)
+        with leaf_hooks(model, after=lambda layer, *_: finished.append(layer)) as started:
+            return model(x)
     except RuntimeError as err:
-        if not current:
+        if len(started) == len(finished):  # not inside a layer
             raise
-        layer, module, shape = current[-1]
+        layer, module, shape = started[-1]
         where = f"layer '{layer}' ({module})"
         fix = _layer_fix(module, shape)
         if fix is None:
@@ -202,9 +196,6 @@ def _forward(model: nn.Module, x: torch.Tensor, *, name: str) -> Any:
         raise ValueError(f"{where} {fix} (the first batch of {name} has inputs "
                          f"{_shape(x.shape)}; nbhelpers.layers.print_shapes shows every "
                          "layer's output shape)") from None
-    finally:
-        for h in hooks:
-            h.remove()
 
 
 def _layer_fix(module: nn.Module, shape: torch.Size) -> str | None:
