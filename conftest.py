@@ -2,7 +2,8 @@
 
 Parallel runs (``make test``: pytest-xdist ``-n 2 --dist loadfile``) hand each worker whole
 work units (:func:`work_unit`): a file, so that a notebook's cells stay in one kernel as nbval
-needs; the two publishing test files together, which share one handouts + site build; and each
+needs; the publishing test files together (handouts, site, accessibility, maths), which share
+one handouts + site build; and each
 deck of the browser test on its own, so that the decks spread over the workers (each worker
 starts its own JupyterLab); each student copy's run (a whole lecture) is a unit too.
 (``--dist loadgroup`` with ``xdist_group`` marks would say the same,
@@ -31,9 +32,10 @@ use_shared_data()
 
 def work_unit(nodeid: str) -> str:
     """What one xdist worker runs together: a file (a notebook's cells need one kernel), the
-    two publishing test files (one handouts + site build), or one browser deck."""
+    publishing test files (one handouts + site build), or one browser deck."""
     path, _, name = nodeid.partition("::")
-    if path in ("tests/test_handouts.py", "tests/test_site.py"):
+    if path in ("tests/test_handouts.py", "tests/test_site.py", "tests/test_accessibility.py",
+                "tests/test_maths_a11y.py"):
         return "publish"
     deck = re.fullmatch(
         r"test_(?:rise_slides|widget_runs_live_in_lab_and_rise|draw_a_digit_live_in_rise)\[(.+)\]",

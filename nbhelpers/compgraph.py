@@ -16,7 +16,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import WRONG, slide_figure
+from nbhelpers.display import WRONG, describe, slide_figure
 
 
 def layout(
@@ -107,4 +107,24 @@ def draw_graph(
     ax.set_ylim(min(ys) - 0.75, max(ys) + 0.75)
     ax.axis("off")
     ax.set_title(title or f"forward values (black), gradients ∂{output}/∂node (red)", fontsize=14)
-    return fig
+    return describe(fig, _alt(nodes, edges, ops, output, title))
+
+
+def _alt(nodes: Mapping[str, torch.Tensor], edges: Sequence[tuple[str, str]],
+         ops: Mapping[str, str], output: str, title: str | None) -> str:
+    """The graph in words: each node's value (and how computed nodes are made), then the
+    gradients, as the figure writes them (3 significant digits)."""
+    def node(name: str) -> str:
+        inputs = [a for a, b in edges if b == name]
+        how = ops.get(name) or (" and ".join(inputs) if inputs else "")
+        made = f" = {how}" if ops.get(name) else (f" from {how}" if how else "")
+        return f"{name}{made} = {nodes[name].item():.3g}"
+
+    grads = [f"{name} {1.0 if name == output else t.grad.item():.3g}"
+             for name, t in nodes.items() if name == output or t.grad is not None]
+    alt = (f"{f'{title}. ' if title else ''}Computational graph, inputs on the left, "
+           f"{output} on the right, arrows from each input to the node computed from it. "
+           f"Forward values: {'; '.join(node(n) for n in nodes)}.")
+    if len(grads) > 1:
+        alt += f" Gradients ∂{output}/∂node, written below each node: {', '.join(grads)}."
+    return alt

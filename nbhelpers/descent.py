@@ -25,7 +25,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
+from nbhelpers.plotting._common import LINESTYLES, MARKERS, num, series_style, words_list
 
 #: A path is abandoned (the run diverged) once a parameter's size exceeds this.
 DIVERGED = 1e6
@@ -215,16 +216,18 @@ def draw_surface(ax: Axes, surface: str | Surface) -> None:
 
 
 def draw_path(ax: Axes, surface: str | Surface, path: torch.Tensor, *, color: str,
-              label: str | None = None) -> None:
-    """A path ``(T, dim)`` as connected dots over :func:`draw_surface` (clipped to the window)."""
+              label: str | None = None, ls: str = "-", marker: str = "o") -> None:
+    """A path ``(T, dim)`` as connected dots over :func:`draw_surface` (clipped to the window);
+    ``ls`` and ``marker`` tell paths apart beside their colour."""
     s = get_surface(surface)
     p = path.detach().double()
     if s.dim == 1:
         x, y = p[:, 0].numpy(), s(p).numpy()
     else:
         x, y = p[:, 0].numpy(), p[:, 1].numpy()
-    ax.plot(x, y, "-o", color=color, ms=4, lw=1.5, label=label, zorder=3, clip_on=True)
-    ax.plot(x[:1], y[:1], "o", color=color, ms=9, mec="k", zorder=5)
+    ax.plot(x, y, ls=ls, marker=marker, color=color, ms=4, lw=1.5, label=label, zorder=3,
+            clip_on=True)
+    ax.plot(x[:1], y[:1], marker=marker, ls="none", color=color, ms=9, mec="k", zorder=5)
 
 
 @slide_figure
@@ -240,17 +243,39 @@ def plot_paths(surface: str | Surface, paths: Mapping[str, torch.Tensor], *,
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10.5, 4.0), width_ratios=[1.35, 1])
     draw_surface(ax, s)
     floor = s(torch.tensor(s.minimum)).item()
+    ends = []
     for i, (label, path) in enumerate(paths.items()):
         color = PALETTE[i % len(PALETTE)]
-        draw_path(ax, s, path, color=color, label=label)
+        ls, marker = LINESTYLES[i % len(LINESTYLES)], MARKERS[i % len(MARKERS)]
+        draw_path(ax, s, path, color=color, label=label, ls=ls, marker=marker)
         gap = (path_losses(s, path) - floor).clamp_min(1e-20).numpy()
-        ax_loss.semilogy(np.arange(len(gap)), gap, color=color, label=label)
+        ax_loss.semilogy(np.arange(len(gap)), gap, color=color, label=label,
+                         **series_style(i, points=len(gap)))
+        ends.append(f"{label} ends {num(gap[-1])} above it after {len(gap) - 1} steps")
     ax.set_title(title or s.formula, fontsize=14)
     ax_loss.set_xlabel("step")
     ax_loss.set_ylabel("$L(w) - L_{min}$")
     ax_loss.legend(fontsize=11, loc="best")
     ax_loss.set_title("loss per step")
-    return fig
+    start = ", ".join(num(v) for v in next(iter(paths.values()))[0].tolist())
+    where = (f"on the curve of the {s.name} loss, {plain_formula(s.formula)}, minimum at "
+             f"w = {num(s.minimum[0])}" if s.dim == 1 else
+             f"on contour lines of the {s.name} loss, {plain_formula(s.formula)}, for w1 from "
+             f"{num(s.xlim[0])} to {num(s.xlim[1])} and w2 from {num(s.ylim[0])} to "
+             f"{num(s.ylim[1])}, minimum (star) at ({', '.join(num(v) for v in s.minimum)})")
+    alt = (f"{f'{title}. ' if title else ''}Left: the paths of {words_list(list(paths))} "
+           f"{where}, starting (large dot) at ({start}). Right: the loss above the minimum "
+           f"per step, log scale: {'; '.join(ends)}.")
+    return describe(fig, alt)
+
+
+def plain_formula(formula: str) -> str:
+    """A surface's LaTeX formula as text a screen reader reads: ``L(w) = 1/2 (w1² + ...)``."""
+    text = formula.strip("$")
+    for tex, plain in ((r"\frac{1}{2}", "1/2 "), (r"\,", " "), ("^2", "²"), ("^4", "⁴"),
+                       ("_1", "1"), ("_2", "2"), ("{", ""), ("}", "")):
+        text = text.replace(tex, plain)
+    return " ".join(text.split())
 
 
 def max_stable_lr(curvature: float) -> float:
@@ -293,6 +318,7 @@ def batch_size_figure(results: Mapping) -> Figure:
     median; excesses below :data:`EXCESS_FLOOR` are drawn at it."""
     fig, (ax_e, ax_t) = plt.subplots(1, 2, figsize=(10.5, 3.6), sharey=True)
     n, full = results["n"], results["median_step_seconds"][str(results["n"])]
+    ends = []
     for i, m in enumerate(str(b) for b in results["batch_sizes"]):
         curves = torch.tensor(results["curves"][m], dtype=torch.float64) - 1
         curves = curves.clamp_min(EXCESS_FLOOR)
@@ -304,8 +330,18 @@ def batch_size_figure(results: Mapping) -> Figure:
         for ax, x, k in ((ax_e, epochs, 0), (ax_t, cost, 1)):   # log time axis: no step 0
             ax.fill_between(x[k:].numpy(), lo[k:].numpy(), hi[k:].numpy(),
                             color=PALETTE[i], alpha=0.3, lw=0)
-            ax.plot(x[k:].numpy(), mid[k:].numpy(), color=PALETTE[i], label=label)
+            ax.plot(x[k:].numpy(), mid[k:].numpy(), color=PALETTE[i], label=label,
+                    **series_style(i))
+        level = (f"at the floor, {num(EXCESS_FLOOR)}" if mid[-1].item() <= EXCESS_FLOOR
+                 else f"at {num(mid[-1].item())}")
+        ends.append(f"m = {m} ends {level} after {num(epochs[-1].item())} "
+                    f"epochs, {num(cost[-1].item())} full-batch steps of time")
     ax_e.set(yscale="log", xlabel="epoch", ylabel="loss / least squares − 1")
     ax_t.set(xscale="log", xlabel="time, in full-batch steps (measured)")
     ax_e.legend(fontsize=11)
-    return fig
+    sizes = words_list([str(b) for b in results["batch_sizes"]])
+    return describe(fig, (
+        f"Training loss above least squares (loss / least squares − 1, log scale) for batch "
+        f"sizes {sizes}, each at its tuned learning rate, median over the seeds with a band "
+        f"from the lowest to the highest, against epochs (left) and against measured time "
+        f"in full-batch steps (right). Median at the end: {'; '.join(ends)}."))

@@ -9,8 +9,17 @@
   :data:`KERNEL_ONLY_WIDGETS` the widget libraries whose demos need a running kernel: the one
   definition of each, which the tools (RISE metadata, static decks, handouts, slide lint, the
   Colab-like and ipywidgets 8 checks) and the tests import.
-- :func:`png_bundle` is the one figure -> PNG encoder (a Jupyter MIME bundle), used by the live
-  training curve and by every widget.
+- Alt text: every figure the course shows says what it shows. :func:`describe` attaches it to
+  a figure (every :func:`slide_figure` must return a described figure, or it raises);
+  :func:`alt_text` reads it and :func:`alt_problem` says why a text is not alt text. A described
+  figure is displayed (the formatters :func:`use_slide_style` registers, and
+  :func:`png_bundle`) as ``image/png`` with output metadata ``{"image/png": {"alt": ...}}``
+  (what nbconvert's classic template reads), ``text/html`` ``<img alt=... src=data:...>``
+  (what JupyterLab, Colab, MyST-NB and nbconvert's lab and reveal templates render, alt
+  included: JupyterLab 4 ignores image metadata) and ``text/plain`` (the alt text itself).
+- :func:`show` is ``plt.show()`` for a figure a notebook draws in its own cell, with its alt text.
+- :func:`png_bundle` is the one figure -> MIME bundle encoder, used by the live training
+  curve and by every widget.
 - :func:`use_slide_style` applies the same rcParams globally, for the figures a notebook draws
   in its own cells; nothing in the package depends on it.
 - :func:`print_values` prints named numbers on one line (a formula next to torch's value).
@@ -20,7 +29,10 @@ from __future__ import annotations
 
 import base64
 import functools
+import html
 import io
+import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec
 
@@ -37,8 +49,12 @@ __all__ = [
     "SLIDE_RC",
     "SLIDE_WIDTH",
     "WRONG",
+    "alt_problem",
+    "alt_text",
+    "describe",
     "png_bundle",
     "print_values",
+    "show",
     "slide_figure",
     "use_slide_style",
 ]
@@ -90,7 +106,53 @@ SLIDE_RC: dict[str, Any] = {
 
 _TOLERANCE = 1e-6  # inches
 
+#: Alt text shorter than this many words names a figure instead of describing it.
+MIN_ALT_WORDS = 6
+
+_ALT: weakref.WeakKeyDictionary[Figure, str] = weakref.WeakKeyDictionary()
+_NOT_ALT = re.compile(r"""^\s*<Figure\b|\.(png|jpe?g|gif|svg|webp)\b|_images/|^(image|figure|plot|"""
+                      r"""chart|graph)\b\W*$""", re.IGNORECASE)
+
 P = ParamSpec("P")
+
+
+def alt_problem(text: object) -> str | None:
+    """Why ``text`` is not alt text for a figure (None if it is): not a string, empty, fewer
+    than :data:`MIN_ALT_WORDS` words, a file name or matplotlib's ``<Figure size ...>``."""
+    if not isinstance(text, str) or not text.strip():
+        return "it is empty"
+    if _NOT_ALT.search(text):
+        return f"{text[:60]!r} names the file or the object, not what the figure shows"
+    if len(text.split()) < MIN_ALT_WORDS:
+        return (f"{text!r} has fewer than {MIN_ALT_WORDS} words: say what the figure shows "
+                "(what a sighted student takes from it)")
+    return None
+
+
+def describe(fig: Figure, alt: str) -> Figure:
+    """Attach alt text to ``fig`` (and return it): one to three sentences saying what the figure
+    shows, what a sighted student takes from it; not how it was drawn. Raises ``ValueError``
+    if :func:`alt_problem` finds it is not alt text."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"describe() takes a matplotlib Figure, got {type(fig).__name__}")
+    problem = alt_problem(alt)
+    if problem:
+        raise ValueError(f"not alt text for a figure: {problem}")
+    _ALT[fig] = " ".join(alt.split())
+    return fig
+
+
+def alt_text(fig: Figure) -> str | None:
+    """The alt text :func:`describe` attached to ``fig``, or None."""
+    return _ALT.get(fig)
+
+
+def show(fig: Figure, *, alt: str) -> None:
+    """``plt.show()`` for a figure drawn in a notebook cell, with its alt text (:func:`describe`)."""
+    import matplotlib.pyplot as plt
+
+    describe(fig, alt)
+    plt.show()
 
 
 def slide_figure(draw: Callable[P, Figure]) -> Callable[P, Figure]:
@@ -109,6 +171,9 @@ def slide_figure(draw: Callable[P, Figure]) -> Callable[P, Figure]:
         if not isinstance(fig, Figure):
             raise TypeError(f"{draw.__qualname__} must return a matplotlib Figure, "
                             f"got {type(fig).__name__}")
+        if alt_text(fig) is None:
+            raise ValueError(f"{draw.__qualname__} returned a figure without alt text: call "
+                             "describe(fig, '...what it shows...') before returning it")
         width, height = fig.get_size_inches()
         if width > MAX_WIDTH + _TOLERANCE or height > MAX_HEIGHT + _TOLERANCE:
             raise ValueError(
@@ -122,28 +187,79 @@ def slide_figure(draw: Callable[P, Figure]) -> Callable[P, Figure]:
     return wrapper
 
 
-def png_bundle(fig: Figure, *, text: str | None = None) -> dict[str, str]:
-    """``fig`` as a Jupyter MIME bundle: ``{"image/png": base64, "text/plain": text}``.
-
-    The text (default ``<Figure WxH>``) is what plain-text frontends show. PNG, not SVG: it
-    keeps stored notebooks small and nbval stable. The figure is not closed.
-    """
+def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    if text is None:
-        text = f"<Figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>"
-    return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": text}
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _img_html(png: str, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
+
+
+def png_bundle(fig: Figure) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """``fig`` as a Jupyter MIME bundle and its metadata: ``({"image/png": base64, "text/html":
+    <img alt src>, "text/plain": alt}, {"image/png": {"alt": alt}})``.
+
+    The figure must carry alt text (:func:`describe`), else ``ValueError``. PNG, not SVG: it
+    keeps stored notebooks small and nbval stable. The figure is not closed.
+    """
+    alt = alt_text(fig)
+    if alt is None:
+        raise ValueError("png_bundle needs a figure with alt text: call describe(fig, "
+                         "'...what it shows...') first")
+    png = _png(fig)
+    return ({"image/png": png, "text/html": _img_html(png, alt), "text/plain": alt},
+            {"image/png": {"alt": alt}})
+
+
+def _register_figure_formats(shell: Any) -> None:
+    """Display a described figure as :func:`png_bundle` does (an undescribed one as before)."""
+    formatters = shell.display_formatter.formatters
+
+    def as_png(fig: Figure) -> tuple[str, dict[str, str]] | None:
+        alt = alt_text(fig)
+        return None if alt is None else (_png(fig), {"alt": alt})
+
+    def as_html(fig: Figure) -> str | None:
+        alt = alt_text(fig)
+        return None if alt is None else _img_html(_png(fig), alt)
+
+    def as_text(fig: Figure, printer: Any, cycle: bool) -> None:
+        printer.text(alt_text(fig) or repr(fig))
+
+    previous_png = formatters["image/png"].lookup_by_type(Figure) if (
+        Figure in formatters["image/png"]) else None
+
+    def png_or_previous(fig: Figure) -> Any:
+        described = as_png(fig)
+        if described is None and previous_png is not None:
+            return previous_png(fig)
+        return described
+
+    formatters["image/png"].for_type(Figure, png_or_previous)
+    formatters["text/html"].for_type(Figure, as_html)
+    formatters["text/plain"].for_type(Figure, as_text)
 
 
 def use_slide_style() -> None:
     """Apply :data:`SLIDE_RC` globally, so figures a notebook draws in its own cells match the
-    package's; and PNG output from the inline backend (no retina doubling of stored bytes)."""
+    package's; PNG output from the inline backend (no retina doubling of stored bytes); and,
+    inside IPython, display every described figure with its alt text (:func:`png_bundle`'s
+    bundle)."""
     mpl.rcParams.update(SLIDE_RC)
     try:
+        from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # not inside IPython
         return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib.pyplot  # noqa: F401  (the inline backend sets its formats on import)
+
     set_matplotlib_formats("png")
+    _register_figure_formats(shell)
 
 
 def print_values(values: Mapping[str, Any]) -> None:

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.distributions import MultivariateNormal
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
+from nbhelpers.plotting._common import MARKERS, series_style, words_list
 
 
 class GaussianClassifier:
@@ -170,14 +171,21 @@ def plot_learning_curves(accuracy: dict[str, dict[int, list[float]]]) -> Figure:
     if not accuracy or not all(accuracy.values()):
         raise ValueError("accuracy must map each model name to {n_per_class: [accuracies]}")
     fig, ax = plt.subplots(figsize=(8, 3.6))
-    for (name, runs), color in zip(accuracy.items(), PALETTE, strict=False):
+    ends = []
+    for i, ((name, runs), color) in enumerate(zip(accuracy.items(), PALETTE, strict=False)):
         sizes = sorted(runs)
-        ax.plot(sizes, [100 * sum(runs[n]) / len(runs[n]) for n in sizes], "o-", color=color,
-                label=name)
+        mean = [100 * sum(runs[n]) / len(runs[n]) for n in sizes]
+        marker = MARKERS[i % len(MARKERS)]
+        ax.plot(sizes, mean, color=color, label=name, marker=marker, ls=series_style(i)["ls"])
         for n in sizes:
             ax.scatter([n] * len(runs[n]), [100 * a for a in runs[n]], s=10, color=color,
-                       alpha=0.4)
+                       alpha=0.4, marker=marker)
+        ends.append(f"{name} {mean[0]:.1f}% at {sizes[0]:g} and {mean[-1]:.1f}% at "
+                    f"{sizes[-1]:g}")
     ax.set(xscale="log", xlabel="training examples per class", ylabel="test accuracy (%)")
     ax.grid(alpha=0.3)
     ax.legend()
-    return fig
+    return describe(fig, (
+        f"Test accuracy against training examples per class (log scale) for "
+        f"{words_list(list(accuracy))}: a line through the mean of the draws, a dot per "
+        f"draw. Mean accuracy: {'; '.join(ends)} examples per class."))

@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
 
 __all__ = ["CLASSES", "HUMAN_TOP5_ERROR", "TRAIN_IMAGES", "WINNERS", "Result", "plot_top5_errors"]
 
@@ -59,6 +59,9 @@ WINNERS: tuple[Result, ...] = (
 #: Top-5 error (%) of one trained human annotator (Russakovsky et al. 2015, Sec. 6.4).
 HUMAN_TOP5_ERROR = 5.1
 
+#: Hatching of the deep networks' bars: the second cue beside their colour.
+_HATCH = "//"
+
 #: The classification data of ILSVRC 2012–2017: classes, and labelled training images.
 CLASSES, TRAIN_IMAGES = 1000, 1_281_167
 
@@ -79,13 +82,18 @@ def plot_top5_errors(
     fig, ax = plt.subplots(figsize=figsize)
     years = [r.year for r in results]
     colours = [PALETTE[1] if r.deep else PALETTE[0] for r in results]
-    ax.bar(years, [r.top5_error for r in results], color=colours, width=0.7)
+    bars = ax.bar(years, [r.top5_error for r in results], color=colours, width=0.7,
+                  edgecolor="white", linewidth=0)
+    for bar, r in zip(bars, results, strict=True):  # a second cue beside the colour
+        bar.set_hatch(_HATCH if r.deep else "")
     for r in results:
         ax.annotate(f"{r.top5_error:g}", (r.year, r.top5_error), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=12,
                     bbox={"fc": "white", "ec": "none", "pad": 1})
-    handles = [Patch(color=PALETTE[0], label="hand-designed features + linear classifier"),
-               Patch(color=PALETTE[1], label="deep convolutional network")]
+    handles = [Patch(fc=PALETTE[0], ec="white", lw=0,
+                     label="hand-designed features + linear classifier"),
+               Patch(fc=PALETTE[1], ec="white", lw=0, hatch=_HATCH,
+                     label="deep convolutional network")]
     if human is not None:
         handles.append(ax.axhline(human, color="k", ls="--", lw=1.5, zorder=0,
                                   label=f"a trained human: {human:g}"))
@@ -95,4 +103,18 @@ def plot_top5_errors(
     ax.set_ylabel("top-5 error (%)")
     ax.grid(axis="x", visible=False)
     ax.set_title("ImageNet (ILSVRC) classification: the winning entry each year")
-    return fig
+    bars_text = ", ".join(f"{r.year} {r.model} {r.top5_error:g}%" for r in results)
+    kinds = []
+    for deep, words in ((False, "hand-designed features (plain bars)"),
+                        (True, "deep convolutional networks (hatched bars)")):
+        years_of = [r.year for r in results if r.deep == deep]
+        if years_of:
+            kinds.append(f"{words} {min(years_of)}" + (f" to {max(years_of)}"
+                                                       if len(years_of) > 1 else ""))
+    alt = (f"Bar chart of the winning top-5 error on ImageNet per year: {bars_text}; "
+           f"{' and '.join(kinds)}.")
+    if human is not None:
+        below = [r for r in results if r.top5_error < human]
+        alt += (f" A dashed line marks a trained human at {human:g}%"
+                + (f", first beaten in {below[0].year} by {below[0].model}." if below else "."))
+    return describe(fig, alt)

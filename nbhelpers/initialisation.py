@@ -20,8 +20,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from nbhelpers.display import slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
 from nbhelpers.models import ACTIVATIONS
+from nbhelpers.plotting._common import series_style, style_words
 
 __all__ = ["SignalStats", "linear_stack", "plot_lr_sweep", "plot_signal_stats", "signal_stats"]
 
@@ -94,16 +95,45 @@ def plot_signal_stats(runs: Mapping[str, SignalStats]) -> Figure:
     if not runs:
         raise ValueError("runs is empty: pass {label: signal_stats(model)}")
     fig, (ax_f, ax_b) = plt.subplots(1, 2, figsize=(11, 3.6))
-    for label, stats in runs.items():
+    parts = []
+    for i, (label, stats) in enumerate(runs.items()):
         layers = range(1, len(stats.forward) + 1)
-        ax_f.plot(layers, stats.forward, label=label)
-        ax_b.plot(layers, stats.backward, label=label)
+        style = {"color": PALETTE[i % len(PALETTE)], **series_style(i, points=len(layers))}
+        ax_f.plot(layers, stats.forward, label=label, **style)
+        ax_b.plot(layers, stats.backward, label=label, **style)
+        parts.append(f"“{label}” ({style_words(i)}): forward {_ends(stats.forward)}, backward "
+                     f"{_ends(stats.backward)}")
     for ax, title in ((ax_f, "forward: std of layer outputs $h_l$"),
                       (ax_b, r"backward: std of $\partial L / \partial h_l$")):
         ax.set(yscale="log", xlabel="layer $l$", title=title)
         ax.axhline(1.0, color="grey", lw=1, ls="--")
     ax_b.legend(loc="best", fontsize=10)
-    return fig
+    depth = max(len(s.forward) for s in runs.values())
+    return describe(fig, (
+        f"Two panels, log scale, layers 1 to {depth}, a dashed line at 1: left the std of "
+        f"each layer's output (forward), right the std of the gradient reaching it "
+        f"(backward), one line per run. From the first layer to the last: "
+        f"{'; '.join(parts)}."))
+
+
+def _magnitude(v: float) -> str:
+    """A std as a log-scale figure shows it: one decimal between 0.1 and 10, else its power
+    of ten ("of order 1e31": its floor), so that CPU-dependent digits (tanh's chaos, float32
+    sums) do not show."""
+    if not math.isfinite(v):
+        return "overflowing (infinite)" if v > 0 or math.isinf(v) else "not a number"
+    if v == 0:
+        return "0"
+    if 0.1 <= abs(v) < 10:
+        return f"{v:.1f}"
+    return f"of order 1e{math.floor(math.log10(abs(v)))}"
+
+
+def _ends(stds: Sequence[float]) -> str:
+    """A profile's first and last std in words (:func:`_magnitude`)."""
+    if len(stds) == 1:
+        return _magnitude(stds[0])
+    return f"{_magnitude(stds[0])} to {_magnitude(stds[-1])}"
 
 
 @slide_figure
@@ -128,8 +158,11 @@ def plot_lr_sweep(val_acc: Mapping[str, Mapping[str, Sequence[float]]], *,
         runs = [[0.1 if math.isnan(a) else a for a in by_lr[lr]] for lr in lrs]
         x = [float(lr) for lr in lrs]
         mean = [sum(r) / len(r) for r in runs]
+        i = list(val_acc).index(arm)
         for ax in axes[0]:
-            (line,) = ax.plot(x, mean, marker="o", label=labels.get(arm, arm))
+            (line,) = ax.plot(x, mean, label=labels.get(arm, arm),
+                              color=PALETTE[i % len(PALETTE)], ls=series_style(i)["ls"],
+                              marker=("o", "s", "^", "D", "v")[i % 5], ms=6)
             ax.fill_between(x, [min(r) for r in runs], [max(r) for r in runs],
                             color=line.get_color(), alpha=0.25)
             if best and arm in best:
@@ -144,4 +177,21 @@ def plot_lr_sweep(val_acc: Mapping[str, Mapping[str, Sequence[float]]], *,
     if zoom:
         axes[0][1].set(ylim=zoom, title=f"zoom: {zoom[0]:.0%} to {zoom[1]:.0%}")
         axes[0][0].set(title="mean and range over seeds; ★ = picked")
-    return fig
+    parts = []
+    for arm, by_lr in val_acc.items():
+        mean = {float(lr): sum(0.1 if math.isnan(a) else a for a in r) / len(r)
+                for lr, r in by_lr.items()}
+        top = max(mean, key=mean.get)
+        text = f"{labels.get(arm, arm)} best at {top:g} ({mean[top]:.1%})"
+        if best and arm in best and float(best[arm]) != top:
+            text += f", picked {float(best[arm]):g} ({mean[float(best[arm])]:.1%})"
+        elif best and arm in best:
+            text += ", the rate picked"
+        parts.append(text)
+    lrs = sorted({float(lr) for by_lr in val_acc.values() for lr in by_lr})
+    return describe(fig, (
+        f"Validation accuracy against the peak learning rate, {lrs[0]:g} to {lrs[-1]:g} "
+        f"(log scale), one line per arm (mean over seeds, a band from the lowest to the "
+        f"highest seed, ★ the picked rate)"
+        + (f", and a zoom on {zoom[0]:.0%} to {zoom[1]:.0%} on the right" if zoom else "")
+        + f". Mean accuracy: {'; '.join(parts)}."))

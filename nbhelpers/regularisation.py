@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatter, MaxNLocator, PercentFormatter
 from torch import nn
 
-from nbhelpers.display import MAX_WIDTH, PALETTE, slide_figure
+from nbhelpers.display import MAX_WIDTH, PALETTE, describe, slide_figure
+from nbhelpers.plotting._common import num, series_style, style_words, words_list
 from nbhelpers.training import History
 
 __all__ = ["METRIC_LABELS", "compare_runs", "weight_norm"]
@@ -54,14 +55,18 @@ class _PlainLogFormatter(LogFormatter):
 @slide_figure
 def compare_runs(runs: Mapping[str, History], *,
                  metrics: Sequence[str] = ("train_loss", "val_loss"),
-                 from_epoch: int = 1) -> Figure:
+                 from_epoch: int = 1, alt_values: bool = False) -> Figure:
     """One panel per metric, one line per run: ``runs`` maps a label to the
     :class:`~nbhelpers.training.History` that ``fit`` returned.
 
     ``metrics`` are names of History series (keys of :data:`METRIC_LABELS`); losses are drawn
     on a log scale (so that 2.0 and 0.001 are both readable), accuracies as percentages. Only
     epochs ``>= from_epoch`` are drawn (skip the first, large-loss epochs to zoom in). A run
-    has the same colour in every panel.
+    has the same colour and line style in every panel.
+
+    The alt text names the panels and which line is which run; with ``alt_values`` also each
+    run's last value per panel. Off by default: trained numbers differ from CPU to CPU, and a
+    notebook's text output is compared on each.
     """
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError("runs must be a non-empty dict {label: History}, e.g. "
@@ -91,10 +96,12 @@ def compare_runs(runs: Mapping[str, History], *,
     width = min(MAX_WIDTH, 1.0 + 4.0 * len(metrics))
     fig, axes = plt.subplots(1, len(metrics), figsize=(width, 3.6), squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=True):
-        for colour, (label, history) in zip(PALETTE, runs.items(), strict=False):
+        for i, (colour, (label, history)) in enumerate(zip(PALETTE, runs.items(),
+                                                           strict=False)):
             shown = [(e, v) for e, v in zip(history.epoch, getattr(history, metric),
                                             strict=True) if e >= from_epoch]
-            ax.plot(*zip(*shown, strict=True), color=colour, label=label)
+            ax.plot(*zip(*shown, strict=True), color=colour, label=label,
+                    **series_style(i, points=len(shown)))
         if metric.endswith("_acc"):
             ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         else:                                   # log scale, ticks as plain numbers (0.6)
@@ -104,4 +111,18 @@ def compare_runs(runs: Mapping[str, History], *,
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel="epoch", title=METRIC_LABELS[metric])
     axes.flat[-1].legend(loc="best")
-    return fig
+    lines = [f"{label} {style_words(i)}" for i, label in enumerate(runs)]
+    last = max(h.epoch[-1] for h in runs.values())
+    alt = (f"{words_list([METRIC_LABELS[m] for m in metrics]).capitalize()} per epoch, "
+           f"epochs {from_epoch} to {last}, "
+           + ("one panel each" if len(metrics) > 1 else "one panel")
+           + (", losses on a log scale" if any(m.endswith("loss") for m in metrics) else "")
+           + f"; one line per run: {', '.join(lines)}.")
+    if alt_values:
+        def value(metric: str, v: float) -> str:
+            return f"{100 * v:.1f}%" if metric.endswith("_acc") else num(v, 3)
+
+        alt += " At the last epoch: " + "; ".join(
+            f"{label}: " + ", ".join(f"{METRIC_LABELS[m]} {value(m, getattr(h, m)[-1])}"
+                                     for m in metrics) for label, h in runs.items()) + "."
+    return describe(fig, alt)

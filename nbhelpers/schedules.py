@@ -20,7 +20,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
+from nbhelpers.plotting._common import num, series_style, style_words, words_list
 
 __all__ = ["Trace", "lr_trace", "plot_lr_sweep", "plot_schedules"]
 
@@ -66,14 +67,24 @@ def lr_trace(make_scheduler: Callable[[torch.optim.Optimizer], Scheduler], *, st
                  torch.tensor(momenta, dtype=torch.float64))
 
 
-def _draw(ax: Axes, curves: Mapping[str, torch.Tensor], *, ylabel: str, annotate: bool) -> None:
+def _draw(ax: Axes, curves: Mapping[str, torch.Tensor], *, ylabel: str, annotate: bool) -> str:
+    """Draw the curves; return them in words (first, largest, smallest and last value)."""
+    words = []
     for i, (label, values) in enumerate(curves.items()):
         y = torch.as_tensor(values, dtype=torch.float64).detach().cpu()
         if y.ndim != 1 or len(y) == 0:
             raise ValueError(f"curve {label!r} must be 1-D, one value per step, got shape "
                              f"{tuple(y.shape)}")
         color = PALETTE[i % len(PALETTE)]
-        ax.plot(y.numpy(), color=color, label=label)
+        ax.plot(y.numpy(), color=color, label=label, **series_style(i, points=len(y)))
+        top, low = int(y.argmax()), int(y.argmin())
+        cue = f" ({style_words(i)})" if len(curves) > 1 else ""
+        text = f"{label}{cue} starts at {num(y[0], 3)}"
+        if 0 < top < len(y) - 1:
+            text += f", peaks at {num(y[top], 3)} at step {top}"
+        if 0 < low < len(y) - 1 and y[low] < min(y[0], y[-1]):
+            text += f", dips to {num(y[low], 3)} at step {low}"
+        words.append(text + f" and ends at {num(y[-1], 3)} at step {len(y) - 1}")
         if annotate:
             ends = {0: "left", int(y.argmax()): "center", int(y.argmin()): "center",
                     len(y) - 1: "right"}
@@ -85,6 +96,7 @@ def _draw(ax: Axes, curves: Mapping[str, torch.Tensor], *, ylabel: str, annotate
     ax.set_ylabel(ylabel)
     if len(curves) > 1:
         ax.legend(fontsize=12)
+    return "; ".join(words)
 
 
 @slide_figure
@@ -105,14 +117,16 @@ def plot_schedules(lrs: Mapping[str, torch.Tensor], *,
         raise ValueError("momentum is empty: pass {label: momentum per step} or leave it out")
     if momentum is None:
         fig, ax = plt.subplots(figsize=(10.0, 3.6))
-        _draw(ax, lrs, ylabel="learning rate", annotate=annotate)
+        drawn = _draw(ax, lrs, ylabel="learning rate", annotate=annotate)
+        alt = f"Learning rate against the step: {drawn}."
     else:
         fig, (ax, ax_m) = plt.subplots(1, 2, figsize=(11.0, 3.6))
-        _draw(ax, lrs, ylabel="learning rate", annotate=annotate)
-        _draw(ax_m, momentum, ylabel="momentum", annotate=annotate)
+        alt = (f"Learning rate (left) and momentum (right) against the step. Learning rate: "
+               f"{_draw(ax, lrs, ylabel='learning rate', annotate=annotate)}. Momentum: "
+               f"{_draw(ax_m, momentum, ylabel='momentum', annotate=annotate)}.")
     for a in fig.axes:
         a.margins(x=0.04, y=0.14)
-    return fig
+    return describe(fig, alt)
 
 
 @slide_figure
@@ -141,8 +155,9 @@ def plot_lr_sweep(grid: Sequence[float], losses: Mapping[str, Sequence[Sequence[
     picked = dict(picked or {})
     fig, axes = plt.subplots(1, len(groups), figsize=(min(5.0 * len(groups), 11.0), 3.7),
                              sharey=True, squeeze=False)
+    words = []
     for ax, group in zip(axes[0], groups, strict=True):
-        for name in group:
+        for k, name in enumerate(group):
             runs = torch.as_tensor(losses[name], dtype=torch.float64).clamp(max=top)
             if runs.ndim != 2 or runs.shape[1] != len(rates):
                 raise ValueError(f"losses[{name!r}] must hold one list of {len(rates)} losses "
@@ -151,13 +166,26 @@ def plot_lr_sweep(grid: Sequence[float], losses: Mapping[str, Sequence[Sequence[
             ax.fill_between(rates.numpy(), runs.min(0).values.numpy(),
                             runs.max(0).values.numpy(), color=color, alpha=0.2, lw=0)
             mean = runs.mean(0)
-            ax.plot(rates.numpy(), mean.numpy(), color=color, label=name)
+            ax.plot(rates.numpy(), mean.numpy(), color=color, label=name,
+                    **series_style(k, points=len(rates)))
+            best = int(mean.argmin())
+            text = f"{name} lowest {num(mean[best], 2)} at {num(rates[best], 2)}"
             if name in picked:
                 i = int((rates - picked[name]).abs().argmin())
                 ax.plot(rates[i].item(), mean[i].item(), "o", color=color, ms=8, zorder=4)
+                text += (", the rate picked" if i == best else
+                         f", picked {num(rates[i], 2)} ({num(mean[i], 2)})")
+            words.append(text)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("learning rate")
         ax.legend(fontsize=12)
     axes[0][0].set_ylabel(ylabel)
-    return fig
+    seeds = len(losses[names[0]])
+    where = ("" if len(groups) == 1 else ", panels left to right: " + "; ".join(
+        words_list(g) for g in groups))
+    return describe(fig, (
+        f"{ylabel.capitalize()} against the learning rate, {num(rates[0], 2)} to "
+        f"{num(rates[-1], 2)}, both on log scales: one line per optimiser, the mean over "
+        f"{seeds} seeds, with a band from the lowest to the highest seed{where}. Mean "
+        f"{ylabel}: {'; '.join(words)}."))

@@ -39,6 +39,9 @@ mathjax2_config = {
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
+# _templates/search-button-field.html: the theme's search button, named by its
+# visible text (WCAG 2.5.3; tests/test_accessibility.py runs axe-core on every page)
+templates_path = ["_templates"]
 html_css_files = ["nn-site.css"]
 # a stored widget that has not rendered 30 s after the page loaded shows a sentence instead
 # of an empty box (tools/slides/nn-widgets.js, shared with the static decks)

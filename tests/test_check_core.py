@@ -21,7 +21,7 @@ LECTURES = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
 def test_result_repr_and_bool():
     ok, bad = check.correct(), check.not_yet("try again")
     assert ok and not bad
-    assert repr(ok).startswith("✅ Correct") and "try again" in repr(bad)
+    assert repr(ok).startswith("✔ Correct") and "try again" in repr(bad)
     assert "&lt;" in check.not_yet("a<b")._repr_html_()
 
 
@@ -45,8 +45,8 @@ def test_exercise_takes_the_function_name_and_stamps_results(registered):
 
     checker = _register(_demo)
     assert check.EXERCISES["check_core_fixture._demo"] is checker
-    assert checker(1) and repr(checker(1)).startswith("✅ Correct (_demo): fine")
-    assert repr(checker(2)) == "❌ Not yet (_demo): no"
+    assert checker(1) and repr(checker(1)).startswith("✔ Correct (_demo): fine")
+    assert repr(checker(2)) == "✘ Not yet (_demo): no"
 
 
 def test_blank_answers_get_the_one_message(registered):

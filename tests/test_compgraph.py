@@ -53,3 +53,14 @@ def test_draw_graph_checks_its_input():
         draw_graph({}, [])
     with pytest.raises(TypeError, match="scalar tensor"):
         draw_graph({"a": torch.zeros(3)}, [])
+
+
+def test_draw_graph_alt_gives_values_and_gradients():
+    from nbhelpers.display import alt_problem, alt_text
+
+    alt = alt_text(draw_graph(_graph(), EDGES, ops={"u": "w·x", "z": "u + b", "L": "z²"}))
+    plt.close("all")
+    assert alt_problem(alt) is None
+    assert "w = 2; x = 3; u = w·x = 6; b = -1; z = u + b = 5; L = z² = 25" in alt
+    assert ("Gradients ∂L/∂node, written below each node: w 30, x 20, u 10, b 10, z 10, "
+            "L 1") in alt

@@ -145,3 +145,30 @@ def test_batch_size_figure_draws_a_band_per_batch_size_on_both_axes():
     x_t, _ = ax_t.lines[0].get_data()                 # m = 1: steps × 1 ms / 2 ms, no step 0
     assert list(x_t) == [0.5, 1.0, 1.5] and ax_t.get_xscale() == "log"
     plt.close("all")
+
+
+def test_plot_paths_alt_names_the_surface_the_paths_and_where_they_end():
+    from nbhelpers.display import alt_problem, alt_text
+
+    paths = {"lr 0.015": descent.gradient_descent("ravine", lr=0.015, steps=20),
+             "lr 0.019": descent.gradient_descent("ravine", lr=0.019, steps=20)}
+    alt = alt_text(descent.plot_paths("ravine", paths))
+    assert alt_problem(alt) is None
+    assert "paths of lr 0.015 and lr 0.019" in alt and "L(w) = 1/2 (w1² + 100 w2²)" in alt
+    assert "minimum (star) at (0, 0)" in alt and "starting (large dot) at (-4, 1)" in alt
+    assert "lr 0.015 ends 4.4 above it after 20 steps" in alt
+    plt.close("all")
+
+
+def test_batch_size_figure_alt_gives_each_batch_sizes_end():
+    from nbhelpers.display import alt_problem, alt_text
+
+    curves = {"1": [[2.0, 1.1, 1.01, 1.001]] * 2, "4": [[2.0, 1.5, 1.2, 1 + 1e-9]] * 2}
+    results = {"n": 4, "batch_sizes": [1, 4], "curves": curves,
+               "keep_every": {"1": 1, "4": 1}, "median_step_seconds": {"1": 1e-3, "4": 2e-3},
+               "best_lr": {"1": 0.1, "4": 0.4}}
+    alt = alt_text(descent.batch_size_figure(results))
+    assert alt_problem(alt) is None and "batch sizes 1 and 4" in alt
+    assert "m = 1 ends at 0.001 after 0.75 epochs, 1.5 full-batch steps of time" in alt
+    assert "m = 4 ends at the floor, 1e-7" in alt
+    plt.close("all")

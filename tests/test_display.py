@@ -16,7 +16,7 @@ def _titled(width: float = 6.0, height: float = 3.0):
     fig, ax = plt.subplots(figsize=(width, height))
     ax.set_title("t")
     ax.plot([0, 1], [0, 1])
-    return fig
+    return display.describe(fig, "A straight line rising from (0, 0) to (1, 1).")
 
 
 def test_style_applies_whatever_the_global_rc():
@@ -55,12 +55,79 @@ def test_a_function_that_returns_no_figure_is_a_clear_error():
         nothing()
 
 
-def test_png_bundle_is_a_png_with_a_text_form():
+def test_png_bundle_is_a_png_with_its_alt_text_in_every_form():
     fig = _titled()
-    bundle = display.png_bundle(fig)
-    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert bundle["text/plain"].startswith("<Figure ")
-    assert display.png_bundle(fig, text="epoch 1")["text/plain"] == "epoch 1"
+    data, metadata = display.png_bundle(fig)
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    alt = "A straight line rising from (0, 0) to (1, 1)."
+    assert data["text/plain"] == alt and metadata == {"image/png": {"alt": alt}}
+    assert data["text/html"] == (f'<img alt="{alt}" src="data:image/png;base64,'
+                                 f'{data["image/png"]}">')
+    plt.close(fig)
+
+
+def test_png_bundle_refuses_a_figure_without_alt_text():
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="describe"):
+        display.png_bundle(fig)
+    plt.close(fig)
+
+
+def test_a_slide_figure_without_alt_text_is_refused():
+    @display.slide_figure
+    def undescribed():
+        return plt.subplots()[0]
+
+    with pytest.raises(ValueError, match="undescribed returned a figure without alt text"):
+        undescribed()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "<Figure size 900x160 with 8 Axes>",
+                                  "_images/108a6a43.png", "digits.png shows digits of MNIST",
+                                  "figure", "Loss curves", "A plot of x"])
+def test_what_is_not_alt_text(text):
+    assert display.alt_problem(text) is not None
+    fig, _ = plt.subplots()
+    with pytest.raises((ValueError, TypeError)):
+        display.describe(fig, text)
+    plt.close(fig)
+
+
+def test_alt_text_is_kept_in_one_line_and_replaced_by_a_later_describe():
+    fig, _ = plt.subplots()
+    assert display.alt_text(fig) is None
+    display.describe(fig, "Two curves:\n the loss falls, the accuracy rises.")
+    assert display.alt_text(fig) == "Two curves: the loss falls, the accuracy rises."
+    display.describe(fig, "Two curves: the training loss falls below the validation loss.")
+    assert display.alt_text(fig).startswith("Two curves: the training")
+    plt.close(fig)
+
+
+def test_escaped_in_html():
+    fig, _ = plt.subplots()
+    display.describe(fig, 'Bars for "a" < "b" & "c": the first is the tallest.')
+    data, _ = display.png_bundle(fig)
+    assert 'alt="Bars for &quot;a&quot; &lt; &quot;b&quot; &amp; &quot;c&quot;: the' in \
+        data["text/html"]
+    plt.close(fig)
+
+
+def test_in_ipython_a_described_figure_displays_with_its_alt_text():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    with mpl.rc_context():
+        display.use_slide_style()
+        fig, _ = plt.subplots()
+        undescribed, _ = shell.display_formatter.format(fig)
+        assert "text/html" not in undescribed and "image/png" in undescribed  # as before
+        display.describe(fig, "A blank set of axes, nothing drawn on them yet.")
+        data, metadata = shell.display_formatter.format(fig)
+    assert (data["text/plain"], metadata["image/png"]) == (
+        display.alt_text(fig), {"alt": display.alt_text(fig)})
+    assert data["text/html"].startswith('<img alt="A blank set of axes')
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     plt.close(fig)
 
 

@@ -43,7 +43,7 @@ FIGURES: dict[str, Callable[[], Figure]] = {
 def _png(make: Callable[[], Figure]) -> str:
     fig = make()
     try:
-        return display.png_bundle(fig)["image/png"]
+        return display.png_bundle(fig)[0]["image/png"]
     finally:
         plt.close(fig)
 

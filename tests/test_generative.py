@@ -175,3 +175,16 @@ def test_plot_learning_curves_draws_one_line_per_model_on_log_x():
                           torch.tensor([55.0, 80.0], dtype=torch.float64))
     with pytest.raises(ValueError, match="accuracy"):
         plot_learning_curves({})
+
+
+def test_plot_learning_curves_alt_gives_each_models_mean_at_both_ends():
+    import matplotlib.pyplot as plt
+
+    from nbhelpers.display import alt_problem, alt_text
+    from nbhelpers.generative import plot_learning_curves
+
+    alt = alt_text(plot_learning_curves({"naive Bayes": {2: [0.5, 0.6], 20: [0.7, 0.8]},
+                                         "softmax": {2: [0.4, 0.5], 20: [0.9, 0.9]}}))
+    plt.close("all")
+    assert alt_problem(alt) is None and "naive Bayes and softmax" in alt
+    assert "naive Bayes 55.0% at 2 and 75.0% at 20; softmax 45.0% at 2 and 90.0% at 20" in alt

@@ -22,6 +22,15 @@ than a page, figure from the network and broken figure are each reported by slid
 cell id (exit 1), the network request is refused, and its good slides pass; on its pages the
 pixel check sees the too wide ones and, as described, not the too tall one.
 The first page of one handout is kept as test-artifacts/publish/handout-first-page.png.
+
+Accessibility (issue 26): every handout is a tagged PDF (pdfinfo "Tagged: yes") titled by the
+lecture's first heading and the kind of handout (not a file name), with /Lang (en) in its
+catalog, and its structure tree holds every slide's headings (not only the first slide's:
+reveal's aria-hidden slides). The probe proves the rest: its figure's alt text is the /Alt of
+the PDF's figure element; a private-use character (no font has it, as ✅ had none here) is
+reported by slide, code point and fix, and no other character is; its code cell run as
+number 128 prints "In [128]:" whole, and a box too narrow for its text (an ellipsis) is
+reported.
 """
 
 from __future__ import annotations
@@ -42,6 +51,8 @@ from PIL import Image
 from test_browser import expected_slide_ids, slide_type
 
 from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
+from tools.export_slides import lecture_title
+from tools.handouts import handout_names, handout_titles, without_font
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISH = ROOT / "test-artifacts" / "publish"
@@ -73,6 +84,45 @@ def pdf_pages(pdf: Path) -> tuple[int, str]:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
     return int(fields["Pages"]), fields["Page size"].strip()
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return {k: v.strip() for k, v in (line.split(":", 1) for line in info.stdout.splitlines()
+                                      if ":" in line)}
+
+
+def pdf_language(pdf: Path) -> str | None:
+    """The catalog's /Lang (Chromium's Skia writes the catalog as a plain object)."""
+    catalog = re.search(rb"<<\s*/Type\s*/Catalog\b.*?endobj", pdf.read_bytes(), re.DOTALL)
+    assert catalog, f"{pdf.name}: no plain /Catalog object (in an object stream?)"
+    lang = re.search(rb"/Lang\s*\(([^)]*)\)", catalog.group(0))
+    return lang.group(1).decode("latin-1") if lang else None
+
+
+def pdf_alt_texts(pdf: Path) -> list[str]:
+    """The /Alt entries of the structure tree (literal strings, or UTF-16 hex strings)."""
+    data = pdf.read_bytes()
+    texts = [re.sub(rb"\\(.)", rb"\1", m).decode("latin-1")
+             for m in re.findall(rb"/Alt\s*\(((?:[^()\\]|\\.)*)\)", data)]
+    texts += [bytes.fromhex(h.decode())[2:].decode("utf-16-be")
+              for h in re.findall(rb"/Alt\s*<FEFF([0-9A-Fa-f\s]*)>", data)]
+    return texts
+
+
+def pdf_headings(pdf: Path) -> int:
+    """How many heading elements (/H1 ... /H6) the PDF's structure tree holds."""
+    return len(re.findall(rb"/S\s*/H[1-6]\b", pdf.read_bytes()))
+
+
+def slide_headings(nb) -> int:
+    """How many Markdown headings the slides print (not in skipped cells, notes, code)."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and slide_type(cell) not in ("skip", "notes"):
+            text = re.sub(r"^(```|~~~).*?^\1", "", cell.source, flags=re.MULTILINE | re.DOTALL)
+            count += len(re.findall(r"^#{1,6}\s+\S", text, re.MULTILINE))
+    return count
 
 
 def pdf_text(pdf: Path) -> str:
@@ -120,6 +170,21 @@ def test_handout_has_one_page_per_slide(handouts_dir: Path, notebook: Path) -> N
         assert pdf.is_file(), f"{pdf} missing"
         assert pdf_pages(pdf) == (expected, POINTS), \
             f"{name}: {expected} pages of {POINTS} ({SLIDE_WIDTH}x{SLIDE_HEIGHT} px) expected"
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=[p.stem for p in LECTURES])
+def test_handouts_are_tagged_titled_and_in_english(handouts_dir: Path, notebook: Path) -> None:
+    """Tagged PDFs (a structure tree for screen readers, with the figures' alt text), titled
+    by the lecture's first heading and the kind of handout (not a file name), language en."""
+    titles = handout_titles(lecture_title(notebook))
+    for kind, name in handout_names(notebook.stem).items():
+        info = pdf_info(handouts_dir / name)
+        assert info["Tagged"] == "yes", name
+        assert info["Title"] == titles[kind], name
+        assert pdf_language(handouts_dir / name) == "en", name
+    # the structure tree holds every slide, not only the first (reveal's aria-hidden slides)
+    expected = slide_headings(nbformat.read(notebook, as_version=4))
+    assert pdf_headings(handouts_dir / f"{notebook.stem}.pdf") >= expected
 
 
 @pytest.mark.parametrize("notebook", LECTURES, ids=[p.stem for p in LECTURES])
@@ -185,9 +250,11 @@ def _cell(cell_id: str, kind: str, source: str, slide: str, outputs=()):
 
 
 OFFSITE = "https://example.invalid/figure.png"
+ALT = "A steel-blue rectangle, 300 by 150 pixels: the probe's figure with alt text."
+NO_FONT = "\ue000"  # a private-use character: no installed font has it
 # slide number -> cell id of the probe's slides that must be reported
 BAD = {2: "p-tall", 3: "p-wide-code", 4: "p-wide-text", 5: "p-clipped", 7: "p-offsite",
-       8: "p-broken"}
+       8: "p-broken", 11: "p-no-font", 12: "p-ellipsis"}
 BAD_NOTES = {6: "p-long-notes"}
 
 
@@ -196,6 +263,11 @@ def probe_notebook() -> nbformat.NotebookNode:
                                               "text/plain": "<Figure>"})
     broken = new_output("display_data", data={"image/png": base64.b64encode(
         b"\x89PNG\r\n\x1a\nnot really a png").decode(), "text/plain": "<Figure>"})
+    png = _png("steelblue")
+    with_alt = new_output("display_data", data={  # as nbhelpers.display.png_bundle writes
+        "image/png": png, "text/plain": ALT,
+        "text/html": f'<img alt="{ALT}" src="data:image/png;base64,{png}">'},
+        metadata={"image/png": {"alt": ALT}})
     tall = "\n\n".join(f"Line {i}" for i in range(40))  # paragraphs: a list taller than the
     # page is one block, that Chromium's print layout moves off the page as a whole
     clipped = "\n\n".join(f"Boxed line {i}" for i in range(8))
@@ -217,7 +289,15 @@ def probe_notebook() -> nbformat.NotebookNode:
         _cell("p-broken", "code", "None  # stored: a figure that does not decode", "slide",
               [broken]),
         _cell("p-fits", "code", "None  # stored: a figure", "slide", [figure]),
+        _cell("p-alt", "code", "None  # stored: a figure with alt text, run as cell 128",
+              "slide", [with_alt]),
+        _cell("p-no-font", "markdown", f"## A character without a font\n\nIt is {NO_FONT}.",
+              "slide"),
+        _cell("p-ellipsis", "markdown", "## Text cut with an ellipsis\n\n"
+              '<div style="width: 80px; overflow: hidden; white-space: nowrap; '
+              'text-overflow: ellipsis">A line longer than its box</div>', "slide"),
     ])
+    nb.cells[-3].execution_count = 128  # "In [128]:" must print whole
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                   "language": "python"},
                    "rise": {"footer": "<p class='rise-footer'>Handout probe</p>"}}
@@ -276,5 +356,48 @@ def test_notes_per_slide_follows_the_slide_metadata() -> None:
     nb = probe_notebook()
     assert expected_slide_ids(nb) == [f"slide-{h}-{v}" for h, v in
                                       [(0, 0), (0, 1), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0),
-                                       (6, 0), (7, 0)]]
-    assert notes_per_slide(nb) == [True, False, False, False, False, True, False, False, False]
+                                       (6, 0), (7, 0), (8, 0), (9, 0), (10, 0)]]
+    assert notes_per_slide(nb) == [True, False, False, False, False, True, False, False, False,
+                                   False, False, False]
+
+
+def test_probe_characters_without_a_font_are_named(probe) -> None:
+    """The private-use character prints as an empty box: reported with its code point, name
+    and the fix, on its slide; every other character of the probe has a font."""
+    run, _, _ = probe
+    reported = [line for line in run.stderr.splitlines() if "no installed font has" in line]
+    assert len(reported) == 1, run.stderr
+    assert "slide 11 (cell p-no-font" in reported[0] and "U+E000" in reported[0], reported
+    assert "fonts-noto-color-emoji" in reported[0], reported
+
+
+def test_characters_without_a_font_unit() -> None:
+    chars = [["✅", 3, "c1", "Exercise"], ["a", 3, "c1", "Exercise"], ["\u00a0", 4, "c2", "x"],
+             ["\u200b", 4, "c2", "x"], ["✔", 5, "c3", "y"]]
+    problems = without_font(chars, frozenset(map(ord, "a✔")))
+    assert problems == [
+        "slide 3 (cell c1, 'Exercise'): no installed font has U+2705 WHITE HEAVY CHECK MARK "
+        "'✅': " + problems[0].split("'✅': ", 1)[1]]
+
+
+def test_probe_pdf_is_tagged_with_the_alt_text(probe) -> None:
+    """The probe's PDFs: tagged, titled by its heading, language en; the figure's alt text is
+    the /Alt of its structure element."""
+    _, out, _ = probe
+    titles = handout_titles("Handout probe")
+    for kind, name in handout_names("zz_handout_probe").items():
+        info = pdf_info(out / name)
+        assert (info["Tagged"], info["Title"]) == ("yes", titles[kind]), name
+        assert pdf_language(out / name) == "en", name
+        assert ALT in pdf_alt_texts(out / name), (name, pdf_alt_texts(out / name))
+
+
+def test_probe_prompt_prints_whole(probe) -> None:
+    """Execution count 128: the prompt "In [128]:" prints whole (not "In [12…"), and the slide
+    is not reported; the box too narrow for its text (p-ellipsis) is."""
+    run, out, _ = probe
+    text = pdf_text(out / "zz_handout_probe.pdf")
+    assert "In [128]:" in text.replace("\u00a0", " "), text
+    assert "cell p-alt" not in run.stderr, run.stderr
+    assert re.search(r"slide 12 \(cell p-ellipsis, [^)]*\): text cut with an ellipsis",
+                     run.stderr), run.stderr

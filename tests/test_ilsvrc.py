@@ -70,3 +70,18 @@ def test_plot_rejects_bad_input():
         ilsvrc.plot_top5_errors([(2012, "x", "y", 16.4, True)])
     with pytest.raises(ValueError, match="percentage"):
         ilsvrc.plot_top5_errors([Result(2012, "x", "y", 164.0, True)])
+
+
+def test_plot_alt_gives_every_bar_the_two_kinds_and_the_human_line():
+    from nbhelpers.display import alt_problem, alt_text
+
+    fig = ilsvrc.plot_top5_errors()
+    alt = alt_text(fig)
+    assert alt_problem(alt) is None
+    assert "2012 AlexNet 16.4%" in alt and "2017 SENet 2.25%" in alt
+    assert "hand-designed features (plain bars) 2010 to 2011" in alt
+    assert "deep convolutional networks (hatched bars) 2012 to 2017" in alt
+    assert "trained human at 5.1%, first beaten in 2015 by ResNet" in alt
+    hatches = [p.get_hatch() for p in fig.axes[0].patches]   # colour is not the only cue
+    assert hatches == [None if not r.deep else "//" for r in WINNERS] or hatches == [
+        "" if not r.deep else "//" for r in WINNERS]

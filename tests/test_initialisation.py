@@ -116,3 +116,35 @@ def test_plot_lr_sweep():
     assert len(plot_lr_sweep(val).axes) == 1
     with pytest.raises(ValueError, match="empty"):
         plot_lr_sweep({})
+
+
+def test_plot_signal_stats_alt_gives_orders_of_magnitude():
+    import matplotlib.pyplot as plt
+
+    from nbhelpers.display import alt_problem, alt_text
+
+    runs = {"exploding": SignalStats(forward=[9.4, 3.4e31], backward=[3.14e13, 1.0]),
+            "flat": SignalStats(forward=[0.83, 0.86], backward=[1.2, 1.0])}
+    alt = alt_text(plot_signal_stats(runs))
+    plt.close("all")
+    assert alt_problem(alt) is None and "layers 1 to 2" in alt
+    # floor of the power of ten: tanh's chaotic second digit cannot change it
+    assert ("“exploding” (solid): forward 9.4 to of order 1e31, backward of order 1e13 to "
+            "1.0") in alt
+    assert "“flat” (dashed): forward 0.8 to 0.9, backward 1.2 to 1.0" in alt
+
+
+def test_plot_lr_sweep_alt_gives_each_arms_best_rate_and_score():
+    import matplotlib.pyplot as plt
+
+    from nbhelpers.display import alt_problem, alt_text
+    from nbhelpers.initialisation import plot_lr_sweep
+
+    val_acc = {"bn": {"0.1": [0.95, 0.97], "1": [float("nan"), 0.9]},
+               "he": {"0.1": [0.9, 0.92], "1": [0.93, 0.95]}}
+    alt = alt_text(plot_lr_sweep(val_acc, labels={"bn": "batch norm"}, best={"bn": 0.1,
+                                                                            "he": 0.1}))
+    plt.close("all")
+    assert alt_problem(alt) is None and "0.1 to 1 (log scale)" in alt
+    assert "batch norm best at 0.1 (96.0%), the rate picked" in alt
+    assert "he best at 1 (94.0%), picked 0.1 (91.0%)" in alt

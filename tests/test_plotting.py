@@ -410,3 +410,102 @@ def test_plot_kernel_draws_into_a_given_axis():
 )
 def test_plot_kernel_rejects_bad_input(kernel, match):
     _no_new_figure(P.plot_kernel, kernel, match=match)
+
+
+# --------------------------------------------------------------------------- alt text
+
+
+def _alt(fig) -> str:
+    from nbhelpers.display import alt_problem, alt_text
+
+    alt = alt_text(fig)
+    assert alt_problem(alt) is None, alt
+    return alt
+
+
+def test_plot_functions_alt_names_each_function_its_range_and_where_the_slope_peaks():
+    alt = _alt(P.plot_functions({"sigmoid": torch.sigmoid, "tanh": torch.tanh},
+                                derivative=True))
+    assert "sigmoid" in alt and "tanh" in alt and "x from -5 to 5" in alt
+    assert "tanh goes from -1 to 1" in alt
+    assert "sigmoid′ goes from 0.007 to 0.25, largest at x = 0" in alt
+    assert "tanh′ goes from 0 to 1, largest at x = 0" in alt
+    alt = _alt(P.plot_functions({"MSE": lambda r: r**2}, xlim=(-3, 3), title="squared error"))
+    assert alt.startswith("squared error: plot of MSE") and "lowest 0 at x = 0" in alt
+
+
+def test_plot_functions_into_a_callers_axes_describes_each_panel_until_the_caller_does():
+    from nbhelpers.display import alt_text, describe
+
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    P.plot_functions({"ReLU": torch.relu}, ax=axes[0])
+    assert alt_text(fig).startswith("Plot of ReLU")
+    P.plot_functions({"tanh": torch.tanh}, ax=axes[1])
+    assert alt_text(fig).startswith("2 plots side by side: Plot of ReLU")
+    assert "tanh goes from -1 to 1" in alt_text(fig)
+    describe(fig, "ReLU and tanh side by side, both through the origin.")
+    assert alt_text(fig) == "ReLU and tanh side by side, both through the origin."
+    P.plot_functions({"sigmoid": torch.sigmoid}, ax=axes[0])  # the caller's text stays
+    assert alt_text(fig) == "ReLU and tanh side by side, both through the origin."
+    fig, ax = plt.subplots(figsize=(4, 3))
+    describe(fig, "The caller's description, given before the helper draws.")
+    P.plot_functions({"sigmoid": torch.sigmoid}, ax=ax)
+    assert alt_text(fig) == "The caller's description, given before the helper draws."
+
+
+def test_show_images_alt_gives_the_grid_and_the_data_labels():
+    alt = _alt(P.show_images(torch.rand(16, 28, 28), true=[7, 2, 1, 0] * 4))
+    assert alt.startswith("16 images of 28×28 pixels in 2 rows of 8.")
+    assert "True labels: 7 2 1 0 7 2 1 0" in alt
+    names = ["T-shirt", "trouser", "ankle boot"]
+    alt = _alt(P.show_images(torch.rand(3, 8, 8), true=[0, 1, 2], classes=names))
+    assert "T-shirt; trouser; ankle boot" in alt
+    alt = _alt(P.show_images(torch.rand(4, 8, 8), titles=["variant"] * 4))
+    assert "titled all “variant”" in alt
+
+
+def test_show_images_alt_lists_predictions_only_when_asked():
+    """Predicted labels come from training, which differs from CPU to CPU: by default the alt
+    text names the layout only (nbval compares it); alt_labels=True lists them."""
+    images, true, pred = torch.rand(6, 8, 8), [7, 2, 1, 0, 4, 1], [9, 2, 1, 0, 4, 1]
+    confidence = ["97%", "88%", "90%", "99%", "71%", "64%"]
+    alt = _alt(P.show_images(images, true=true, pred=pred, titles=confidence))
+    assert "true→predicted" in alt and "red" in alt and "each with a caption" in alt
+    assert "7" not in alt and "9" not in alt
+    alt = _alt(P.show_images(images, true=true, pred=pred, alt_labels=True))
+    assert "1 wrong: predicted 9 for the 7" in alt and "7→9 2→2" in alt
+
+
+def test_plot_confusion_alt_names_the_classes_and_counts_only_when_asked():
+    true, pred = [0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 0]
+    alt = _alt(P.plot_confusion(true, pred, classes=["cat", "dog", "bird"]))
+    assert "3 classes: cat, dog and bird" in alt and "rows the true class" in alt
+    assert "times" not in alt and "%" not in alt
+    alt = _alt(P.plot_confusion(true, pred, classes=["cat", "dog", "bird"], alt_counts=True))
+    assert "Accuracy 50.0%" in alt
+    assert "largest mistakes: bird taken for cat 2 times; cat taken for dog once" in alt
+
+
+def test_plot_feature_maps_alt_gives_layout_titles_and_colour_scale():
+    alt = _alt(P.plot_feature_maps(torch.randn(8, 26, 26), symmetric=True, cmap="RdBu_r",
+                                   colorbar=True, titles=[f"filter {i}" for i in range(8)]))
+    assert alt.startswith("8 feature maps of 26×26 in one row, titled filter 0; filter 1")
+    assert "blue for negative values, white for 0, red for positive" in alt
+    assert "one scale for all maps" in alt and "colour bar" in alt
+    alt = _alt(P.plot_feature_maps(torch.randn(16, 5, 5), shared_scale=False))
+    assert "in 2 rows of 8" in alt and "own lowest and highest" in alt
+    assert "dark for low values, light for high" in alt
+
+
+def test_plot_kernel_alt_reads_the_values_row_by_row():
+    sobel = torch.tensor([[1.0, 0, -1], [2, 0, -2], [1, 0, -1]])
+    alt = _alt(P.plot_kernel(sobel, title="Sobel x"))
+    assert alt.startswith("Sobel x: 3×3 kernel, values row by row (1, 0, -1), (2, 0, -2), "
+                          "(1, 0, -1).")
+    fig, axes = plt.subplots(1, 2, figsize=(6, 3))
+    P.plot_kernel(sobel, ax=axes[0], title="Sobel x")
+    P.plot_kernel(torch.eye(3), ax=axes[1], title="identity")
+    alt = _alt(fig)
+    assert alt.startswith("2 kernels side by side: Sobel x: 3×3 kernel")
+    assert "identity: 3×3 kernel, values row by row (1, 0, 0), (0, 1, 0), (0, 0, 1)" in alt
+    assert alt.count("Cells coloured") == 1

@@ -89,3 +89,15 @@ def test_compare_runs_errors():
         compare_runs({"a": _history([1.0])}, from_epoch=2)
     with pytest.raises(ValueError, match="at most"):
         compare_runs({str(i): _history([1.0]) for i in range(9)})
+
+
+def test_compare_runs_alt_says_which_line_is_which_run():
+    from nbhelpers.display import alt_problem, alt_text
+
+    runs = {"a": _history([1.0, 0.5, 0.25]), "b": _history([1.0, 0.8, 0.7])}
+    alt = alt_text(compare_runs(runs))
+    assert alt_problem(alt) is None
+    assert alt == ("Training loss and validation loss per epoch, epochs 1 to 3, one panel each, "
+                   "losses on a log scale; one line per run: a solid, b dashed.")
+    alt = alt_text(compare_runs(runs, metrics=("val_acc",), alt_values=True))
+    assert "a: validation accuracy 87.5%; b: validation accuracy 65.0%" in alt

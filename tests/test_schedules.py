@@ -102,3 +102,27 @@ def test_plot_lr_sweep_bad_input():
     with pytest.raises(ValueError, match="panels"):
         plot_lr_sweep([0.1, 1.0], {"a": [[1, 2]]}, panels=[["b"]])
     plt.close("all")
+
+
+def test_plot_schedules_alt_gives_start_peak_and_end():
+    from nbhelpers.display import alt_problem, alt_text
+
+    lr = torch.tensor([0.01, 0.1, 0.05, 0.001], dtype=torch.float64)
+    alt = alt_text(plot_schedules({"one cycle": lr}, momentum={"one cycle": 0.95 - lr}))
+    plt.close("all")
+    assert alt_problem(alt) is None
+    assert ("Learning rate: one cycle starts at 0.01, peaks at 0.1 at step 1 and ends at "
+            "0.001 at step 3") in alt
+    assert "Momentum: one cycle starts at 0.94, dips to 0.85 at step 1" in alt
+
+
+def test_plot_lr_sweep_alt_gives_each_optimisers_best_and_picked_rate():
+    from nbhelpers.display import alt_problem, alt_text
+
+    alt = alt_text(plot_lr_sweep([0.01, 0.1, 1.0], {"SGD": [[1.0, 0.5, 3.0], [0.8, 0.3, 2.0]],
+                                                    "Adam": [[0.2, 0.4, 3.0]]},
+                                 picked={"SGD": 0.1, "Adam": 0.1}))
+    plt.close("all")
+    assert alt_problem(alt) is None and "the mean over 2 seeds" in alt
+    assert ("SGD lowest 0.4 at 0.1, the rate picked; Adam lowest 0.2 at 0.01, picked 0.1 "
+            "(0.4)") in alt

@@ -13,7 +13,7 @@ every lecture, its page and checks
   committed student's edition, and the slide and handout links under the title point at files
   of the site;
 * no solution shows until asked: each blank answer is followed by one closed "Show a
-  solution" block whose code is not rendered, no verdict (✅/❌) is on the page, and a click on
+  solution" block whose code is not rendered, no verdict (✔/✘) is on the page, and a click on
   the block's summary shows the solution;
 
 then the index lists every lecture under its first heading, the search page finds a
@@ -37,6 +37,7 @@ import nbformat
 import pytest
 
 import nbhelpers
+from nbhelpers.display import alt_problem
 from tools import chromium, export_slides
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,7 @@ FACTS_JS = """() => {
   return {
     broken_images: imgs.filter(i => !(i.complete && i.naturalWidth > 0))
       .map(i => i.getAttribute('src')),
+    figure_alts: [...article.querySelectorAll('.cell_output img')].map(i => i.getAttribute('alt')),
     output_images: article.querySelectorAll('.cell_output img').length
       - article.querySelectorAll('.cell_output .jupyter-widgets img').length,
     maths: maths.length,
@@ -82,7 +84,7 @@ FACTS_JS = """() => {
     open_solutions: article.querySelectorAll('details.nn-solution[open]').length,
     shown_solution_code: [...article.querySelectorAll('details.nn-solution pre')]
       .filter(e => e.checkVisibility()).length,
-    verdicts: (article.innerText.match(/[✅❌]/g) || []).length,
+    verdicts: (article.innerText.match(/[✔✘]/g) || []).length,
   };
 }"""
 # Sphinx loads MathJax 2 only on pages with maths; wait for its first typeset to finish.
@@ -144,6 +146,10 @@ def page_problems(facts: dict, *, expected: Expected, site: Path) -> list[str]:
     if facts["output_images"] != expected.images:
         found.append(f"{facts['output_images']} output figures, the notebook has "
                      f"{expected.images}")
+    bad_alts = [alt for alt in facts["figure_alts"] if alt_problem(alt)]
+    if bad_alts:
+        found.append(f"{len(bad_alts)} figures without alt text that says what they show, "
+                     f"e.g. alt={bad_alts[0]!r}: {alt_problem(bad_alts[0])}")
     if expected.has_maths and not facts["maths"]:
         found.append("no maths elements although the notebook has $...$ maths")
     if facts["untypeset_maths"]:
@@ -261,7 +267,7 @@ def test_detectors_flag_a_broken_page(tmp_path: Path, serve, browser: Browser) -
         "<img src='http://example.invalid/badge.svg'>"
         "<p class='nn-links'><a href='slides/bad.slides.html'>slides</a></p>"
         "<details class='nn-solution' open><summary>Show</summary><pre>x = 1</pre></details>"
-        "<p>✅ Correct</p>"
+        "<p>✔ Correct</p>"
         "</article></body></html>", encoding="utf-8")
     expected = Expected(stem="bad", title="Bad", images=2, has_maths=True, widgets=1,
                         header_links=["slides/bad.slides.html"], solutions=2)
@@ -271,7 +277,8 @@ def test_detectors_flag_a_broken_page(tmp_path: Path, serve, browser: Browser) -
     for symptom in ("do not decode", "1 output figures", "not typeset", "raw TeX",
                     "not rendered", "no Colab link", "no download link",
                     "not in the site", "1 solution blocks (1 open)",
-                    "1 solutions and 1 verdicts show"):
+                    "1 solutions and 1 verdicts show",
+                    "1 figures without alt text that says what they show, e.g. alt=None"):
         assert symptom in problems, f"detector did not flag {symptom!r}:\n{problems}"
     assert external(browser.requests[before:]) == ["http://example.invalid/badge.svg"]
     del browser.requests[before:]  # test_no_request_left_the_machine looks at the site's

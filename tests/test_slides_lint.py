@@ -51,11 +51,29 @@ def png_bytes(width: int, height: int) -> bytes:
     return PNG_SIGNATURE + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0\0\0\0"
 
 
-def image_output(width: int = 900, height: int = 400, mime: str = "image/png") -> dict:
+ALT = "Two curves over 10 epochs: the training loss falls below the validation loss."
+
+
+def image_output(width: int = 900, height: int = 400, mime: str = "image/png",
+                 alt: str | None = ALT, html_alt: str | None = None) -> dict:
+    """A figure output as nbhelpers displays it (alt text in metadata, text/html, text/plain)."""
     data = base64.b64encode(png_bytes(width, height)).decode()
-    return nbformat.v4.new_output(
-        "display_data", data={mime: data, "text/plain": "<Figure size 900x400 with 1 Axes>"}
-    )
+    bundle = {mime: data, "text/plain": alt or "<Figure size 900x400 with 1 Axes>"}
+    if html_alt is not None or alt is not None:
+        bundle["text/html"] = f'<img alt="{html_alt or alt}" src="data:{mime};base64,{data}">'
+    metadata = {} if alt is None else {mime: {"alt": alt}}
+    return nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)
+
+
+def _widget_image(alt: str | None):
+    """A stored Output widget holding one figure."""
+    def mutate(nb) -> None:
+        nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+            "version_major": 2, "version_minor": 0, "state": {"abcdef0123456789": {
+                "model_name": "OutputModel", "model_module": "@jupyter-widgets/output",
+                "model_module_version": "1.0.0",
+                "state": {"outputs": [image_output(alt=alt)]}}}}}
+    return mutate
 
 
 def stream(text: str) -> dict:
@@ -164,6 +182,14 @@ BAD = {
     "image-format: jpeg": ("image-format", _outputs(6, [image_output(mime="image/jpeg")])),
     "image-size: too wide": ("image-size", _outputs(6, [image_output(1200, 300)])),
     "image-size: too tall": ("image-size", _outputs(6, [image_output(900, 500)])),
+    "image-alt: none": ("image-alt", _outputs(6, [image_output(alt=None)])),
+    "image-alt: the file name": ("image-alt", _outputs(6, [image_output(alt="fig-3.png")])),
+    "image-alt: Figure repr": ("image-alt", _outputs(6, [image_output(
+        alt="<Figure size 900x400 with 1 Axes>")])),
+    "image-alt: too short": ("image-alt", _outputs(6, [image_output(alt="Loss curves")])),
+    "image-alt: html differs": ("image-alt", _outputs(6, [image_output(html_alt="Other")])),
+    "image-alt: in a widget": ("image-alt", _widget_image(alt=None)),
+    "image-alt: markdown": ("image-alt", _source(2, "## A slide\n\n![](pic.png)")),
     "unexecuted": ("unexecuted", _set(3, execution_count=None)),
     "execution-order": ("execution-order", _set(6, execution_count=1)),
     "error-output": ("error-output", _outputs(3, [nbformat.v4.new_output(
@@ -282,3 +308,9 @@ def test_command_line_names_a_missing_notebook(capsys) -> None:
         main(["notebooks/no_such.ipynb"])
     assert exit_.value.code == 2
     assert "no such notebook: notebooks/no_such.ipynb" in capsys.readouterr().err
+
+
+def test_a_described_figure_in_a_widget_passes() -> None:
+    nb = good_notebook()
+    _widget_image(alt=ALT)(nb)
+    assert lint(nb, NAME) == []

@@ -489,11 +489,11 @@ def test_live_figure_updates_one_display_handle(monkeypatch):
     calls = []
 
     class Handle:
-        def update(self, obj, raw=False):
-            calls.append(("update", obj))
+        def update(self, obj, metadata=None, raw=False):
+            calls.append(("update", obj, metadata))
 
-    def fake_display(obj, raw=False, display_id=False):
-        calls.append(("display", obj, display_id))
+    def fake_display(obj, metadata=None, raw=False, display_id=False):
+        calls.append(("display", obj, metadata, display_id))
         return Handle()
 
     monkeypatch.setattr(live, "in_notebook", lambda: True)
@@ -502,11 +502,16 @@ def test_live_figure_updates_one_display_handle(monkeypatch):
     x, y = blobs(40, seed=1)
     fit(model, train, epochs=3, optimizer=opt, live=True, progress=False, val=TensorBatches(x, y))
     assert [c[0] for c in calls] == ["display", "update", "update", "update"]
-    assert calls[0][2] is True
+    assert calls[0][3] is True
     frames = [c[1] for c in calls]
     assert all(base64.b64decode(f["image/png"])[:8] == b"\x89PNG\r\n\x1a\n" for f in frames)
-    assert frames[0]["text/plain"] == "training the first epoch ..."
-    assert frames[-1]["text/plain"].startswith("epoch 3: train loss")
+    # each frame says what it shows, in its text form, its <img alt> and its image metadata
+    assert [c[2]["image/png"]["alt"] for c in calls] == [f["text/plain"] for f in frames]
+    assert all(f'alt="{f["text/plain"]}"' in f["text/html"] for f in frames)
+    assert "0 of 3 epochs" in frames[0]["text/plain"]
+    assert "training the first epoch ..." in frames[0]["text/plain"]
+    assert "epoch 3 of 3" in frames[-1]["text/plain"]
+    assert "epoch 3: train loss" in frames[-1]["text/plain"]
     assert "val acc" in frames[-1]["text/plain"]
     assert plt.get_fignums() == []  # shown only through the handle, not again by the backend
 

@@ -148,3 +148,15 @@ def test_plot_history_rejects_bad_input(history, error, match):
     with pytest.raises(error, match=match):
         plot_history(history)
     assert plt.get_fignums() == before, "a failed call must not leave a figure behind"
+
+
+def test_plot_history_alt_names_panels_and_lines_and_values_only_when_asked():
+    from nbhelpers.display import alt_problem, alt_text
+
+    alt = alt_text(plot_history(_history()))
+    assert alt_problem(alt) is None
+    assert alt == ("Loss and accuracy per epoch, epochs 1 to 2, one panel each: training as a "
+                   "solid line and validation as a dashed line.")
+    alt = alt_text(plot_history(_history(), alt_values=True))
+    assert "train loss 0.125, val loss 0.2, best val loss 0.2 at epoch 2" in alt
+    assert "val accuracy 93.0%" in alt

@@ -142,7 +142,9 @@ def test_sliding_window_marks_unused_input():
 def test_sliding_window_widget_rescales_the_step_slider():
     demo = cw.sliding_window_widget()
     assert isinstance(demo, LiveDemo)
-    play = demo.children[0].children[0]
+    label, play = demo.children[0].children
+    assert label.value.startswith("play the steps:<style>") and play.description == "play the steps"
+    assert "nn-play" in play._dom_classes and 'content: " pause"' in label.value
     step = demo.children[1].children[0]
     padding, stride = demo.children[1].children[1], demo.children[1].children[2]
     assert step.max == play.max == 8  # 3×3 outputs
@@ -190,7 +192,8 @@ def test_output_size_figure_and_impossible_settings():
 def test_output_size_widget_redraws():
     demo = cw.output_size_widget()
     sliders = [c for row in demo.children[:-1] for c in row.children]
-    assert [s.description for s in sliders] == ["N", "F", "P", "S", "D"]
+    assert [s.description for s in sliders] == ["input N", "kernel F", "padding P", "stride S",
+                                              "dilation D"]
     sliders[1].value = 7  # F = N = 7: one position
     sliders[4].value = 2  # dilated span 13 > 7: drawn as "impossible", no exception
     assert repr(demo).startswith("LiveDemo(controls: N, F, P, S, D)")

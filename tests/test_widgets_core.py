@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 import nbhelpers.widgets
-from nbhelpers.widgets import live, show, slider
+from nbhelpers.display import describe
+from nbhelpers.widgets import listing, live, num, show, slider
 
 
 def test_live_redraws_on_change():
@@ -20,7 +21,7 @@ def test_live_redraws_on_change():
         calls.append((a, b))
         fig, ax = plt.subplots()
         ax.plot([a, b])
-        return fig
+        return describe(fig, f"a line from {a} to {b} on one axis")
 
     box = live(draw, {"a": slider("a", 0.0, -1, 1), "b": slider("b", 0.5, 0, 1)})
     assert isinstance(box, w.VBox) and calls == [(0.0, 0.5)]
@@ -29,6 +30,9 @@ def test_live_redraws_on_change():
     assert repr(box).startswith("LiveDemo(controls: a, b)")
     out = box.children[-1]
     assert len(out.outputs) == 1 and "image/png" in out.outputs[0]["data"]
+    assert out.outputs[0]["data"]["text/plain"] == "a line from 0.3 to 0.5 on one axis"
+    assert out.outputs[0]["metadata"] == {"image/png": {"alt": "a line from 0.3 to 0.5 on one axis"}}
+    assert 'alt="a line from 0.3 to 0.5 on one axis"' in out.outputs[0]["data"]["text/html"]
     assert not plt.get_fignums(), "figures must be closed after drawing"
 
 
@@ -50,7 +54,9 @@ def test_slider_rejects_value_outside_range():
 def test_show_replaces_the_output_in_one_step():
     out = w.Output()
     fig, ax = plt.subplots()
-    show(out, fig)
+    with pytest.raises(ValueError, match="alt text"):
+        show(out, fig)
+    show(out, describe(fig, "an empty axis with nothing drawn on it"))
     assert len(out.outputs) == 1 and "image/png" in out.outputs[0]["data"]
     assert not plt.get_fignums(), "show() closes the figure"
     show(out, "done")
@@ -82,3 +88,18 @@ def test_widget_figures_do_not_depend_on_global_style():
     assert fig.axes[0].title.get_fontsize() == 14
     assert fig.axes[0].lines[0].get_linewidth() == 2.5
     plt.close(fig)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0.378, "0.38"), (2.0, "2"), (-3.0, "-3"), (1000.0, "1000"), (1.2345e-10, "1.2e-10"),
+    (-0.0, "0"), (1e-320, "0"), (float("nan"), "undefined"), (float("inf"), "infinite"),
+    (0.30000000000000004, "0.3"),
+])
+def test_num_rounds_for_alt_text(value, text):
+    assert num(value) == text
+
+
+def test_listing():
+    assert listing([1]) == "1"
+    assert listing(["a", "b"]) == "a and b"
+    assert listing(range(3)) == "0, 1 and 2"

@@ -114,3 +114,38 @@ def test_bad_arguments():
         dd.draw_digit_widget("model")
     with pytest.raises(ValueError, match="examples is empty"):
         dd.drawn_digits_figure(_Rows(), examples={}, mean=MEAN, std=STD)
+
+
+def _photo_png(*, width: int = 200, height: int = 240) -> bytes:
+    """A 'photo' of a tall dark stroke on light-grey paper, as PNG bytes."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (width, height), 215)
+    ImageDraw.Draw(img).line([(100, 30), (100, 210)], fill=20, width=18)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_pad_names_its_alternatives_to_the_pointer():
+    pad = dd.draw_digit_widget(_Rows(), mean=MEAN, std=STD)
+    text = pad.ALTERNATIVES
+    for alternative in ("needs a mouse, pen or finger", "upload a digit", "slide before",
+                        "sliders"):
+        assert alternative in text
+    assert pad.upload.description == "upload a digit" and pad.clear_button.description
+    assert pad._control_names == ("canvas", "clear", "upload")
+
+
+def test_uploaded_photo_is_read_like_a_drawing():
+    pad = dd.draw_digit_widget(_Rows(), mean=MEAN, std=STD)
+    ink = dd.photo_ink(torch.full((30, 20), 0.85).index_fill_(1, torch.tensor([10]), 0.1))
+    assert float(ink[:, 0].max()) == 0 and float(ink[:, 10].min()) == 1  # paper 0, ink 1
+    pad._uploaded({"new": {"digit.png": {"metadata": {}, "content": _photo_png()}}})
+    assert pad.readings == 1 and "read as" in pad.readout.value and "digit.png" in pad.readout.value
+    out = pad.out.outputs[0]
+    assert "image/png" in out["data"] and "predicts" in out["data"]["text/plain"]
+    pad._uploaded({"new": {"notes.txt": {"metadata": {}, "content": b"not an image"}}})
+    assert pad.readings == 1 and "notes.txt" in pad.readout.value  # says why, keeps the reading

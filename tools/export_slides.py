@@ -16,6 +16,9 @@ slide before shows their static figure. The template in
 tools/slides/templates/nnslides drops the mermaid import (a CDN URL nbconvert does not let
 you configure) and adds notebooks/rise.css and the lecture footer, so the slides look like
 the RISE slideshow. The output folder is self-contained: zip it, open any HTML from disk.
+Each deck's ``<title>`` is the lecture's first heading (:func:`heading_title`) + " slides", not
+its file name; the template sizes the code prompts for "In [128]:" (JupyterLab cuts a prompt
+wider than its column with an ellipsis).
 """
 
 from __future__ import annotations
@@ -150,6 +153,23 @@ def kernel_only_widgets_as_text(nb: nbformat.NotebookNode) -> int:
     return replaced
 
 
+def lecture_title(notebook: Path) -> str:
+    """The lecture's title: the notebook's ``title`` metadata if set, else its first level-1
+    heading without Markdown marks, else the file's stem."""
+    nb = nbformat.read(notebook, as_version=4)
+    return nb.metadata.get("title") or heading_title(nb) or notebook.stem
+
+
+def heading_title(nb: nbformat.NotebookNode) -> str | None:
+    """The text of the notebook's first level-1 heading, without Markdown marks."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heading = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, re.MULTILINE)
+            if heading:
+                return re.sub(r"[*_`]", "", heading.group(1)).strip()
+    return None
+
+
 def exporter() -> SlidesExporter:
     c = Config()
     c.SlidesExporter.reveal_theme = THEME
@@ -174,6 +194,8 @@ def export(notebooks: list[Path], out: Path) -> list[Path]:
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         kernel_only_widgets_as_text(nb)
+        # <title> (the template adds " slides") and the handouts' PDF title: not a file name
+        nb.metadata["title"] = nb.metadata.get("title") or heading_title(nb) or path.stem
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = BADGE.sub(r"[Open in Colab](\1)", cell.source)

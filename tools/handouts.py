@@ -17,11 +17,27 @@ opened from disk in headless Chromium (tools/chromium.py) with ``?print-pdf`` an
 A slide taller than the page: reveal's default spills it onto extra pages (one page per slide
 no longer holds); with ``pdfMaxPagesPerSlide=1`` Chromium moves the lines that do not fit off
 the page, so they silently vanish. Neither is acceptable, so before printing every slide is
-measured in the page: text, figures or formulas outside the page or cut off by a box, notes
-longer than a page (they too would spill), a figure that does not decode, and any request
+measured in the page: text, figures or formulas outside the page or cut off by a box (or cut
+with an ellipsis), characters no installed font has, notes longer than a page (they too would
+spill), a figure that does not decode, and any request
 that would leave file:// (it is refused) are reported by lecture, slide number (as printed on
 the page) and first cell id, and the tool exits 1. The PDFs are still written, to look at.
 Fix such a slide in its notebook (tests/test_slides_lint.py has the budgets).
+
+Each PDF is tagged (Playwright's ``tagged=True``: a structure tree of headings, paragraphs and
+figures, each figure with its ``<img alt>`` as /Alt, so that screen readers can read it), has
+an outline from the headings, the deck's language (``<html lang="en">``) as /Lang, and a title
+from the lecture's first heading: "Gradient descent: slides", "...: slides and speaker notes",
+"...: lecturer's slides and notes" (:func:`handout_titles`). reveal marks every slide but the
+first ``hidden`` and ``aria-hidden`` even in print mode, which would leave them out of the
+structure tree; the tool removes those marks from the slides before printing.
+
+Every character printed must have a font: one that no installed font has prints as an empty
+box (✅ on a machine with only DejaVu and Liberation). The tool collects the text of every
+slide (and notes) and looks each character up in fontconfig's coverage (``fc-list``); one
+without a font is a problem naming the slide, its code point and name, and the fix. So is text
+cut with an ellipsis (a prompt "In [12…" in a box too narrow; the deck template sizes prompts
+for "In [128]:").
 
 Differences from the deck on screen, all reveal's print mode: no 4 % border around the slide
 (``margin=0``, so that pages are 1280x720), and the slide number is printed as 3, not 3 / 27.
@@ -31,11 +47,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +111,15 @@ STATUS_JS = """
                      .map(s => JSON.parse(s.textContent).model_id),
   };
 }
+"""
+# reveal marks every slide but the current one hidden and aria-hidden (print mode too, where all
+# are shown): Chromium leaves those out of the tagged PDF's structure tree, which then held the
+# first slide only. The formulas' visual part stays aria-hidden (their MathML is what is read).
+UNHIDE_JS = """
+() => document.querySelectorAll('.reveal .slides section').forEach(section => {
+  section.removeAttribute('hidden');
+  section.removeAttribute('aria-hidden');
+})
 """
 FALLBACKS_JS = """
 () => Array.from(document.querySelectorAll('.widget-fallback'), p => p.dataset.modelId)
@@ -207,6 +236,12 @@ CHECK_JS = """
         found.push(`${where}: ${describe(el, r)}`);
       }
     }
+    for (const el of slide.querySelectorAll('*')) {  // "In [12…": a prompt too narrow
+      if (getComputedStyle(el).textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth
+          && el.innerText.trim() && !hidden(el)) {
+        found.push('text cut with an ellipsis: ' + describe(el, el.getBoundingClientRect()));
+      }
+    }
     for (const img of slide.querySelectorAll('img')) {
       if (!(img.complete && img.naturalWidth > 0)) {
         found.push('figure does not render: ' + describe(img, img.getBoundingClientRect()));
@@ -221,11 +256,83 @@ CHECK_JS = """
 
 OFFLINE = re.compile(r"^(file|data|blob|about):")
 
+# Every character printed, as [character, slide number, cell id, title] of its first slide (0:
+# the footer). Formulas are skipped: MathJax draws them with its own web fonts (vendor/), and
+# their hidden MathML is never printed. With ``notes``: the notes pages as well.
+CHARACTERS_JS = """
+(notes) => {
+  const seen = new Map();
+  const SKIP = 'script, style, .MathJax_CHTML, .MathJax_Preview, .MJX_Assistive_MathML, math';
+  const collect = (root, where) => {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (node.parentElement.closest(SKIP)) continue;
+      for (const ch of node.data) if (!seen.has(ch)) seen.set(ch, where);
+    }
+  };
+  const title = (slide) => ((slide.querySelector('h1, h2, h3') || slide).innerText || '')
+    .trim().split('\\n')[0].slice(0, 50);
+  let number = 0, last = [0, '', ''];
+  for (const page of document.querySelectorAll('.reveal .slides > *')) {
+    if (page.classList.contains('speaker-notes-pdf')) {
+      if (notes) collect(page, last);
+      continue;
+    }
+    if (!page.classList.contains('pdf-page')) continue;
+    number += 1;
+    const slide = page.querySelector('section');
+    const cell = slide.querySelector('.jp-Cell')?.id.replace('cell-id=', '') || '';
+    last = [number, cell, title(slide)];
+    collect(slide, last);
+    if (notes) page.querySelectorAll('aside.notes').forEach(a => collect(a, last));
+  }
+  const footer = document.getElementById('rise-overlay');
+  if (footer) collect(footer, [0, '', 'footer']);
+  return Array.from(seen, ([ch, where]) => [ch, ...where]);
+}
+"""
+FONT_FIX = ("install a font that has them (Debian: apt-get install fonts-noto-color-emoji for "
+            "emoji; `fc-list ':charset=HEX'` lists the fonts that have U+HEX) or write the "
+            "text with characters the installed fonts have")
 
-def print_deck(browser, html: Path, pdf: Path, *, notes: bool) -> list[str]:
-    """Print one deck to ``pdf`` in reveal's print mode; return what does not show right.
-    A deck that is not laid out in time stops the tool with what never became true, and
-    leaves a screenshot and the console in ``<pdf's folder>/failed/``."""
+
+@functools.cache
+def font_coverage() -> frozenset[int]:
+    """The code points that some installed font has (fontconfig, as Chromium finds them)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        raise SystemExit("handouts: fc-list not found, so no check that every character has a "
+                         "font (one without prints as an empty box); install fontconfig "
+                         "(apt-get install fontconfig)")
+    listing = subprocess.run([fc_list, "--format", "%{charset}\n"], capture_output=True,
+                             text=True, check=True).stdout
+    covered: set[int] = set()
+    for part in listing.split():
+        first, _, last = part.partition("-")
+        covered.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(covered)
+
+
+def without_font(characters: list[list], covered: frozenset[int]) -> list[str]:
+    """Problems, one per slide, for the printed characters that no installed font has
+    (Chromium prints each as an empty box). Whitespace and control characters draw nothing."""
+    by_slide: dict[tuple, list[str]] = {}
+    for ch, number, cell, title in characters:
+        if ord(ch) in covered or ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        name = unicodedata.name(ch, "unnamed")
+        by_slide.setdefault((number, cell, title), []).append(f"U+{ord(ch):04X} {name} {ch!r}")
+    return [f"slide {n} (cell {cell or '-'}, {title!r}): no installed font has "
+            f"{', '.join(chars)}: {FONT_FIX}"
+            for (n, cell, title), chars in by_slide.items()]
+
+
+def print_deck(browser, html: Path, pdf: Path, *, notes: bool, title: str) -> list[str]:
+    """Print one deck to ``pdf`` in reveal's print mode, a tagged PDF (structure tree with
+    the figures' alt text, /Lang from ``<html lang>``, an outline from the headings) titled
+    ``title``; return what does not show right. A deck that is not laid out in time stops the
+    tool with what never became true, and leaves a screenshot and the console in ``<pdf's
+    folder>/failed/``."""
     context = browser.new_context(viewport=PAGE)
     offsite: list[str] = []
 
@@ -255,13 +362,24 @@ def print_deck(browser, html: Path, pdf: Path, *, notes: bool) -> list[str]:
         page.add_style_tag(content=PRINT_CSS)
         rows = page.evaluate(CHECK_JS, [PAGE["width"], PAGE["height"], TOLERANCE, notes])
         fallbacks = page.evaluate(FALLBACKS_JS)
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        no_font = without_font(page.evaluate(CHARACTERS_JS, notes), font_coverage())
+        page.evaluate("title => { document.title = title; }", title)  # the PDF's /Title
+        page.evaluate(UNHIDE_JS)
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True,
+                 tagged=True, outline=True)
     finally:
         context.close()
     problems = [f"slide {n} (cell {cell or '-'}, {title!r}): {what}" for n, cell, title, what in rows]
     problems += [f"widget view {model} did not render: a sentence shows instead"
                  for model in fallbacks]
-    return [*problems, *errors, *(f"request leaves file://: {url}" for url in offsite)]
+    return [*problems, *no_font, *errors,
+            *(f"request leaves file://: {url}" for url in offsite)]
+
+
+def handout_titles(title: str) -> dict[str, str]:
+    """The PDF titles of one lecture's :func:`handout_names`."""
+    return {"slides": f"{title}: slides", "notes": f"{title}: slides and speaker notes",
+            "lecturer": f"{title}: lecturer's slides and notes"}
 
 
 def handout_names(stem: str) -> dict[str, str]:
@@ -285,13 +403,18 @@ def handouts(notebooks: list[Path], out: Path) -> dict[str, list[str]]:
                                            Path(tmp) / "student")
         browser = chromium.launch(p)
         try:
-            for student_deck, lecturer_deck in zip(student, lecturer, strict=True):
+            for notebook, student_deck, lecturer_deck in zip(notebooks, student, lecturer,
+                                                             strict=True):
                 stem = student_deck.name.removesuffix(".slides.html")
-                names = handout_names(stem)
+                names, titles = handout_names(stem), handout_titles(
+                    export_slides.lecture_title(notebook))
                 start = time.monotonic()
-                found = print_deck(browser, student_deck, out / names["slides"], notes=False)
-                found += print_deck(browser, student_deck, out / names["notes"], notes=True)
-                found += print_deck(browser, lecturer_deck, out / names["lecturer"], notes=True)
+                found = print_deck(browser, student_deck, out / names["slides"], notes=False,
+                                   title=titles["slides"])
+                found += print_deck(browser, student_deck, out / names["notes"], notes=True,
+                                    title=titles["notes"])
+                found += print_deck(browser, lecturer_deck, out / names["lecturer"],
+                                    notes=True, title=titles["lecturer"])
                 found = list(dict.fromkeys(found))  # a refused request is tried by each
                 verdict = f"{len(found)} PROBLEMS" if found else "ok"
                 print(f"  {stem}: {', '.join(names.values())} in "
@@ -317,7 +440,8 @@ def main(argv: list[str]) -> int:
         for stem, found in problems.items():
             print(f"{stem}: " + "\n    ".join(["", *found]), file=sys.stderr)
         print("handouts: these PDFs do not show every slide as the deck does. Shorten or split "
-              "the slides named (slide number, first cell id) in their notebooks; a request "
+              "the slides named (slide number, first cell id) in their notebooks; a character "
+              "without a font needs a font or another character (see its line); a request "
               "leaving file:// is a file tools/export_slides.py must put in vendor/",
               file=sys.stderr)
         return 1

@@ -20,6 +20,12 @@ budget-*          per slide (a slide/subslide cell plus its fragment/"-" cells; 
                   <= 10 lines of text output, <= 1 image
 image-format      images are PNG (no SVG/JPEG/GIF)
 image-size        PNG pixel size <= 1150 wide and <= 450 tall
+image-alt         every figure says what it shows: an image output (in a cell, or in a stored
+                  widget's output) carries alt text in its metadata ``{"image/png": {"alt"}}``
+                  that ``nbhelpers.display.alt_problem`` accepts (not empty, not a file name,
+                  not ``<Figure ...>``, at least 6 words) and a ``text/html`` ``<img>`` with the
+                  same alt (``describe(fig, ...)``/``show(fig, alt=...)``, README
+                  "Accessibility"); a markdown image has alt text
 unexecuted        no code cell with source is left unexecuted
 execution-order   cells were run top to bottom in one fresh kernel (``make notebooks``)
 error-output      no error output unless the cell is tagged ``raises-exception``
@@ -42,6 +48,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import html
 import re
 import struct
 import sys
@@ -52,7 +59,7 @@ from typing import NamedTuple
 import nbformat
 from nbformat import NotebookNode
 
-from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH, alt_problem
 from tools.nbbuild import REPO_URL, SLIDE_TYPES, colab_badge, rise_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -299,6 +306,48 @@ def check_images(nb: NotebookNode, name: str) -> Iterator[Problem]:
                     yield Problem(i, "image-format", f"attachment {fname} is {mime}; use PNG")
 
 
+_IMG_ALT = re.compile(r'<img alt="([^"]*)" src="data:image/png;base64,')
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(")
+
+
+def _alt_problem(output: NotebookNode) -> str | None:
+    """Why an image output does not carry its alt text (None if it does)."""
+    alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+    problem = alt_problem(alt)
+    if problem:
+        return (f"figure without alt text ({problem}): describe(fig, '...what it shows...') "
+                "before it is shown, or show(fig, alt=...) instead of plt.show()")
+    found = _IMG_ALT.match(_text(output["data"].get("text/html", "")))
+    if found is None or html.unescape(found[1]) != alt:
+        return ("figure whose text/html form is not <img alt=...> with its alt text: display "
+                "it through nbhelpers (nbhelpers.setup() registers the figure formatters)")
+    return None
+
+
+def _widget_outputs(nb: NotebookNode) -> Iterator[tuple[str, NotebookNode]]:
+    """(model id, output) for every output stored in a widget's state (Output widgets)."""
+    state = nb.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model_id, model in state.items():
+        for output in model.get("state", {}).get("outputs", []) or []:
+            yield model_id, nbformat.from_dict(output)
+
+
+def check_alt_text(nb: NotebookNode, name: str) -> Iterator[Problem]:
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if image_mimes(output) and (problem := _alt_problem(output)):
+                yield Problem(i, "image-alt", problem)
+        if cell.cell_type == "markdown":
+            for alt in _MD_IMAGE.findall(_text(cell.source)):
+                if not alt.strip():
+                    yield Problem(i, "image-alt", "markdown image without alt text: ![what it "
+                                  "shows](...)")
+    for model_id, output in _widget_outputs(nb):
+        if image_mimes(output) and (problem := _alt_problem(output)):
+            yield Problem(None, "image-alt", f"stored widget {model_id[:8]}: {problem}")
+
+
 def check_execution(nb: NotebookNode, name: str) -> Iterator[Problem]:
     last = 0
     for i, cell in enumerate(nb.cells):
@@ -446,7 +495,7 @@ def check_hidden_names(nb: NotebookNode, name: str) -> Iterator[Problem]:
 
 RULES: tuple[Rule, ...] = (
     check_slide_types, check_title, check_setup, check_headings, check_budgets,
-    check_images, check_execution, check_absolute_paths, check_metadata, check_widget_fallback,
+    check_images, check_alt_text, check_execution, check_absolute_paths, check_metadata, check_widget_fallback,
     check_assert_slides, check_slide_count, check_hidden_names,
 )
 

@@ -13,7 +13,7 @@ student's edition ``student/`` is the same notebook with:
   so that the cell still runs and the checker after it answers "Not yet" with a hint;
 * the outputs cleared of every answer cell and of every later cell that uses a name an answer
   cell defined (directly or through another such cell), and of every cell that calls a checker
-  or stored a verdict (✅/❌), so that nothing shows a solution's result; the other outputs (the
+  or stored a verdict (✔/✘), so that nothing shows a solution's result; the other outputs (the
   lecture's figures) stay, for reading on GitHub;
 * the answer cell on the task's slide (``-``) instead of a later fragment;
 * the Colab badge pointing at the student's edition itself.
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LECTURER = ROOT / "notebooks"
 STUDENT = ROOT / "student"
 PLACEHOLDER = "...  # your code here"
-VERDICTS = ("✅", "❌")
+VERDICTS = ("✔", "✘")
 CHECK_CALL = re.compile(r"\bcheck\.\w+\(")
 # the Colab badge's link to this notebook in the lecturer's edition
 BADGE_PATH = re.compile(r"(colab\.research\.google\.com/github/[^)\s]+?/blob/[^/)\s]+/)notebooks/")

@@ -55,7 +55,7 @@ class Result:
     exercise: str = ""
 
     def __repr__(self) -> str:
-        mark = "✅ Correct" if self.passed else "❌ Not yet"
+        mark = "✔ Correct" if self.passed else "✘ Not yet"   # glyphs DejaVu Sans prints
         return f"{mark} ({self.exercise}): {self.message}"
 
     def __bool__(self) -> bool:

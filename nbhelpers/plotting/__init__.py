@@ -8,6 +8,17 @@ and at most 11 x 4 inches at 100 dpi.
 
 Inputs may be torch tensors (on any device, with or without grad), NumPy arrays or lists.
 
+Accessibility (issue 26): each figure carries alt text (:func:`nbhelpers.display.describe`)
+computed from what it draws: the functions, ranges and where a derivative peaks; the grid of
+images and their labels; a kernel's values row by row. Numbers from a trained model (predicted
+labels, confusion counts) are left out unless asked for (``alt_labels``, ``alt_counts``): they
+differ from CPU to CPU, and a notebook's text output is compared on each. A function that draws
+into your ``ax`` describes your figure panel by panel, and never replaces a description you
+give it (:func:`~nbhelpers.display.describe`, before or after).
+Series differ in line style (and marker) as well as colour; colour maps are grey, viridis-like
+or diverging (``RdBu_r``) for signed values, and numbers in cells are black or white,
+whichever contrasts more.
+
 - :mod:`~nbhelpers.plotting.curves`: :func:`plot_functions`, functions of one variable and
   their derivatives.
 - :mod:`~nbhelpers.plotting.image_grids`: :func:`show_images` (a batch, labels, wrong

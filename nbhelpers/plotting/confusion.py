@@ -11,8 +11,16 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import MAX_WIDTH, slide_figure
-from nbhelpers.plotting._common import annotate_cells, class_name, to_labels, to_tensor
+from nbhelpers.display import MAX_WIDTH, describe, slide_figure
+from nbhelpers.plotting._common import (
+    annotate_cells,
+    class_name,
+    contrast_text_colour,
+    describe_panel,
+    to_labels,
+    to_tensor,
+    words_list,
+)
 
 __all__ = ["MAX_CLASSES", "confusion_matrix", "most_confused", "plot_confusion"]
 
@@ -72,22 +80,31 @@ def plot_confusion(
     normalize: bool = False,
     ax: Axes | None = None,
     title: str | None = None,
-    cmap: str = "Blues",
+    cmap: str = "Greys",
+    alt_counts: bool = False,
 ) -> Figure:
     """The confusion matrix of labels ``y_true``, ``y_pred`` (N,): rows true, columns predicted.
 
     Non-zero cells are annotated with counts (with ``normalize``: the fraction of each true
     class, so rows sum to 1). ``classes`` names the C classes. The default title gives the
-    accuracy (trace / N).
+    accuracy (trace / N). ``cmap``: a sequential map, light for few and dark for many
+    (``"Greys"``; ``"viridis"``, ``"cividis"`` ...); the numbers are black or white, whichever
+    contrasts more with their cell.
+
+    The alt text names the layout and the classes; with ``alt_counts`` also the accuracy and
+    the largest mistakes. Off by default: a trained model's counts differ from CPU to CPU and a
+    notebook's text output is compared on each (describe the figure yourself, or pass
+    ``alt_counts=True``, in a cell whose output is not compared).
     """
     cm = confusion_matrix(y_true, y_pred, num_classes=len(classes) if classes else None)
     c = len(cm)
     shown = cm / cm.sum(1, keepdim=True).clamp(min=1) if normalize else cm
+    own = ax is None
     if ax is None:
         fig, ax = plt.subplots(figsize=(min(MAX_WIDTH, 3.5 + 0.6 * c), 4.0))
     else:
         fig = ax.figure
-    ax.imshow(shown.numpy(), cmap=cmap, vmin=0, aspect="auto")
+    image = ax.imshow(shown.numpy(), cmap=cmap, vmin=0, aspect="auto")
     ax.grid(False)
     texts = {
         (i, j): f"{shown[i, j]:.2f}" if normalize else str(int(cm[i, j]))
@@ -95,7 +112,8 @@ def plot_confusion(
         for j in range(c)
         if cm[i, j] > 0
     }
-    dark = {cell for cell in texts if shown[cell].item() > 0.6 * shown.max().item()}
+    dark = {cell for cell in texts
+            if contrast_text_colour(image.to_rgba(shown[cell].item())) == "white"}
     annotate_cells(ax, texts, dark, (c, c), square=False)
     names = [class_name(i, classes) for i in range(c)]
     ax.set_xticks(
@@ -110,4 +128,25 @@ def plot_confusion(
     ax.set_ylabel("true")
     acc = cm.diag().sum().item() / cm.sum().item()
     ax.set_title(title if title is not None else f"confusion matrix (accuracy {acc:.1%})")
-    return fig
+    shown_names = (f"{c} classes: {words_list(names)}" if classes else
+                   f"{c} classes 0 to {c - 1}")
+    shade = ("darker for more" if getattr(image.get_cmap(), "name", "") in ("Greys", "Blues")
+             else f"coloured by {image.get_cmap().name}")
+    alt = (f"Confusion matrix over {shown_names}; rows the true class, columns the predicted "
+           "one, each non-zero cell labelled with its "
+           + ("fraction of the true class" if normalize else "count")
+           + f", {shade}; the diagonal holds the right predictions")
+    if title:
+        alt = f"{title}: {alt[0].lower()}{alt[1:]}"
+    if alt_counts:
+        def times(i: int, n: int) -> str:
+            if normalize:
+                return f"{n / max(1, int(cm[i].sum())):.0%} of the time"
+            return "once" if n == 1 else f"{n} times"
+
+        worst = [f"{class_name(i, classes)} taken for {class_name(j, classes)} {times(i, n)}"
+                 for i, j, n in most_confused(cm, k=3)]
+        alt += (f". Accuracy {acc:.1%}; " + ("largest mistakes: " + "; ".join(worst)
+                                             if worst else "no mistakes"))
+    alt += "."
+    return describe(fig, alt) if own else describe_panel(ax, alt, panel="confusion matrix")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -10,7 +11,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import PALETTE, SLIDE_FIGSIZE, slide_figure
+from nbhelpers.display import PALETTE, SLIDE_FIGSIZE, describe, slide_figure
+from nbhelpers.plotting._common import describe_panel, num, series_style, words_list
 
 __all__ = ["plot_functions"]
 
@@ -107,10 +109,10 @@ def plot_functions(
     else:
         fig, axes = ax.figure, [ax]
     for i, (label, (y, dy)) in enumerate(curves.items()):
-        color = PALETTE[i % len(PALETTE)]
-        axes[0].plot(x.numpy(), y.numpy(), color=color, label=label)
+        style = {"color": PALETTE[i % len(PALETTE)], **series_style(i, points=points)}
+        axes[0].plot(x.numpy(), y.numpy(), label=label, **style)
         if dy is not None:
-            axes[1].plot(x.numpy(), dy.numpy(), color=color, label=f"{label}′")
+            axes[1].plot(x.numpy(), dy.numpy(), label=f"{label}′", **style)
     for a in axes:
         a.axhline(0, color="0.4", lw=1, zorder=0)
         a.axvline(0, color="0.4", lw=1, zorder=0)
@@ -126,4 +128,63 @@ def plot_functions(
             fig.suptitle(title)
     elif title:
         axes[0].set_title(title)
-    return fig
+    alt = _alt(x, curves, title=title)
+    return describe(fig, alt) if ax is None else describe_panel(ax, alt, panel="plot")
+
+
+def _where(x: torch.Tensor, i: int, lo: float, hi: float) -> str:
+    """x[i] rounded to a step the figure resolves (about 1/50 of the range), as text."""
+    step = 10.0 ** math.floor(math.log10((hi - lo) / 50))
+    return num(round(x[i].item() / step) * step, 3)
+
+
+def _rounder(span: float) -> Callable[[float], str]:
+    """Numbers as the figure resolves them: to about 1/100 of the span drawn, 2 significant
+    digits (so a grid point's 5.7e-5 next to 0 reads 0)."""
+    quantum = 10.0 ** math.floor(math.log10(span / 100)) if span > 0 else 0.0
+
+    def text(v: float) -> str:
+        v = float(v)
+        return num(round(v / quantum) * quantum if quantum and math.isfinite(v) else v)
+
+    return text
+
+
+def _alt(x: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, torch.Tensor | None]], *,
+         title: str | None) -> str:
+    """What the figure shows: each function's values at the ends of the x range and its
+    interior lowest and highest point; with derivatives, where each derivative is largest."""
+    lo, hi = x[0].item(), x[-1].item()
+
+    def extremes(y: torch.Tensor) -> str:
+        ok = torch.isfinite(y)
+        if not ok.any():
+            return "not finite anywhere"
+        yy = torch.where(ok, y, torch.nan)
+        span = (yy.nan_to_num(nan=0).max() - yy.nan_to_num(nan=0).min()).item() or 1.0
+        r = _rounder(span)
+        text = f"from {r(y[0])} to {r(y[-1])}"
+        i_min, i_max = int(torch.nan_to_num(yy, nan=math.inf).argmin()), int(
+            torch.nan_to_num(yy, nan=-math.inf).argmax())
+        ends = (y[0].item(), y[-1].item())
+        if 0 < i_min < len(y) - 1 and min(ends) - y[i_min].item() > 0.02 * span:
+            text += f", lowest {r(y[i_min])} at x = {_where(x, i_min, lo, hi)}"
+        if 0 < i_max < len(y) - 1 and y[i_max].item() - max(ends) > 0.02 * span:
+            text += f", highest {r(y[i_max])} at x = {_where(x, i_max, lo, hi)}"
+        return text
+
+    names = words_list(list(curves))
+    head = f"{title}: plot of" if title else "Plot of"
+    alt = (f"{head} {names} for x from {num(lo, 3)} to {num(hi, 3)}: "
+           + "; ".join(f"{k} goes {extremes(y)}" for k, (y, _) in curves.items()) + ".")
+    slopes = {k: dy for k, (_, dy) in curves.items() if dy is not None}
+    if slopes:
+        parts = []
+        for k, dy in slopes.items():
+            i = int(torch.nan_to_num(dy, nan=-math.inf).argmax())
+            low = dy.nan_to_num(nan=0).min().item()
+            r = _rounder(dy[i].item() - low)
+            parts.append(f"{k}′ goes from {r(low)} to {r(dy[i])}, largest at x = "
+                         f"{_where(x, i, lo, hi)}")
+        alt += " Right panel, the derivatives: " + "; ".join(parts) + "."
+    return alt

@@ -13,8 +13,16 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH, WRONG, slide_figure
-from nbhelpers.plotting._common import annotate_cells, class_name, to_labels, to_tensor
+from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH, WRONG, describe, slide_figure
+from nbhelpers.plotting._common import (
+    annotate_cells,
+    class_name,
+    contrast_text_colour,
+    describe_panel,
+    to_labels,
+    to_tensor,
+    words_list,
+)
 
 __all__ = ["plot_feature_maps", "plot_kernel", "show_images"]
 
@@ -133,6 +141,7 @@ def show_images(
     ncols: int = 8,
     cmap: str = "gray",
     size: float = 1.3,
+    alt_labels: bool | None = None,
 ) -> Figure:
     """A grid of images, optionally titled with labels; wrong predictions in red.
 
@@ -141,6 +150,11 @@ def show_images(
     a red title and a red frame. ``titles`` (N strings) go on a line above the labels.
     uint8 images are shown on 0..255 and images in [0, 1] on 0..1; anything else (e.g.
     normalised images) is autoscaled per image. ``size``: inches per image (shrunk to fit).
+
+    The alt text names the grid; it lists the ``titles`` and labels when ``alt_labels``
+    (default: only without ``pred``, since predictions, the images picked by them and titles
+    such as their confidence come from training and differ from CPU to CPU, and a notebook's
+    text output is compared on each).
     """
     x = _images_nchw(images)
     n = len(x)
@@ -158,7 +172,56 @@ def show_images(
             ax.set_title(labels[i], fontsize=fontsize, color=WRONG if wrong else "black")
         for spine in ax.spines.values() if wrong else ():
             spine.set(visible=True, color=WRONG, linewidth=3)
-    return fig
+    listed = (pred is None) if alt_labels is None else alt_labels
+    return describe(fig, _images_alt(n, ncols, tuple(x.shape[-2:]), titles, t, p, classes,
+                                     listed=listed))
+
+
+def _layout(n: int, ncols: int) -> str:
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    return "in one row" if nrows == 1 else f"in {nrows} rows of {ncols}"
+
+
+def _short(items: Sequence[str], limit: int = 20) -> str:
+    """Items separated by spaces (commas if any has a space), the first ``limit`` then "…"."""
+    items = [str(s).replace("\n", " ") for s in items]
+    if len(set(items)) == 1 and len(items) > 1:
+        return f"all “{items[0]}”"
+    if any(" " in s for s in items):
+        return "; ".join(items[:limit]) + ("; …" if len(items) > limit else "")
+    return " ".join(items[:limit]) + (" …" if len(items) > limit else "")
+
+
+def _images_alt(n: int, ncols: int, hw: tuple[int, int], titles: Sequence[str] | None,
+                t: torch.Tensor | None, p: torch.Tensor | None,
+                classes: Sequence[str] | None, *, listed: bool) -> str:
+    what = "image" if n == 1 else "images"
+    alt = f"{n} {what} of {hw[0]}×{hw[1]} pixels {_layout(n, ncols)}"
+    if titles is not None:
+        alt += f", titled {_short(titles)}" if listed else ", each with a caption"
+    alt += "."
+    def name(v: Any) -> str:
+        return class_name(int(v), classes)
+
+    if t is not None and p is None:
+        alt += (f" True labels: {_short([name(v) for v in t])}." if listed else
+                " Each is titled with its true label.")
+    elif t is not None and p is not None:
+        alt += (" Each is titled true→predicted class; wrong predictions have a red title "
+                "and a red frame.")
+        if listed:
+            pairs = [f"{name(a)}→{name(b)}" for a, b in zip(t, p, strict=True)]
+            wrong = [f"predicted {name(b)} for the {name(a)}"
+                     for a, b in zip(t, p, strict=True) if a != b]
+            alt += f" Labels: {_short(pairs)}; " + (
+                f"{len(wrong)} wrong: {words_list(wrong[:8])}{' …' if len(wrong) > 8 else ''}."
+                if wrong else "all right.")
+    elif p is not None:
+        alt += " Each is titled with its predicted class."
+        if listed:
+            alt += f" Predicted: {_short([name(v) for v in p])}."
+    return alt
 
 
 @slide_figure
@@ -210,7 +273,31 @@ def plot_feature_maps(
             ax.set_title(str(titles[i]), fontsize=fontsize)
     if colorbar:
         fig.colorbar(image, ax=axes, fraction=0.02, pad=0.01)
-    return fig
+    c, h, w = m.shape
+    alt = (f"{c} feature {'map' if c == 1 else 'maps'} of {h}×{w} {_layout(c, ncols)}"
+           + (f", titled {_short(titles)}" if titles is not None else "") + ". Colours: "
+           + _colour_words(cmap, signed=symmetric)
+           + ("; one scale for all maps, so brightness compares across them"
+              if shared_scale else "; each map scaled to its own lowest and highest value")
+           + (", shown on a colour bar" if colorbar else "") + ".")
+    return describe(fig, alt)
+
+
+def _colour_words(cmap: Any, *, signed: bool) -> str:
+    """How the colour map reads, in words."""
+    name = getattr(cmap, "name", str(cmap))
+    words = {
+        "gray": "dark for low values, light for high",
+        "Greys": "light for low values, dark for high",
+        "gray_r": "light for low values, dark for high",
+        "Greys_r": "dark for low values, light for high",
+        "RdBu_r": "blue for negative values, white for 0, red for positive",
+        "RdBu": "red for negative values, white for 0, blue for positive",
+        "coolwarm": "blue for negative values, light grey for 0, red for positive",
+    }.get(name, f"colour scale {name}")
+    if signed and name in ("gray", "Greys", "gray_r", "Greys_r"):
+        words += ", centred at 0"
+    return words
 
 
 @slide_figure
@@ -236,6 +323,7 @@ def plot_kernel(
             f"kernel must have shape k×k (e.g. 3×3; for a conv weight pick one: weight[0, 0]), "
             f"got {tuple(to_tensor(kernel, 'kernel').shape)}"
         )
+    own = ax is None
     if ax is None:
         fig, ax = plt.subplots(
             figsize=(min(4.0, 1.0 + 0.8 * k.shape[1]), min(4.0, 1.0 + 0.8 * k.shape[0]))
@@ -247,7 +335,9 @@ def plot_kernel(
     rows, cols = k.shape
     # "+ 0.0" turns -0.0 into 0.0, so no cell reads "-0"
     texts = {(i, j): format(k[i, j].item() + 0.0, fmt) for i in range(rows) for j in range(cols)}
-    dark = {cell for cell in texts if abs(k[cell].item()) > 0.6 * m}
+    image = ax.images[-1]
+    dark = {cell for cell in texts
+            if contrast_text_colour(image.to_rgba(k[cell].item())) == "white"}
     annotate_cells(ax, texts, dark, (rows, cols), square=True)
     ax.set_xticks(np.arange(cols + 1) - 0.5, minor=True)  # white lines between the cells
     ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
@@ -260,4 +350,10 @@ def plot_kernel(
     ax.tick_params(which="both", length=0)
     if title:
         ax.set_title(title)
-    return fig
+    values = ", ".join("(" + ", ".join(texts[(i, j)] for j in range(cols)) + ")"
+                       for i in range(rows))
+    alt = f"{f'{title}: ' if title else ''}{rows}×{cols} kernel, values row by row {values}"
+    colours = f"Cells coloured {_colour_words(cmap, signed=True)}."
+    if own:
+        return describe(fig, f"{alt}. {colours}")
+    return describe_panel(ax, alt, panel="kernel", common=colours)

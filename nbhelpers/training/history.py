@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from nbhelpers.display import MAX_WIDTH, PALETTE, slide_figure
+from nbhelpers.display import MAX_WIDTH, PALETTE, describe, slide_figure
 
 __all__ = ["History", "plot_history"]
 
@@ -167,13 +167,18 @@ def _panels(history: Any, metrics: Sequence[str],
 
 @slide_figure
 def plot_history(history: History | Mapping[str, list], *,
-                 metrics: str | Sequence[str] = ("loss", "accuracy")) -> Figure:
+                 metrics: str | Sequence[str] = ("loss", "accuracy"),
+                 alt_values: bool = False) -> Figure:
     """Loss and accuracy per epoch, train against val, one panel per metric.
 
     ``history``: a :class:`History` or a dict with the lists ``epoch``, ``train_loss``,
     ``train_acc``, ``val_loss``, ``val_acc`` (one value per epoch). Metric ``m`` reads
     ``train_m`` and ``val_m`` ("accuracy" reads ``*_acc``); missing or empty series are
     skipped. Accuracies up to 1 are drawn as percentages.
+
+    The alt text names the panels, the epochs and the lines; with ``alt_values`` also each
+    line's last value and the best validation value. Off by default: trained numbers differ
+    from CPU to CPU, and a notebook's text output is compared on each.
     """
     if isinstance(metrics, str):
         metrics = (metrics,)
@@ -203,4 +208,36 @@ def plot_history(history: History | Mapping[str, list], *,
         ax.set_xlabel("epoch")
         ax.set_title(metric)
         ax.legend(loc="best")
-    return fig
+    return describe(fig, _history_alt(panels, epochs, alt_values=alt_values))
+
+
+def _history_alt(panels: list[tuple[str, dict[str, list]]], epochs: list, *,
+                 alt_values: bool) -> str:
+    from nbhelpers.plotting._common import num, words_list
+
+    n = max(len(v) for _, lines in panels for v in lines.values())
+    first, last = (epochs[0], epochs[-1]) if epochs else (1, n)
+    splits = sorted({s for _, lines in panels for s in lines}, key=("train", "val").index)
+    how = {"train": "training as a solid line", "val": "validation as a dashed line"}
+    alt = (f"{words_list([m for m, _ in panels]).capitalize()} per epoch, epochs {first:g} to "
+           f"{last:g}, {'one panel each' if len(panels) > 1 else 'one panel'}: "
+           f"{words_list([how[s] for s in splits])}.")
+    if alt_values:
+        def value(metric: str, v: float) -> str:
+            return f"{100 * v:.1f}%" if "acc" in metric and abs(v) <= 1 else num(v, 3)
+
+        parts = []
+        for metric, lines in panels:
+            for split, values in lines.items():
+                if values and math.isfinite(values[-1]):
+                    parts.append(f"{split} {metric} {value(metric, values[-1])}")
+            val = [v for v in lines.get("val", []) if math.isfinite(v)]
+            if val:
+                pick = min if "loss" in metric else max
+                best = pick(val)
+                at = lines["val"].index(best)
+                parts.append(f"best val {metric} {value(metric, best)} at epoch "
+                             f"{epochs[at] if epochs else at + 1:g}")
+        if parts:
+            alt += " At the last epoch: " + ", ".join(parts) + "."
+    return alt

@@ -15,7 +15,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from nbhelpers.display import png_bundle, slide_figure
+from nbhelpers.display import describe, png_bundle, slide_figure
 from nbhelpers.training.history import History, plot_history
 
 __all__ = ["LiveDisplay", "in_notebook", "live_figure"]
@@ -49,9 +49,12 @@ def live_figure(history: History, *, epochs: int, has_val: bool, has_acc: bool) 
         ax.set_xlim(0.8, max(epochs, 2) + 0.2)
         if not len(history):
             ax.set_yticks([])
-    fig.suptitle(history.summary() if len(history) else "training the first epoch ...",
-                 fontsize=12)
-    return fig
+    summary = history.summary() if len(history) else "training the first epoch ..."
+    fig.suptitle(summary, fontsize=12)
+    shown = f"epoch {len(history)} of {epochs}" if len(history) else f"0 of {epochs} epochs"
+    return describe(fig, f"Training curves as they are drawn, {shown} trained, panels with the "
+                         f"loss{' and accuracy' if has_acc else ''} per epoch"
+                         f"{', training and validation' if has_val else ''}. {summary}")
 
 
 class LiveDisplay:
@@ -74,7 +77,8 @@ class LiveDisplay:
         if self.show_figure:  # first, so that the progress bar sits below the figure
             from IPython.display import display
 
-            self.handle = display(self._frame(self.history), raw=True, display_id=True)
+            data, metadata = self._frame(self.history)
+            self.handle = display(data, metadata=metadata, raw=True, display_id=True)
         if self.progress:
             from tqdm.auto import tqdm
 
@@ -87,10 +91,10 @@ class LiveDisplay:
         if self.bar is not None:
             self.bar.close()
 
-    def _frame(self, history: History) -> dict[str, str]:
+    def _frame(self, history: History) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
         fig = live_figure(history, epochs=self.epochs, has_val=self.has_val,
                           has_acc=self.has_acc)
-        bundle = png_bundle(fig, text=fig.get_suptitle())
+        bundle = png_bundle(fig)
         plt.close(fig)  # shown through the handle only, not again at the end of the cell
         return bundle
 
@@ -107,7 +111,8 @@ class LiveDisplay:
     def show(self, history: History) -> None:
         """The state after the last epoch of ``history``."""
         if self.handle is not None:
-            self.handle.update(self._frame(history), raw=True)
+            data, metadata = self._frame(history)
+            self.handle.update(data, metadata=metadata, raw=True)
         if self.print_lines:
             line = f"{history.summary()} ({history.seconds[-1]:.1f} s)"
             if self.bar is not None:

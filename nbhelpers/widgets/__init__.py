@@ -8,6 +8,14 @@ Convention used by every lecture:
   nbval and wherever widgets do not render);
 * ``<demo>_widget()`` wraps the same function in controls with :func:`live`; the notebook cell
   that displays it carries the cell tag ``widget`` (the browser test runs it in RISE).
+* every figure says what it shows (:func:`nbhelpers.display.describe`): its alt text is
+  computed from what is drawn (which panel shows what, the key numbers, which curve is which),
+  one to three sentences; each redraw of a widget gets its own. The alt text of a static
+  figure is its ``text/plain`` output, which nbval compares on every CPU: numbers in it come
+  from the inputs or closed forms, rounded by :func:`num`, never from training.
+* every control has a visible label that is also its accessible name (``description``, or a
+  button's text), and works from the keyboard; a pointer-only control (the drawing canvas)
+  names its alternatives in visible text.
 
 The demos live beside this file (``nbhelpers.widgets.<topic>``). They hold controls and
 figures only: the maths they draw lives in topic modules (e.g. :mod:`nbhelpers.activations`),
@@ -16,13 +24,55 @@ which a notebook can use without any widget.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from nbhelpers.display import png_bundle
+
+
+def num(value: float, digits: int = 2) -> str:
+    """``value`` rounded to ``digits`` significant digits for alt text (``0.38``, ``1.2e-10``,
+    ``-3``): what a figure shows, without float noise in the last digits."""
+    value = float(value)
+    if math.isnan(value):
+        return "undefined"
+    if math.isinf(value):
+        return "infinite" if value > 0 else "minus infinite"
+    if abs(value) < 1e-300:
+        return "0"
+    text = f"{value:.{digits}g}"
+    rounded = float(text)
+    if 1e-3 <= abs(rounded) < 1e5:
+        text = f"{rounded:g}"
+    mantissa, _, exponent = text.partition("e")
+    if exponent:
+        text = f"{mantissa}e{int(exponent)}"
+    return "0" if text in ("-0", "0") else text
+
+
+#: Line styles and markers that tell series apart besides their colour (WCAG 1.4.1).
+_LINESTYLES, _MARKERS = ("-", "-.", ":"), ("", "o", "s", "^", "D", "v")
+
+
+def series_style(i: int, n_points: int = 2) -> dict[str, object]:
+    """Keyword arguments for ``ax.plot`` of series ``i`` of a figure: a line style and (from the
+    fourth series on) a marker, so that series differ in more than colour. ``n_points``: the
+    points of the line (markers go on about ten of them)."""
+    style: dict[str, object] = {"linestyle": _LINESTYLES[i % 3]}
+    marker = _MARKERS[(i // 3) % len(_MARKERS)]
+    if marker:
+        style.update(marker=marker, markevery=max(1, n_points // 10), markersize=6)
+    return style
+
+
+def listing(items: Iterable[object]) -> str:
+    """``a, b and c`` (for alt text)."""
+    words = [str(i) for i in items]
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class LiveDemo(w.VBox):
@@ -39,7 +89,8 @@ def show(out: w.Output, result: Figure | str) -> None:
     then closed) or a string as printed text. No ``clear_output``, so there is no flicker and
     nothing leaks into the notebook cell (nbval replays ``clear_output`` unlike Jupyter)."""
     if isinstance(result, Figure):
-        out.outputs = ({"output_type": "display_data", "metadata": {}, "data": png_bundle(result)},)
+        data, metadata = png_bundle(result)
+        out.outputs = ({"output_type": "display_data", "metadata": metadata, "data": data},)
         plt.close(result)
     elif isinstance(result, str):
         out.outputs = ({"output_type": "stream", "name": "stdout", "text": result + "\n"},)

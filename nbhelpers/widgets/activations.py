@@ -30,13 +30,15 @@ from nbhelpers.activations import (
     derivative,
     gap_to_step,
 )
-from nbhelpers.display import PALETTE, slide_figure
-from nbhelpers.widgets import LiveDemo, live, slider
+from nbhelpers.display import PALETTE, describe, slide_figure
+from nbhelpers.widgets import LiveDemo, listing, live, num, series_style, slider
 
 
-def _draw_sigmoid(ax: Axes, beta: float, colour: str, *, label: bool = True) -> None:
+def _draw_sigmoid(ax: Axes, beta: float, colour: str, *, label: bool = True,
+                  index: int = 0) -> None:
     x = torch.linspace(-4, 4, 801)
-    ax.plot(x, torch.sigmoid(beta * x), color=colour, label=f"β = {beta:g}" if label else None)
+    ax.plot(x, torch.sigmoid(beta * x), color=colour, label=f"β = {beta:g}" if label else None,
+            **series_style(index, len(x)))
 
 
 def _step_axes(ax: Axes, delta: float) -> None:
@@ -58,7 +60,11 @@ def sigmoid_beta_figure(beta: float = 1.0, *, delta: float = 0.5) -> Figure:
     ax.set_title(f"σ(βx), β = {beta:.3g}: largest gap for |x| ≥ {delta:g} is σ(−βδ) = {gap:.3f}",
                  fontsize=14)
     ax.legend(loc="upper left")
-    return fig
+    return describe(fig, (
+        f"The sigmoid σ(βx) for β = {num(beta, 3)} against the step function (dashed), x from "
+        f"−4 to 4, with the band |x| < {num(delta)} shaded grey. Outside the band the largest "
+        f"gap between them, at x = ±{num(delta)}, is σ(−βδ) = {num(gap)}: "
+        f"{'the sigmoid is close to the step' if gap < 0.05 else 'the larger β, the smaller this gap'}."))
 
 
 @slide_figure
@@ -69,26 +75,31 @@ def sigmoid_betas_figure(
     fig, ax = plt.subplots(figsize=(8.0, 3.6))
     _step_axes(ax, delta)
     for i, beta in enumerate(betas):
-        _draw_sigmoid(ax, beta, PALETTE[i % len(PALETTE)])
+        _draw_sigmoid(ax, beta, PALETTE[i % len(PALETTE)], index=i)
     ax.set_title("σ(βx) approaches the step as β grows (grey: |x| < 0.5)", fontsize=14)
     ax.legend(loc="upper left", fontsize=11)
-    return fig
+    at = listing(f"{num(1 - gap_to_step(beta, delta))} for β = {num(beta, 3)}" for beta in betas)
+    return describe(fig, (
+        f"The sigmoid σ(βx) for β = {listing(num(b, 3) for b in betas)} against the step "
+        f"function (dashed), x from −4 to 4: the larger β, the steeper the curve and the closer "
+        f"to the step. At x = {num(delta)} σ(βx) is {at}."))
 
 
 def sigmoid_beta_widget(beta: float = 1.0) -> LiveDemo:
     """A logarithmic β slider (0.1 to 100) over :func:`sigmoid_beta_figure`."""
-    control = w.FloatLogSlider(value=beta, base=10, min=-1, max=2, step=0.05, description="β",
+    control = w.FloatLogSlider(value=beta, base=10, min=-1, max=2, step=0.05, description="steepness β",
                                readout_format=".2f", layout=w.Layout(width="400px"))
     return live(sigmoid_beta_figure, {"beta": control})
 
 
 def _draw_tangent(ax: Axes, f: Elementwise, x0: float, *, half_width: float, colour: str,
-                  dot: str, label: str | None = None) -> float:
+                  dot: str, label: str | None = None, index: int = 1) -> float:
     """The tangent of f at x0 (2·half_width long) and a dot on f at x0; returns the slope."""
     at = torch.tensor([float(x0)])
     y0, slope = float(f(at)[0]), float(derivative(f, at)[0])
     t = np.array([x0 - half_width, x0 + half_width])
-    ax.plot(t, y0 + slope * (t - x0), color=colour, lw=2 if label else 1.5, label=label)
+    ax.plot(t, y0 + slope * (t - x0), color=colour, lw=2 if label else 1.5, label=label,
+            **series_style(index))
     ax.scatter([x0], [y0], color=dot, zorder=3, edgecolor="k")
     return slope
 
@@ -114,7 +125,13 @@ def activation_figure(name: str = "sigmoid", x0: float = 0.0) -> Figure:
     dax.set_xlabel("x")
     ax.set_title(f"{name} and its tangent at x = {x0:.1f}", fontsize=14)
     dax.set_title(f"derivative: slope at {x0:.1f} is {slope:.4f}", fontsize=14)
-    return fig
+    value = float(f(torch.tensor([float(x0)]))[0])
+    d = derivative(f, x)
+    return describe(fig, (
+        f"Left: {name} for x from −5 to 5 with its tangent at x = {num(x0, 3)}, where its "
+        f"value is {num(value)}. Right: its derivative, which ranges from {num(d.min())} to "
+        f"{num(d.max())}; the slope at x = {num(x0, 3)} is {num(slope)}"
+        f"{' (the function is nearly flat there)' if abs(slope) < 0.02 * float(d.abs().max()) else ''}."))
 
 
 @slide_figure
@@ -128,16 +145,20 @@ def saturation_figure(name: str = "sigmoid", points: Sequence[float] = (0.0, 2.0
         colour = PALETTE[(i + 1) % len(PALETTE)]
         slope = float(derivative(f, torch.tensor([float(x0)]))[0])
         _draw_tangent(ax, f, x0, half_width=1.2, colour=colour, dot=colour,
-                      label=f"slope at {x0:g}: {slope:.4f}")
+                      label=f"slope at {x0:g}: {slope:.4f}", index=i + 1)
     ax.set_title(f"{name}: the further from 0, the flatter", fontsize=14)
     ax.legend(loc="upper left", fontsize=11)
-    return fig
+    slopes = listing(f"{num(float(derivative(f, torch.tensor([float(p)]))[0]))} at x = {num(p, 3)}"
+                     for p in points)
+    return describe(fig, (
+        f"{name} for x from −5 to 5 with its tangent at x = {listing(num(p, 3) for p in points)}. "
+        f"The slopes are {slopes}: the further from 0, the flatter the function."))
 
 
 def activation_widget(name: str = "sigmoid", x0: float = 0.0) -> LiveDemo:
     """Pick an activation and move x0: watch the tangent's slope (the local gradient)."""
-    choose = w.Dropdown(options=list(ACTIVATION_FUNCTIONS), value=name, description="φ")
-    return live(activation_figure, {"name": choose, "x0": slider("x₀", x0, -5, 5, 0.1, fmt=".1f")})
+    choose = w.Dropdown(options=list(ACTIVATION_FUNCTIONS), value=name, description="activation φ")
+    return live(activation_figure, {"name": choose, "x0": slider("point x₀", x0, -5, 5, 0.1, fmt=".1f")})
 
 
 @slide_figure
@@ -149,14 +170,20 @@ def vanishing_figure(
     fig, ax = plt.subplots(figsize=(8.0, 3.6))
     n = np.arange(1, depth + 1)
     for i, name in enumerate(names):
-        ax.semilogy(n, chain_slopes(name, depth, x=x), "o-", color=PALETTE[i], label=name, ms=5)
+        ax.semilogy(n, chain_slopes(name, depth, x=x), "-", marker="osv^D"[i % 5],
+                    color=PALETTE[i % len(PALETTE)], label=name, ms=5)
     ax.semilogy(n, 0.25**n, "k--", lw=1.5, label="(1/4)ⁿ")
     ax.set_xlabel("number of neurons n in the chain")
     ax.set_ylabel("|dy/dx|")
     ax.set_title(rf"chain $y_k = \varphi(y_{{k-1}})$ without weights, input x = {x:g}",
                  fontsize=14)
     ax.legend(loc="lower left", fontsize=11, ncols=2)
-    return fig
+    ends = listing(f"{num(chain_slopes(name, depth, x=x)[-1])} for {name}" for name in names)
+    return describe(fig, (
+        f"|dy/dx| through a chain of 1 to {depth} neurons y_k = φ(y_(k−1)) without weights, "
+        f"input x = {num(x, 3)}, on a log scale, one line per activation "
+        f"({listing(names)}) and the bound (1/4)^n dashed. After {depth} neurons |dy/dx| is "
+        f"{ends}; (1/4)^{depth} is {num(0.25 ** depth)}."))
 
 
 @slide_figure
@@ -172,7 +199,7 @@ def layer_gradients_figure(norms: Mapping[str, torch.Tensor]) -> Figure:
         if values.ndim != 1 or not bool((values > 0).all()):
             raise ValueError(f"norms[{label!r}] must be a 1-D tensor of positive norms, got "
                              f"{values.numpy().round(3) if values.ndim else values}")
-        ax.semilogy(np.arange(1, len(values) + 1), values, marker="o", ms=4,
+        ax.semilogy(np.arange(1, len(values) + 1), values, marker="osv^D"[i % 5], ms=4,
                     color=PALETTE[i % len(PALETTE)], ls="--" if "He" in label else "-",
                     label=label)
     ax.set_xlabel("layer l (1 = next to the input)")
@@ -180,4 +207,15 @@ def layer_gradients_figure(norms: Mapping[str, torch.Tensor]) -> Figure:
     ax.set_ylabel("‖δˡ‖ = ‖∂L/∂zˡ‖")
     ax.set_title("gradient norm per layer at initialisation, one batch", fontsize=14)
     ax.legend(loc="lower right", fontsize=11, ncols=2)
-    return fig
+    trends = []
+    for label, values in norms.items():
+        v = torch.as_tensor(values).detach().double().cpu()
+        ratio = float(v[-1] / v[0])  # output side over input side
+        trend = ("it shrinks towards the input by more than a factor 100" if ratio > 100 else
+                 "it grows towards the input by more than a factor 100" if ratio < 0.01 else
+                 "layer 1 is within a factor 5 of the last layer" if 0.2 < ratio < 5
+                 else "layer 1 and the last layer differ by a factor 5 to 100")
+        trends.append(f"{label} ({len(v)} layers): {trend}")
+    return describe(fig, (
+        "Gradient norm ‖∂L/∂z‖ per layer at initialisation, one batch, log scale, layer 1 "
+        "next to the input; one line per network. " + "; ".join(trends) + "."))

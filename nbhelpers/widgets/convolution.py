@@ -26,9 +26,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
 from nbhelpers.kernels import conv2d, conv_output_size, window_positions
-from nbhelpers.widgets import LiveDemo, live
+from nbhelpers.widgets import LiveDemo, listing, live, num
 from nbhelpers.widgets.grids import as_image, hatch, number_grid, outline
 
 __all__ = [
@@ -48,6 +48,13 @@ EXAMPLE_INPUT = torch.tensor(
 EXAMPLE_KERNEL = torch.tensor([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]], dtype=torch.float32)
 
 WINDOW, OUTPUT = PALETTE[0], PALETTE[1]
+
+#: Names for the icon-only buttons of a ``Play`` widget with the class ``nn-play`` (CSS
+#: generated text counts in a button's accessible name).
+PLAY_STYLE = "<style>" + " ".join(
+    f'.nn-play .jupyter-button:nth-child({i})::after {{content: " {name}";}}'
+    for i, name in enumerate(("play", "pause", "stop", "repeat"), start=1)
+) + " .nn-play {width: auto;}</style>"
 
 
 # ----------------------------------------------------------------------------- sliding window
@@ -153,7 +160,22 @@ def sliding_window_figure(
     _draw_output(axes[3], win.out, step, r_out, c_out)
     fig.suptitle(f"step {step + 1} of {n_steps}:  {_sum_text(r_out, c_out, window, k, total)}",
                  fontsize=12)
-    return fig
+    kernel_rows = "; ".join(" ".join(num(v, 3) for v in row) for row in k.tolist())
+    r, c = win.rows[r_out], win.cols[c_out]
+    unread = int((~win.used & ~win.is_pad).sum())
+    return describe(fig, (
+        f"Step {step + 1} of {n_steps} of a convolution: the {k.shape[0]}×{k.shape[1]} window "
+        f"covers rows {r[0]} to {r[-1]} and columns {c[0]} to {c[-1]} of the "
+        + (f"{win.padded.shape[0]}×{win.padded.shape[1]} padded input (the "
+           f"{win.x.shape[0]}×{win.x.shape[1]} input with {padding} ring"
+           f"{'s' * (padding > 1)} of zeros)" if padding else
+           f"{win.x.shape[0]}×{win.x.shape[1]} input")
+        + f"; it is multiplied cell by cell with the kernel (rows: {kernel_rows}) and the "
+        f"products are summed: {_sum_text(r_out, c_out, window, k, total)}. That fills cell "
+        f"({r_out}, {c_out}) of the {win.out.shape[0]}×{win.out.shape[1]} output, which is "
+        "filled row by row"
+        + (f"; {unread} input cell{'s' * (unread > 1)} no window reads, hatched." if unread
+           else ".")))
 
 
 def sliding_window_widget(
@@ -172,7 +194,8 @@ def sliding_window_widget(
                        continuous_update=True)
     pad = w.IntSlider(value=0, min=0, max=2, description="padding")
     stride = w.IntSlider(value=1, min=1, max=3, description="stride")
-    play = w.Play(value=0, min=0, max=step.max, interval=900, description="play")
+    play = w.Play(value=0, min=0, max=step.max, interval=900, description="play the steps",
+                  description_tooltip="play, pause, stop, repeat: move the window step by step")
     w.jslink((play, "value"), (step, "value"))
 
     def rescale(_change) -> None:
@@ -184,7 +207,12 @@ def sliding_window_widget(
     demo = live(lambda step, padding, stride: sliding_window_figure(
         step=step, x=x_img, kernel=k, padding=padding, stride=stride),
         {"step": step, "padding": pad, "stride": stride})
-    demo.children = (w.HBox([play]), *demo.children)
+    # ipywidgets 7 draws Play as four icon-only buttons, without its description: PLAY_STYLE
+    # writes each button's name after its icon (visible text, and so its accessible name, in
+    # JupyterLab, RISE and Colab alike); the label before them says what they play.
+    play.add_class("nn-play")
+    demo.children = (w.HBox([w.HTML(value=f"play the steps:{PLAY_STYLE}"), play]),
+                     *demo.children)
     return demo
 
 
@@ -220,7 +248,7 @@ def _draw_positions(ax: Axes, n: int, padding: int, positions: list[list[int]]) 
         ax.add_patch(Rectangle((i, 0), 1, 1, facecolor="#EEEEEE" if pad else "white",
                                edgecolor="#666666", linewidth=1))
         ax.text(i + 0.5, 0.5, "0" if pad else str(i - padding), ha="center", va="center",
-                fontsize=10, color="#999999" if pad else "black",
+                fontsize=10, color="#595959" if pad else "black",  # 4.5:1 on #EEEEEE
                 style="italic" if pad else "normal")
         if i not in used:
             hatch(ax, i, 0, OUTPUT, zorder=1)
@@ -248,15 +276,27 @@ def output_size_figure(*, n: int = 7, f: int = 3, padding: int = 0, stride: int 
         ax.axis("off")
         ax.text(0.5, 0.5, f"impossible: {err}", ha="center", va="center", fontsize=13,
                 color=OUTPUT, wrap=True)
-        return fig
+        return describe(fig, f"No window position for N={n}, F={f}, P={padding}, "
+                             f"S={stride}, D={dilation}: impossible, {err}")
     positions = window_positions(n, f, **settings)
     width, rows = n + 2 * padding, len(positions)
     fig, ax = plt.subplots(figsize=(min(11.0, max(7.5, 1.5 + 0.42 * width)),
                                     min(4.0, 1.4 + 0.3 * (rows + 1))))
     _draw_positions(ax, n, padding, positions)
+    size = _torch_size(n, f, padding, stride, dilation)
     ax.set_title(f"N={n}, F={f}, P={padding}, S={stride}, D={dilation}  ->  output "
-                 f"{_torch_size(n, f, padding, stride, dilation)} in torch\n{text}", fontsize=12)
-    return fig
+                 f"{size} in torch\n{text}", fontsize=12)
+    used = {i for pos in positions for i in pos}
+    unread = [i - padding for i in range(padding, padding + n) if i not in used]
+    starts = listing(pos[0] - padding for pos in positions)
+    return describe(fig, (
+        f"Along one axis: an input of N = {n} cells"
+        + (f" with {padding} padding zero{'s' * (padding > 1)} on each side" if padding else "")
+        + f", and below it each of the {rows} positions of a kernel of F = {f} cells "
+        f"(stride {stride}, dilation {dilation}), starting at input cell{'s' * (rows > 1)} {starts}. Output size "
+        f"{text}, as torch computes"
+        + (f"; input cell{'s' * (len(unread) > 1)} {listing(unread)} no window reads "
+           "(hatched)." if unread else ".")))
 
 
 def output_size_widget() -> LiveDemo:
@@ -268,6 +308,6 @@ def output_size_widget() -> LiveDemo:
 
     return live(lambda N, F, P, S, D: output_size_figure(n=N, f=F, padding=P, stride=S,
                                                          dilation=D),
-                {"N": control("N", 7, 1, 20), "F": control("F", 3, 1, 7),
-                 "P": control("P", 0, 0, 3), "S": control("S", 1, 1, 4),
-                 "D": control("D", 1, 1, 3)})
+                {"N": control("input N", 7, 1, 20), "F": control("kernel F", 3, 1, 7),
+                 "P": control("padding P", 0, 0, 3), "S": control("stride S", 1, 1, 4),
+                 "D": control("dilation D", 1, 1, 3)})

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
+import torch
 from matplotlib.figure import Figure
 from torch import Tensor
 
@@ -20,11 +21,12 @@ from nbhelpers.descent import (
     get_surface,
     gradient_descent,
     max_stable_lr,
+    path_losses,
     plot_paths,
     verdict,
 )
-from nbhelpers.display import PALETTE, slide_figure
-from nbhelpers.widgets import LiveDemo, live
+from nbhelpers.display import PALETTE, describe, slide_figure
+from nbhelpers.widgets import LiveDemo, live, num
 
 
 def _title(surface: str, lr: float, steps: int) -> tuple[str, Tensor]:
@@ -34,13 +36,45 @@ def _title(surface: str, lr: float, steps: int) -> tuple[str, Tensor]:
     return f"lr = {lr:.3g}{limit}: {verdict(s, path, steps)}", path
 
 
+def _gap(value: float) -> str:
+    return "below 1e-12" if value < 1e-12 else num(value)
+
+
+def _run_words(surface: str, lr: float, steps: int) -> str:
+    """One run in words: the verdict and the loss gap L(w) − L_min at the start and the end."""
+    s = get_surface(surface)
+    path = gradient_descent(s, lr=lr, steps=steps)
+    floor = s(torch.tensor(s.minimum)).item()
+    gap = (path_losses(s, path) - floor).tolist()
+    taken = len(path) - 1
+    stop = "" if taken == steps else f" and the run stops after {taken} of {steps} steps"
+    how = "grows" if gap[-1] > gap[0] else "falls"
+    v = verdict(s, path, steps)
+    v = v if v in ("converges", "diverges") else "is slow" if v == "slow" else f"gets {v}"
+    return (f"learning rate {num(lr, 3)} {v}: the loss gap "
+            f"L(w) − L_min {how} from {_gap(gap[0])} to {_gap(gap[-1])} in {taken} "
+            f"step{'s' * (taken != 1)}{stop}")
+
+
+def _surface_words(surface: str) -> str:
+    s = get_surface(surface)
+    formula = s.formula.strip("$").replace("\\frac{1}{2}", "½").replace("\\,", " ")
+    limit = (f", curvature λ = {num(s.curvature, 3)} so the learning rate must stay below "
+             f"2/λ = {num(max_stable_lr(s.curvature), 3)}" if s.curvature else "")
+    return f"the {s.name} surface {formula}{limit}"
+
+
 @slide_figure
 def descent_figure(*, surface: str = "parabola", lr: float = 0.1, steps: int = 20) -> Figure:
     """``steps`` steps of gradient descent with learning rate ``lr`` on ``surface`` (see
     :data:`nbhelpers.descent.SURFACES`): the path over the surface (left) and the loss gap
     per step (right), titled with how the run went."""
     title, path = _title(surface, lr, steps)
-    return plot_paths(surface, {f"lr = {lr:.3g}": path}, title=title)
+    fig = plot_paths(surface, {f"lr = {lr:.3g}": path}, title=title)
+    return describe(fig, (
+        f"Gradient descent for {steps} steps on {_surface_words(surface)}. Left: the path of "
+        f"the parameters over the surface; right: the loss gap per step, log scale. With "
+        f"{_run_words(surface, lr, steps)}."))
 
 
 @slide_figure
@@ -65,7 +99,10 @@ def descent_grid_figure(
     if s.curvature:
         fig.suptitle(f"{s.formula}: curvature λ = {s.curvature:g}, so lr must stay below "
                      f"2/λ = {max_stable_lr(s.curvature):g}", fontsize=14)
-    return fig
+    runs = "; ".join(_run_words(surface, lr, steps) for lr in lrs)
+    return describe(fig, (
+        f"{n} panel{'s' * (n > 1)}, one per learning rate, each the path of {steps} steps of "
+        f"gradient descent on {_surface_words(surface)}. With {runs}."))
 
 
 def descent_widget() -> LiveDemo:

@@ -25,9 +25,9 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from nbhelpers.digits import class_probabilities, normalisation_stats, perturb
-from nbhelpers.display import PALETTE, WRONG, slide_figure
+from nbhelpers.display import PALETTE, WRONG, describe, slide_figure
 from nbhelpers.plotting import show_images
-from nbhelpers.widgets import LiveDemo, live
+from nbhelpers.widgets import LiveDemo, listing, live, num
 
 __all__ = ["DEFAULT_PERTURBATIONS", "digit_figure", "digit_widget", "perturbations_figure"]
 
@@ -88,7 +88,18 @@ def digit_figure(
     ax_bar.set_ylabel("probability")
     ax_bar.set_title(f"prediction: {names[pred]} ({probs[pred]:.1%})",
                      color=WRONG if wrong else "black")
-    return fig
+    changes = [text for text, on in (
+        (f"shifted {num(shift_x)} px right", shift_x), (f"shifted {num(shift_y)} px down", shift_y),
+        (f"rotated {num(angle, 3)}°", angle), (f"with noise σ = {num(noise)}", noise),
+        (f"with a {erase}×{erase} square erased", erase)) if on]
+    runner_up = int(probs.argsort(descending=True)[1]) if len(probs) > 1 else pred
+    verdict = ("" if label is None else " (wrong)" if wrong else " (right)")
+    return describe(fig, (
+        f"Left: the {x.shape[-2]}×{x.shape[-1]} input image"
+        + ("" if label is None else f" of a {names[int(label)]}")
+        + (f", {listing(changes)}" if changes else "") + ". Right: the network's probability "
+        f"for each of the {len(probs)} classes as bars: it predicts {names[pred]}{verdict} with "
+        f"{probs[pred]:.0%}; next is {names[runner_up]} with {probs[runner_up]:.0%}."))
 
 
 @slide_figure
@@ -110,8 +121,15 @@ def perturbations_figure(
     probs = class_probabilities(model, batch, mean=mean, std=std)
     conf, pred = probs.max(dim=1)
     titles = [f"{t}\n{c:.0%}" for (t, _), c in zip(perturbations, conf.tolist(), strict=True)]
-    return show_images(batch, titles=titles, true=[int(label)] * len(batch), pred=pred,
-                       classes=classes, ncols=len(batch), size=1.6)
+    fig = show_images(batch, titles=titles, true=[int(label)] * len(batch), pred=pred,
+                      classes=classes, ncols=len(batch), size=1.6)
+    name = str(label) if classes is None else str(classes[int(label)])
+    # The predictions come from a trained model and may differ from CPU to CPU: the alt text
+    # (the figure's text/plain, which nbval compares) names only what the caller fixed.
+    return describe(fig, (
+        f"One test image of a {name} under {len(perturbations)} disturbances in a row: "
+        f"{listing(t for t, _ in perturbations)}. Each is titled with the network's prediction "
+        "and its confidence; the predictions that are not the true label are framed in red."))
 
 
 def digit_widget(
@@ -156,8 +174,8 @@ def digit_widget(
 
     return live(draw, {
         "index": int_slider("test digit", index, 0, len(images) - 1),
-        "shift_x": int_slider("shift →", 0, -size // 3, size // 3),
-        "shift_y": int_slider("shift ↓", 0, -size // 3, size // 3),
+        "shift_x": int_slider("shift right", 0, -size // 3, size // 3),
+        "shift_y": int_slider("shift down", 0, -size // 3, size // 3),
         "angle": float_slider("rotate °", -180.0, 180.0, 5.0),
         "noise": float_slider("noise σ", 0.0, 1.0, 0.05),
         "erase": int_slider("erase square", 0, 0, size // 2),

@@ -24,11 +24,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nbhelpers.device import on_colab
-from nbhelpers.display import WRONG, slide_figure
+from nbhelpers.display import WRONG, describe, slide_figure
 from nbhelpers.images import MAX_UPLOAD_MB, UPLOAD_SUFFIXES, image_from_bytes
 from nbhelpers.kernels import KERNELS, conv2d, get_kernel
 from nbhelpers.plotting import plot_kernel
-from nbhelpers.widgets import LiveDemo, show
+from nbhelpers.widgets import LiveDemo, listing, num, show
 from nbhelpers.widgets.grids import as_image, clean_axes
 
 __all__ = ["KernelEditor", "kernel_editor_figure", "kernel_editor_widget", "preset",
@@ -75,6 +75,21 @@ def _show_map(ax: Axes, out: torch.Tensor, kernel: torch.Tensor, title: str | No
         ax.set_title(title)
 
 
+def _kind(kernel: torch.Tensor) -> str:
+    """What a kernel does to brightness, in words (as :func:`_show_map` shows it)."""
+    total = kernel.sum().item()
+    if abs(total - 1) < 1e-3:
+        return "its weights sum to 1, so it keeps the brightness (the map looks like the photo)"
+    if abs(total) < 1e-3:
+        return ("its weights sum to 0, so it detects changes (grey: no response, light and "
+                "dark: strong responses of either sign)")
+    return f"its weights sum to {num(total)}"
+
+
+def _kernel_rows(kernel: torch.Tensor) -> str:
+    return "; ".join(" ".join(num(v, 2) for v in row) for row in kernel.tolist())
+
+
 @slide_figure
 def kernel_editor_figure(
     kernel: torch.Tensor, *, image: torch.Tensor | None = None, title: str | None = None
@@ -85,12 +100,17 @@ def kernel_editor_figure(
     img = _image_or_photo(image)
     out = conv2d(img, k)
     fig, axes = plt.subplots(1, 3, figsize=(9.5, 3.6), width_ratios=[1, 0.9, 1])
+    alt = (f"Left: the {img.shape[0]}×{img.shape[1]} grey input image. Middle: the "
+           f"{title + ' ' if title else ''}kernel {k.shape[0]}×{k.shape[1]}, rows "
+           f"{_kernel_rows(k)}; {_kind(k)}. Right: the {out.shape[0]}×{out.shape[1]} feature "
+           "map, the kernel slid over the image.")
+    describe(fig, alt)  # before plot_kernel, which draws into this figure
     axes[0].imshow(img.numpy(), cmap="gray", vmin=0, vmax=1)
     clean_axes(axes[0])
     axes[0].set_title(f"input {img.shape[0]}×{img.shape[1]}")
     plot_kernel(k, ax=axes[1], title=title or f"kernel {k.shape[0]}×{k.shape[1]}")
     _show_map(axes[2], out, k, f"feature map {out.shape[0]}×{out.shape[1]}")
-    return fig
+    return describe(fig, alt)
 
 
 @slide_figure
@@ -102,12 +122,23 @@ def presets_figure(
     img = _image_or_photo(image)
     fig, axes = plt.subplots(2, len(names), figsize=(min(11.0, 1.4 * len(names)), 3.7),
                              squeeze=False, height_ratios=[1, 1.35])
+    kernels = {name: preset(name, size=size) for name in names}
+    keep = [n.replace("_", " ") for n, k in kernels.items() if abs(k.sum().item() - 1) < 1e-3]
+    detect = [n.replace("_", " ") for n, k in kernels.items() if abs(k.sum().item()) < 1e-3]
+    alt = (f"Top row: {len(names)} preset {size}×{size} kernels as numbers "
+           f"({listing(n.replace('_', ' ') for n in names)}); bottom row: the feature map each "
+           f"gives on the {img.shape[0]}×{img.shape[1]} photo."
+           + (f" {listing(keep)} keep the brightness (weights sum to 1): the map looks like the "
+              "photo." if keep else "")
+           + (f" {listing(detect)} detect changes (weights sum to 0): their maps are grey "
+              "where nothing changes." if detect else ""))
+    describe(fig, alt)  # before plot_kernel, which draws into this figure
     for col, name in enumerate(names):
         k = preset(name, size=size)
         plot_kernel(k, ax=axes[0, col], fmt=".2g" if size == 3 else ".1g")
         axes[0, col].set_title(name.replace("_", " "), fontsize=12)
         _show_map(axes[1, col], conv2d(img, k), k, None)
-    return fig
+    return describe(fig, alt)
 
 
 def uploaded_files(value: object) -> list[tuple[str, bytes]]:
@@ -126,21 +157,33 @@ class KernelEditor(LiveDemo):
     boxes, the live output.
 
     ``kernel()`` returns the kernel in the boxes; ``draws`` counts redraws (for tests);
-    ``message`` says what the upload did (or why it did nothing)."""
+    ``message`` says what the upload did (or why it did nothing).
+
+    Each number box has a visible label, ``r1c1`` (row 1, column 1) to ``r5c5``, which is also
+    its accessible name (ipywidgets ties a text box's description to it with ``for``); the
+    caption above the grid says what the labels mean. Tab moves from box to box, row by row.
+    """
+
+    CAPTION = ("kernel weights, row by row (r1c2 = row 1, column 2): type a number, "
+               "Tab to the next box")
 
     def __init__(self, *, image: torch.Tensor, size: int, upload: bool = False) -> None:
         menu = w.Dropdown(options=[*KERNELS, "custom"], value="edge", description="preset")
-        toggle = w.ToggleButtons(options=[3, 5], value=size, description="size")
+        toggle = w.ToggleButtons(options=[3, 5], value=size, description="size",
+                                 tooltips=["3×3 kernel", "5×5 kernel"])
         toggle.style.button_width = "50px"
+        caption = w.HTML(value=self.CAPTION,
+                         layout=w.Layout(max_width="300px", margin="0 0 0 12px"))
         grid = w.GridBox(layout=w.Layout(grid_gap="4px"))
         out = w.Output(layout=w.Layout(min_height="360px"))
         limit = ("about 1 MB on Colab, whose ipywidgets 7.7.1 drops larger uploads"
                  if on_colab() else f"{MAX_UPLOAD_MB} MB")
         self.message = w.HTML(value=f"your own photo: an image file under {limit}")
-        self.upload = w.FileUpload(accept=UPLOAD_SUFFIXES, multiple=False, description="photo")
+        self.upload = w.FileUpload(accept=UPLOAD_SUFFIXES, multiple=False,
+                                   description="upload photo", layout=w.Layout(width="auto"))
         rows = [w.HBox([menu, toggle, self.upload]), self.message] if upload else \
             [w.HBox([menu, toggle])]
-        super().__init__([*rows, grid, out])
+        super().__init__([*rows, w.HBox([grid, caption]), out])  # caption beside the grid
         self._control_names = ("preset", "size", "kernel", *(("upload",) if upload else ()))
         self.menu, self.size, self.grid, self.out = menu, toggle, grid, out
         self.image, self.boxes, self.draws = image, [], 0
@@ -180,11 +223,13 @@ class KernelEditor(LiveDemo):
 
     def _build(self, k: int) -> None:
         self.boxes = [w.BoundedFloatText(value=0.0, min=-99, max=99, step=0.1,
-                                         layout=w.Layout(width="72px")) for _ in range(k * k)]
+                                         description=f"r{i // k + 1}c{i % k + 1}",
+                                         style={"description_width": "34px"},
+                                         layout=w.Layout(width="112px")) for i in range(k * k)]
         for b in self.boxes:
             b.observe(self._edited, names="value")
         self.grid.children = self.boxes
-        self.grid.layout.grid_template_columns = f"repeat({k}, 76px)"
+        self.grid.layout.grid_template_columns = f"repeat({k}, 116px)"
 
     def _edited(self, _change) -> None:
         if self._hold:

@@ -15,9 +15,9 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.figure import Figure
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
 from nbhelpers.losses import LOSSES_BY_TASK, loss_and_grad
-from nbhelpers.widgets import LiveDemo, live, slider
+from nbhelpers.widgets import LiveDemo, listing, live, num, series_style, slider
 
 
 @slide_figure
@@ -40,8 +40,8 @@ def loss_explorer_figure(
     for i, (name, (loss, grad)) in enumerate(curves.items()):
         c = PALETTE[i % len(PALETTE)]
         v, g = here[name][0].item(), here[name][1].item()
-        ax.plot(grid, loss, color=c, label=f"{name}: {v:.3g}")
-        ax_g.plot(grid, grad, color=c, label=f"{name}: {g:+.3g}")
+        ax.plot(grid, loss, color=c, label=f"{name}: {v:.3g}", **series_style(i, len(grid)))
+        ax_g.plot(grid, grad, color=c, label=f"{name}: {g:+.3g}", **series_style(i, len(grid)))
         ax.plot([prediction], [v], "o", color=c, ms=10, mec="k", zorder=4)
         ax_g.plot([prediction], [g], "o", color=c, ms=10, mec="k", zorder=4)
     for a in (ax, ax_g):
@@ -54,7 +54,14 @@ def loss_explorer_figure(
     ax.set_title(f"loss (target {target:g})")
     ax_g.set_ylim(*((-2.5, 2.5) if task == "binary" else (-5, 5)))
     ax_g.set_title("gradient d loss / d prediction")
-    return fig
+    values = listing(f"{name} {num(here[name][0].item(), 3)} "
+                     f"(gradient {num(here[name][1].item(), 3)})"
+                     for name in curves)
+    what = "prediction ŷ" if task == "regression" else "logit z"
+    return describe(fig, (
+        f"Left: each {task} loss ({listing(curves)}) against the {what} from {num(xlim[0])} "
+        f"to {num(xlim[1])}, target {num(target)}; right: its derivative with respect to the "
+        f"{what}. At {what} = {num(prediction, 3)}, marked by dots, the values are {values}."))
 
 
 def loss_explorer_widget() -> LiveDemo:

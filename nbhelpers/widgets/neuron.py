@@ -16,9 +16,9 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
 from nbhelpers.neuron import BINARY_INPUTS, gate_name, truth_table
-from nbhelpers.widgets import LiveDemo, live, slider
+from nbhelpers.widgets import LiveDemo, listing, live, num, slider
 
 ON, OFF = PALETTE[1], PALETTE[0]  # output 1 / output 0 (Okabe-Ito vermillion / blue)
 _LIM = (-0.5, 1.5)
@@ -27,6 +27,7 @@ _LIM = (-0.5, 1.5)
 def _draw_line(
     ax: Axes, w1: float, w2: float, b: float, *, lim: tuple[float, float] = _LIM,
     shade: bool = True, colour: str = "k", lw: float = 2.5, label: str | None = None,
+    ls: str = "-",
 ) -> None:
     """Draw the line w1·x1 + w2·x2 + b = 0 on ``ax`` and (with ``shade``) tint the half-plane
     where w1·x1 + w2·x2 + b > 0 (the perceptron outputs 1 there)."""
@@ -38,9 +39,9 @@ def _draw_line(
                     colors=[OFF, ON], alpha=0.15)
     t = np.linspace(lo - 1, hi + 1, 2)
     if abs(w2) > 1e-9:  # x2 = -(w1 x1 + b) / w2
-        ax.plot(t, -(w1 * t + b) / w2, color=colour, lw=lw, label=label)
+        ax.plot(t, -(w1 * t + b) / w2, color=colour, lw=lw, label=label, ls=ls)
     elif abs(w1) > 1e-9:  # vertical line x1 = -b / w1
-        ax.plot([-b / w1] * 2, [lo - 1, hi + 1], color=colour, lw=lw, label=label)
+        ax.plot([-b / w1] * 2, [lo - 1, hi + 1], color=colour, lw=lw, label=label, ls=ls)
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     if lim == _LIM:
@@ -49,6 +50,21 @@ def _draw_line(
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$", labelpad=-4)
+
+
+def _ones(outputs: torch.Tensor) -> str:
+    """Which corners of the unit square give 1, in words."""
+    ones = [f"({int(a)},{int(b)})" for (a, b), y in
+            zip(BINARY_INPUTS.tolist(), torch.as_tensor(outputs).tolist(), strict=True) if y]
+    if not ones:
+        return "0 at every corner"
+    if len(ones) == 4:
+        return "1 at every corner"
+    return f"1 only at {listing(ones)}"
+
+
+def _line_words(w1: float, w2: float, b: float) -> str:
+    return f"w = ({num(w1, 3)}, {num(w2, 3)}), b = {num(b, 3)}"
 
 
 def _draw_corners(ax: Axes, outputs: torch.Tensor, *, points: torch.Tensor = BINARY_INPUTS) -> None:
@@ -82,7 +98,12 @@ def perceptron_figure(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> Figu
         table[i, 3].set_facecolor("#f6d5c2" if y else "#c9dff0")
     tab.axis("off")
     tab.set_title(f"truth table: {name}", fontsize=15)
-    return fig
+    table_words = "; ".join(f"{r[0]},{r[1]} gives {r[2]}, y = {r[3]}" for r in rows)
+    return describe(fig, (
+        f"Left: the perceptron's decision line w1·x1 + w2·x2 + b = 0 for "
+        f"{_line_words(w1, w2, b)} over the unit square; the four inputs are dots marked with "
+        f"their output: {_ones(outputs)}, so it computes {name}. Right: its truth table "
+        f"(x1, x2, w·x + b, y): {table_words}."))
 
 
 #: Weights (w1, w2, b) of the three gates of the lecture.
@@ -102,15 +123,20 @@ def gates_figure(gates: dict[str, tuple[float, float, float]] | None = None) -> 
         _draw_line(ax, w1, w2, b)
         _draw_corners(ax, truth_table(w1, w2, b))
         ax.set_title(f"{name}: w=({w1:g}, {w2:g}), b={b:g}", fontsize=13)
-    return fig
+    panels = "; ".join(f"{name} ({_line_words(*weights)}) outputs {_ones(truth_table(*weights))}"
+                       for name, weights in gates.items())
+    return describe(fig, (
+        f"{n} panel{'s' * (n > 1)}, one per gate, each a decision line over the unit square "
+        f"with the four inputs marked 0 or 1: {panels}. One straight line separates the "
+        "inputs of each gate."))
 
 
 def perceptron_widget(w1: float = 1.0, w2: float = 1.0, b: float = -1.5) -> LiveDemo:
     """Sliders for w1, w2, b; redraws the decision line and the live truth table."""
     return live(perceptron_figure, {
-        "w1": slider("w₁", w1, -3, 3, 0.1, fmt=".1f"),
-        "w2": slider("w₂", w2, -3, 3, 0.1, fmt=".1f"),
-        "b": slider("b", b, -3, 3, 0.1, fmt=".1f"),
+        "w1": slider("weight w₁", w1, -3, 3, 0.1, fmt=".1f"),
+        "w2": slider("weight w₂", w2, -3, 3, 0.1, fmt=".1f"),
+        "b": slider("bias b", b, -3, 3, 0.1, fmt=".1f"),
     })
 
 
@@ -128,7 +154,7 @@ def xor_figure() -> Figure:
     left.contourf(gx, gy, band.astype(float), levels=[-0.5, 0.5, 1.5], colors=[OFF, ON],
                   alpha=0.15)
     _draw_line(left, a1, a2, ab, shade=False, colour=PALETTE[2], label="OR line")
-    _draw_line(left, n1, n2, nb, shade=False, colour=PALETTE[3], label="NAND line")
+    _draw_line(left, n1, n2, nb, shade=False, colour=PALETTE[3], label="NAND line", ls="--")
     _draw_corners(left, xor)
     left.set_title("input space: XOR")
     left.legend(loc="lower right", fontsize=10, framealpha=0.9)
@@ -140,7 +166,12 @@ def xor_figure() -> Figure:
     right.set_xlabel("$h_1$ = OR($x$)")
     right.set_ylabel("$h_2$ = NAND($x$)", labelpad=-4)
     right.set_title("hidden space: AND separates")
-    return fig
+    return describe(fig, (
+        "Left, input space: XOR is 1 at (0,1) and (1,0) and 0 at (0,0) and (1,1); no single "
+        "line separates them, but the band between the OR line and the dashed NAND line holds "
+        "exactly the two 1s. Right, hidden space h1 = OR(x), h2 = NAND(x): the inputs land on "
+        "(0,1), (1,1) twice (from 01 and 10) and (1,0), and the AND line separates the 1s "
+        "at (1,1) from the 0s."))
 
 
 @slide_figure
@@ -160,17 +191,29 @@ def training_figure(
     for k, (w, b) in enumerate(lines):
         last = k == n - 1
         _draw_line(ax, float(w[0]), float(w[1]), float(b), lim=lim, shade=last,
-                  colour="k" if last else "0.55", lw=2.5 if last else 1.0,
+                  colour="k" if last else "0.55", lw=2.5 if last else 1.0, ls="-" if last else ":",
                   label="learned" if last else ("after each epoch" if k == 0 else None))
     if true_line is not None:
         _draw_line(ax, *true_line, lim=lim, shade=False, colour=PALETTE[2], lw=2,
-                  label="generating line")
-        ax.get_lines()[-1].set_linestyle("--")
+                  label="generating line", ls="--")
     for label, colour in ((0, OFF), (1, ON)):
         pts = X[y == label]
         ax.scatter(pts[:, 0], pts[:, 1], s=45, color=colour, edgecolor="k", zorder=3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11)
-    return fig
+    n0, n1 = int((y == 0).sum()), int((y == 1).sum())
+    alt = (f"Perceptron training on {len(X)} points ({n0} of class 0 in blue, {n1} of class 1 "
+           f"in orange): the decision line after each of {n} epochs, faint grey dotted, and the "
+           "learned line, dark, with the side where it outputs 1 shaded.")
+    if lines:
+        (w, b) = lines[-1]
+        z = X @ torch.as_tensor(w, dtype=torch.float32).flatten() + float(b)
+        wrong = int(((z > 0).long() != y.long()).sum())
+        alt += (" The learned line separates the two classes." if wrong == 0 else
+                f" The learned line still puts {wrong} point{'s' * (wrong > 1)} on the wrong "
+                "side.")
+    if true_line is not None:
+        alt += " The dashed green line is the line the data was generated from."
+    return describe(fig, alt)
 
 
 @slide_figure
@@ -207,4 +250,9 @@ def network_figure(
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-top / 2 - 0.6, top / 2)
     ax.axis("off")
-    return fig
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
+    layers = listing(f"{label} {size}" for label, size in zip(labels, sizes, strict=True))
+    return describe(fig, (
+        f"A fully connected network drawn as circles (neurons) and lines (weights), "
+        f"{len(sizes)} layers from left to right: {layers} neurons. Every neuron is joined "
+        f"to every neuron of the next layer: {weights} weights in all."))

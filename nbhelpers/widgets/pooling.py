@@ -15,9 +15,9 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from nbhelpers.display import PALETTE, slide_figure
+from nbhelpers.display import PALETTE, describe, slide_figure
 from nbhelpers.kernels import conv_output_size, pool2d
-from nbhelpers.widgets import LiveDemo, live
+from nbhelpers.widgets import LiveDemo, live, num
 from nbhelpers.widgets.grids import hatch, number_grid
 
 __all__ = ["EXAMPLE_POOL_INPUT", "pooling_figure", "pooling_widget"]
@@ -78,7 +78,16 @@ def pooling_figure(
     axes[0].set_title(f"input {x.shape[0]}×{x.shape[1]}", fontsize=13)
     axes[1].set_title(f"{mode} pool {kernel_size}×{kernel_size}, stride {s}\n"
                       f"→ output {h_out}×{w_out}", fontsize=13)
-    return fig
+    rows = "; ".join(" ".join(num(v, 3) for v in row) for row in out.tolist())
+    unread = int((~covered).sum())
+    what = "maximum" if mode == "max" else "mean"
+    return describe(fig, (
+        f"Left: a {x.shape[0]}×{x.shape[1]} input of numbers with each {kernel_size}×"
+        f"{kernel_size} pooling window (stride {s}) outlined in its own colour"
+        + (", its largest cell filled" if mode == "max" else "")
+        + (f"; {unread} input cell{'s' * (unread > 1)} no window reads, hatched" if unread
+           else "") + f". Right: the {h_out}×{w_out} output, each cell the {what} of its "
+        f"window, row by row: {rows}."))
 
 
 def pooling_widget(*, x: torch.Tensor | None = None) -> LiveDemo:
@@ -86,7 +95,7 @@ def pooling_widget(*, x: torch.Tensor | None = None) -> LiveDemo:
     return live(
         lambda kernel_size, stride, mode: pooling_figure(x=x, kernel_size=kernel_size,
                                                          stride=stride, mode=mode),
-        {"kernel_size": w.IntSlider(value=2, min=1, max=4, description="window"),
+        {"kernel_size": w.IntSlider(value=2, min=1, max=4, description="window size"),
          "stride": w.IntSlider(value=2, min=1, max=4, description="stride"),
          "mode": w.ToggleButtons(options=["max", "avg"], value="max", description="mode")},
     )

@@ -188,11 +188,13 @@ assert sorted(y.unique().tolist()) == list(range(10))
 
 # %% slideshow={"slide_type": "fragment"}
 import matplotlib.pyplot as plt
+from nbhelpers.display import show      # plt.show() with alt text for screen readers
 
 fig, axes = plt.subplots(1, 8, figsize=(9, 1.6))
 for ax, img, label in zip(axes, x[:8, 0], y[:8]):
     ax.imshow(img, cmap="gray"); ax.set_title(int(label)); ax.axis("off")
-plt.show()
+show(fig, alt="The first 8 test images: handwritten digits in white on black, titled with "
+              f"their labels {' '.join(str(int(v)) for v in y[:8])}.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Offline and no data?

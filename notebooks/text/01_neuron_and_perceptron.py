@@ -125,8 +125,8 @@ for name, (w_g, b_g) in gates.items():
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Each gate is a line
 #
-# Orange side: $\mathbf{w}\cdot\mathbf{x} + b > 0$, output 1. Each gate's line cuts
-# off the corners that must output 1.
+# On the orange side of the line, where the points are labelled 1: $\mathbf{w}\cdot\mathbf{x}
+# + b > 0$, output 1. Each gate's line cuts off the corners that must output 1.
 
 # %% slideshow={"slide_type": "-"}
 fig = demo.gates_figure()

@@ -55,6 +55,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.distributions import Bernoulli, Categorical, Laplace, Normal
 from nbhelpers.display import print_values as show   # {name: number} on one line
+from nbhelpers.display import describe   # alt text for a figure drawn here
 from nbhelpers.plotting import plot_functions
 
 
@@ -119,6 +120,9 @@ fig = plot_functions({"MSE": lambda r: r**2, "L1": torch.abs, "Huber (δ=1)": hu
                      xlim=(-3, 3), ylim=(-0.2, 5), derivative=True)
 fig.axes[0].set_title("loss of one example"); fig.axes[1].set_title("its slope d loss / dr")
 fig.axes[0].set_xlabel("residual r = ŷ − y"); fig.axes[1].set_xlabel("residual r")
+describe(fig, "Left: the loss of one example against the residual r from −3 to 3: MSE is the "
+         "parabola r², L1 the V |r|, Huber a parabola for |r| < 1 and a straight line beyond. "
+         "Right: their slopes: MSE's 2r grows with r, L1's is −1 or 1, Huber's is r up to ±1.")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}
@@ -340,6 +344,9 @@ fig = plot_functions({"BCELoss(σ(z), 0)": lambda z: bce(torch.sigmoid(z), 0 * z
 fig.axes[0].annotate("σ(z) rounds to 1:\nclamped at 100", xy=(16.7, 29), xytext=(18.5, 18),
                      arrowprops=dict(arrowstyle="->"), fontsize=13)
 fig.axes[0].set_xlabel("logit z (label 0)"); fig.axes[0].set_ylabel("loss")
+describe(fig, "The loss for label 0 against the logit z from 0 to 25. BCEWithLogitsLoss rises "
+         "smoothly, close to the line z. BCELoss on σ(z) follows it until σ(z) rounds to 1 "
+         "at z ≈ 16.6, then jumps to its clamp of 100, above the top of the plot.")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}
@@ -494,8 +501,10 @@ fig, ax = plt.subplots(figsize=(10, 3.3))
 plot_functions({"0-1": zero_one, "hinge": hinge, "logistic": logistic,
                 "logistic / log 2": lambda m: logistic(m) / math.log(2)},
                xlim=(-3, 3), ylim=(-0.1, 4), ax=ax)
-ax.lines[3].set_linestyle("--")
 ax.set_xlabel("margin m = t·s   (m = 1: right, with room to spare;  m = −1: wrong)")
+describe(fig, "Four losses against the margin m from −3 to 3. The 0-1 loss steps from 1 to 0 "
+         "at m = 0. Hinge falls in a straight line to 0 at m = 1. Logistic falls smoothly and "
+         "stays above 0. Logistic / log 2 is 1 at m = 0; it and hinge lie above 0-1.")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}

@@ -38,6 +38,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from nbhelpers import descent
 from nbhelpers.data import TensorBatches
+from nbhelpers.display import show   # plt.show() with alt text
 from nbhelpers.widgets.descent import descent_grid_figure, descent_widget
 from nbhelpers import measured
 
@@ -423,10 +424,14 @@ fig, ax = plt.subplots(figsize=(9, 2.3))
 for m, losses in runs.items():
     label = f"m = {m}, η = {tuned[m]:.3g}" + (" (full batch)" if m == 256 else "")
     epochs = torch.linspace(0, 5, len(losses))
-    ax.semilogy(epochs, losses, lw=1.2 if m == 1 else 2.5, label=label)
+    ax.semilogy(epochs, losses, lw=1.2 if m == 1 else 2.5, marker="o" if m == 256 else "",
+                label=label)                          # width and marker: not colour alone
 ax.axhline(best.item(), color="k", ls="--", lw=1.5, label="least squares")
 ax.set(xlabel="epoch", ylabel="loss on all 256 points"); ax.legend()
-plt.show()
+show(fig, alt="The loss on all 256 points (log scale) over 5 epochs, one line per batch size m "
+              f"= {', '.join(map(str, runs))} at its tuned η: full batch falls in one step per "
+              "epoch, the smaller batches in many small noisy ones; all end on the dashed "
+              "least-squares loss.")
 
 # %% slideshow={"slide_type": "skip"}
 hessian = torch.autograd.functional.hessian(

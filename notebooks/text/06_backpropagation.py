@@ -38,6 +38,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.utils.flop_counter import FlopCounterMode
 from nbhelpers.compgraph import draw_graph
+from nbhelpers.display import show   # plt.show() with alt text
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Backpropagation: notation
@@ -201,7 +202,10 @@ ax.axvline(torch.finfo(torch.float64).eps ** (1 / 3), color="k", ls="--", label=
 best_h = hs[torch.tensor(errors).argmin()].item()
 ax.set(xlabel="step $h$", ylabel="|finite difference − backprop|",
        title=f"this weight: smallest error at h = {best_h:.0e}"); ax.legend()
-plt.show()
+show(fig, alt="The error |finite difference − backprop| against the step h, from 1e-12 to 0.1, "
+              "both on log scales: from the right it falls as h² (slope 2), it is smallest "
+              "near the dashed line h = ε^(1/3) ≈ 6e-6, and to the left rounding error "
+              "(about ε/h) makes it grow again, noisily.")
 
 # %% slideshow={"slide_type": "skip"}
 errors_ = torch.tensor(errors, dtype=torch.float64)
@@ -339,7 +343,8 @@ norms = torch.tensor([layer_grad_norms(seed) for seed in range(10)])   # 10 seed
 fig, ax = plt.subplots(figsize=(8, 1.8))
 ax.semilogy(range(1, 10), norms.T, "o-", ms=3, lw=1, alpha=0.6)
 ax.set(xlabel="layer $l$ (1 = next to the input)", ylabel="$\\|\\partial L/\\partial W^l\\|$")
-plt.show()
+show(fig, alt="Gradient norms of the 9 weight matrices (log scale), one line per seed: each "
+              "shrinks towards the input, to a millionth of the last layer's or less.")
 ratio = norms[:, 0] / norms[:, -1]
 print(f"first layer / last layer: {ratio.min():.0e} to {ratio.max():.0e} over 10 seeds")
 

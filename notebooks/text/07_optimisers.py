@@ -38,6 +38,7 @@ import statistics
 import torch
 import matplotlib.pyplot as plt
 from nbhelpers import descent, measured, models, schedules
+from nbhelpers.display import show   # plt.show() with alt text
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Plain gradient descent crawls along a ravine
@@ -369,8 +370,11 @@ assert all(turned_final[name] > 1.5 * turned_final["SGD"] for name in ("AdaGrad"
 # %% slideshow={"slide_type": "-"}
 X, Y = descent.spirals(n=200, classes=3)
 fig, ax = plt.subplots(figsize=(3.8, 3.8))
-ax.scatter(X[:, 0], X[:, 1], c=Y, cmap="viridis", s=10); ax.set_aspect("equal")
-plt.show()
+for c, marker in zip(range(3), "o^s"):                # a marker and a colour per class
+    ax.scatter(X[Y == c, 0], X[Y == c, 1], marker=marker, s=10)
+ax.set_aspect("equal")
+show(fig, alt="600 points in the plane, 200 per class, in three interleaved spiral arms "
+              "that wind out from the centre: no straight line separates the classes.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Validation loss against the learning rate

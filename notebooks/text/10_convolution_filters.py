@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from nbhelpers import images, kernels, plotting
+from nbhelpers.display import show   # plt.show() with alt text
 from nbhelpers.widgets import convolution as cw, kernel_editor as ke
 import numpy as np
 
@@ -147,7 +148,9 @@ fig, axes = plt.subplots(1, 8, figsize=(11, 1.9))
 for ax, (name, k) in zip(axes, kernels.KERNELS.items()):
     plotting.plot_kernel(k, ax=ax, title=name.replace("_", " "))
     ax.title.set_fontsize(12)
-plt.show()
+show(fig, alt="The 8 classic 3×3 kernels with their weights written in: "
+              f"{', '.join(n.replace('_', ' ') for n in kernels.KERNELS)}. The first four and "
+              "emboss sum to 1 (keep the brightness); edge and the Sobels sum to 0.")
 
 # %% slideshow={"slide_type": "skip"}
 sums = {name: round(k.sum().item(), 6) for name, k in kernels.KERNELS.items()}
@@ -382,7 +385,9 @@ titles = ["input (RGB)", "red − green", "brightness", "Sobel x", "Sobel y"]
 fig, axes = plt.subplots(1, 5, figsize=(11, 2.9))
 for ax, img, title in zip(axes, [rgb.permute(1, 2, 0), *maps], titles):
     ax.imshow(img, cmap="gray"); ax.set_title(title); ax.axis("off")
-plt.show()
+show(fig, alt="A colour portrait and the four maps of one convolution: red − green (bright "
+              "where red dominates), brightness (the portrait in grey), Sobel x (vertical "
+              "edges) and Sobel y (horizontal edges).")
 
 # %% slideshow={"slide_type": "skip"}
 assert maps.shape == (4, 148, 126)
@@ -425,7 +430,9 @@ plotting.plot_kernel(start[0, 0], ax=axes[0], title="random start", fmt=".2f")
 plotting.plot_kernel(learned, ax=axes[1], title="learned", fmt=".1f")
 plotting.plot_kernel(sobel, ax=axes[2], title="Sobel x")
 axes[3].semilogy(losses); axes[3].set(xlabel="step", title="loss (MSE)")
-plt.show()
+show(fig, alt="Three 3×3 kernels with their weights: the random start, the learned kernel and "
+              f"Sobel x; the learned one matches Sobel x (correlation {r:.2f}). Right: the "
+              "training loss on a log scale, falling over the steps.")
 print(f"correlation between learned and Sobel x weights: {r:.2f}")
 
 # %% slideshow={"slide_type": "skip"}

@@ -47,6 +47,7 @@ import matplotlib.pyplot as plt
 from nbhelpers import data, plotting, training
 from nbhelpers.kernels import get_kernel
 from nbhelpers.layers import print_shapes, trace_shapes
+from nbhelpers.display import show   # plt.show() with alt text
 from nbhelpers.widgets import pooling as pw
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -176,7 +177,9 @@ fig, axes = plt.subplots(1, 4, figsize=(10, 3))
 for ax, (title, img) in zip(axes, panels.items()):
     ax.imshow(img, cmap="gray", vmin=0, vmax=top); ax.set_title(title, fontsize=13)
     ax.axis("off")
-plt.show()
+show(fig, alt="A 7's edge map, the map after moving the digit 1 pixel right, their difference "
+              "(bright all along the stroke) and the difference after 2×2 max pooling (on a "
+              "4 times coarser grid, fewer and mostly dimmer squares: smaller, not zero).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fully connected vs convolution: parameters

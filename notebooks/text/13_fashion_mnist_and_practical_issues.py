@@ -40,6 +40,7 @@ import torch.nn.functional as F
 from torchvision.transforms.v2 import functional as TF
 from nbhelpers import data, measured, models, plotting
 from nbhelpers.training import evaluate, fit, seed_everything
+from nbhelpers.display import show   # plt.show() with alt text
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## FashionMNIST
@@ -228,11 +229,11 @@ def spread(acc, grid):                      # acc[str(lr)]: one accuracy per see
 
 def plot_sweep(arms, grid, ax):             # line: mean over seeds; band: lowest to highest
     picked = {}
-    for name, acc in arms.items():
+    for (name, acc), style in zip(arms.items(), ["o-", "s--", "^-.", "D:"]):
         mean, lo, hi = spread(acc, grid)
         i = max(range(len(grid)), key=mean.__getitem__)
         picked[name] = grid[i]
-        ax.plot(grid, mean, marker=".", label=f"{name}: best lr {grid[i]:g}, "
+        ax.plot(grid, mean, style, ms=4, label=f"{name}: best lr {grid[i]:g}, "
                 f"{lo[i]:.1%} to {hi[i]:.1%}")
         ax.fill_between(grid, lo, hi, alpha=0.25)
     ax.set(xscale="log", xlabel="learning rate", ylabel="validation accuracy"); ax.legend()
@@ -249,7 +250,8 @@ details = measured.load("13/details")
 fig, ax = plt.subplots(figsize=(9, 3.4))
 picked = plot_sweep({n: details["arms"][n] for n in rows}, details["grid"], ax)
 ax.set_title("MNIST, 784-100-100-10, 2 epochs over 5,000 images, plain SGD")
-plt.show()
+show(fig, alt="Validation accuracy (mean of 3 seeds, band: their range) against the learning "
+              "rate, 0.01 to 1,000: " + "; ".join(ax.get_legend_handles_labels()[1]) + ".")
 print(measured.source("13/details"))
 
 # %% slideshow={"slide_type": "skip"}
@@ -313,10 +315,12 @@ best = over.val_loss.index(min(over.val_loss)) + 1
 # %% slideshow={"slide_type": "-"}
 fig, ax = plt.subplots(figsize=(9, 3.2))
 ax.plot(over.epoch, over.train_loss, label="training loss (1,000 images)")
-ax.plot(over.epoch, over.val_loss, label="validation loss")
+ax.plot(over.epoch, over.val_loss, "o--", ms=4, label="validation loss")
 ax.axvline(best, color="gray", linestyle="--", label="lowest validation loss")
 ax.set(xlabel="epoch", ylabel="cross-entropy", ylim=(0, 1)); ax.legend()
-plt.show()
+show(fig, alt=f"Cross-entropy per epoch over {len(over.epoch)} epochs: the training loss on "
+              "1,000 images falls towards 0; the validation loss falls for a few epochs, is "
+              "lowest at the dashed line, then rises again.")
 
 # %% slideshow={"slide_type": "skip"}
 assert best == 1 + min(range(30), key=over.val_loss.__getitem__)
@@ -480,7 +484,8 @@ fig, ax = plt.subplots(figsize=(9, 2.7))
 by_size = sorted(sizes["val"].items(), key=lambda item: int(item[0]))   # 16 … 1,024
 picked = plot_sweep({f"batch {b}": acc for b, acc in by_size}, sizes["grid"], ax)
 ax.set(ylim=(0.5, 1), title="MNIST, 784-100-10, 1 epoch over 10,000 images, plain SGD")
-plt.show()
+show(fig, alt="Validation accuracy (mean of 3 seeds, band: their range) against the learning "
+              "rate, one line per batch size: " + "; ".join(ax.get_legend_handles_labels()[1]))
 best_lr = {int(name.split()[1]): lr for name, lr in picked.items()}
 print(measured.source("13/batch-size"))
 

@@ -35,6 +35,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from nbhelpers import ellipses
+from nbhelpers.display import show   # plt.show() with alt text
 from nbhelpers import measured
 import torch.nn.functional as F
 import time
@@ -81,7 +82,9 @@ for ax, img, (x, y, length, a) in zip(axes.flat, images, raw.tolist()):
     ax.set_title(f"x={x:.0f} y={y:.0f}\nlen={length:.1f} {math.degrees(a):.0f}°",
                  fontsize=11)
     ax.axis("off")
-plt.show()
+show(fig, alt="Twelve noisy 32×32 images, each of one bright ellipse with a red line along its "
+              "major axis; the titles give its centre x and y, its semi-major axis (4 to 8 px) "
+              "and its angle (0° to 180°).")
 
 # %% slideshow={"slide_type": "skip"}
 # the red line's ends are on the ellipse's edge: 'length' is the semi-major axis
@@ -113,7 +116,9 @@ fig, axes = plt.subplots(1, 4, figsize=(9, 2.8))
 for ax, pic, (c, s), deg in zip(axes, pics, enc[:, 3:].tolist(), degrees):
     ax.imshow(pic[0], cmap="gray"); ax.axis("off")
     ax.set_title(f"a = {deg}°\n({c:.2f}, {s:.2f})", fontsize=13)
-plt.show()
+show(fig, alt="The same ellipse turned by 2°, 178°, 182° and 92°, each titled with its target "
+              "(cos 2a, sin 2a): the first three look alike and get targets near (1, 0); 92° "
+              "looks different and gets a target near (−1, 0).")
 
 # %% slideshow={"slide_type": "skip"}
 assert torch.allclose(pics[2], pics[0], atol=1e-5)          # 182° draws the 2° ellipse
@@ -490,7 +495,10 @@ for j, (ax, unit) in enumerate(zip(axes, ["x (px)", "y (px)", "length (px)", "an
     ax.scatter(true[:, j] * k[j], pred[:, j] * k[j], s=4, alpha=0.4)
     ax.plot(ax.get_xlim(), ax.get_xlim(), "k--", lw=1)         # perfect predictions
     ax.set_title(f"{unit}: error {err[:, j].mean() * k[j]:.2f}", fontsize=13)
-axes[0].set(xlabel="true", ylabel="predicted"); plt.show()
+axes[0].set(xlabel="true", ylabel="predicted")
+show(fig, alt="Predicted against true x, y, length and angle of the test ellipses, one dot "
+              "each, titled with the mean error: the dots hug the dashed line of perfect "
+              "predictions; angle dots in two corners are near 0° vs near 180°, 2° apart.")
 
 # %% slideshow={"slide_type": "skip"}
 d = (pred[:, 3] - true[:, 3]) % math.pi                       # the wrap-aware difference
