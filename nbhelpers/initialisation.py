@@ -118,7 +118,7 @@ def plot_signal_stats(runs: Mapping[str, SignalStats]) -> Figure:
 
 def _magnitude(v: float) -> str:
     """A std as a log-scale figure shows it: one decimal between 0.1 and 10, else its power
-    of ten ("of order 1e31": its floor), so that CPU-dependent digits (tanh's chaos, float32
+    of ten ("about 1e31": its floor), so that CPU-dependent digits (tanh's chaos, float32
     sums) do not show."""
     if not math.isfinite(v):
         return "overflowing (infinite)" if v > 0 or math.isinf(v) else "not a number"
@@ -126,7 +126,7 @@ def _magnitude(v: float) -> str:
         return "0"
     if 0.1 <= abs(v) < 10:
         return f"{v:.1f}"
-    return f"of order 1e{math.floor(math.log10(abs(v)))}"
+    return f"about 1e{math.floor(math.log10(abs(v)))}"
 
 
 def _ends(stds: Sequence[float]) -> str:

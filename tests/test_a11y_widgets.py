@@ -23,12 +23,13 @@ from ipywidgets.embed import embed_data
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from shared import unavailable
 
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
 from tools import export_slides
 
 pytestmark = [pytest.mark.browser]
 
 VIEW = "application/vnd.jupyter.widget-view+json"
-VIEWPORT = {"width": 1280, "height": 720}
+VIEWPORT = {"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}
 
 #: What the focused element is, in words: tag, role, name and state.
 FOCUSED_JS = """() => { const e = document.activeElement;

@@ -129,7 +129,7 @@ def test_plot_signal_stats_alt_gives_orders_of_magnitude():
     plt.close("all")
     assert alt_problem(alt) is None and "layers 1 to 2" in alt
     # floor of the power of ten: tanh's chaotic second digit cannot change it
-    assert ("“exploding” (solid): forward 9.4 to of order 1e31, backward of order 1e13 to "
+    assert ("“exploding” (solid): forward 9.4 to about 1e31, backward about 1e13 to "
             "1.0") in alt
     assert "“flat” (dashed): forward 0.8 to 0.9, backward 1.2 to 1.0" in alt
 

@@ -33,6 +33,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
+from nbhelpers.display import SLIDE_HEIGHT, SLIDE_WIDTH
 from tools import chromium, export_slides, handouts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +85,7 @@ def browser() -> Iterator:
 def maths_of(browser, html: Path, *, deck: bool) -> dict:
     """:data:`MATHS_JS` of a page opened from disk once MathJax has finished (a deck in
     reveal's print layout, every slide laid out); requests leaving file:// are refused."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
     context.route(lambda url: not OFFLINE.match(url), lambda route: route.abort())
     try:
         page = context.new_page()

@@ -509,3 +509,16 @@ def test_plot_kernel_alt_reads_the_values_row_by_row():
     assert alt.startswith("2 kernels side by side: Sobel x: 3×3 kernel")
     assert "identity: 3×3 kernel, values row by row (1, 0, 0), (0, 1, 0), (0, 0, 1)" in alt
     assert alt.count("Cells coloured") == 1
+
+
+def test_a_slope_held_over_a_stretch_is_not_said_to_peak_at_one_point():
+    import torch.nn as nn
+
+    from nbhelpers.display import alt_text
+
+    fig = P.plot_functions({"ReLU": nn.ReLU(), "sigmoid": torch.sigmoid},
+                                  xlim=(-4, 4), derivative=True)
+    alt = alt_text(fig)
+    assert "ReLU′ goes from 0 to 1, equal to 1 for x above 0" in alt, alt
+    assert "sigmoid′ goes from 0.018 to 0.25, largest at x = 0" in alt, alt
+    plt.close(fig)

@@ -118,11 +118,11 @@ CASES = {
          "Width 100 has clearly the lowest error"]),
     "descent.descent_figure": (
         lambda: descent.descent_figure(lr=0.1, steps=20),
-        ["parabola", "20 steps", "learning rate 0.1 converges", "from 4 to 0.00053"]),
+        ["parabola", "20 steps", "Learning rate 0.1: converges", "from 4 to 0.00053"]),
     "descent.descent_grid_figure": (
         descent.descent_grid_figure,
-        ["3 panels", "2/λ = 1", "learning rate 1.02 diverges", "grows from 4 to 10",
-         "learning rate 0.05 is slow", "from 4 to 0.32"]),  # 4·0.9^24, 4·1.04^24
+        ["3 panels", "2/λ = 1", "Learning rate 1.02: diverges", "grows from 4 to 10",
+         "Learning rate 0.05: slow", "from 4 to 0.32"]),  # 4·0.9^24, 4·1.04^24
     "losses.loss_explorer_figure": (
         lambda: losses.loss_explorer_figure(prediction=2.0, target=0.0),
         ["MSE 4 (gradient 4)", "L1 2 (gradient 1)", "target 0", "ŷ = 2"]),
@@ -133,7 +133,7 @@ CASES = {
         ["Step 1 of 9", "rows 0 to 2", "-1 0 1", "= 2", "3×3 output"]),
     "convolution.output_size_figure": (
         lambda: convolution.output_size_figure(n=7, f=3, stride=3),
-        ["N = 7", "F = 3", "2 positions", "= 2", "input cell 6 no window reads"]),
+        ["N = 7", "F = 3", "2 positions", "= 2", "input cell 6, read by no window, is hatched"]),
     "kernel_editor.kernel_editor_figure": (
         lambda: kernel_editor.kernel_editor_figure(
             torch.tensor([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]]), image=torch.rand(20, 16)),

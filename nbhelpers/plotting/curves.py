@@ -183,8 +183,17 @@ def _alt(x: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, torch.Tensor 
         for k, dy in slopes.items():
             i = int(torch.nan_to_num(dy, nan=-math.inf).argmax())
             low = dy.nan_to_num(nan=0).min().item()
-            r = _rounder(dy[i].item() - low)
-            parts.append(f"{k}′ goes from {r(low)} to {r(dy[i])}, largest at x = "
-                         f"{_where(x, i, lo, hi)}")
+            top = dy[i].item()
+            r = _rounder(top - low)
+            # A maximum held over a stretch (ReLU's slope 1 for x > 0) is not "at" one point.
+            near = (dy >= top - 1e-4 * max(top - low, 1e-12)).nonzero().flatten()
+            first, last = (_where(x, int(j), lo, hi) for j in (near[0], near[-1]))
+            if first == last:
+                where = f"largest at x = {_where(x, i, lo, hi)}"
+            elif int(near[-1]) == len(dy) - 1:
+                where = f"equal to {r(top)} for x above {first}"
+            else:
+                where = f"equal to {r(top)} for x from {first} to {last}"
+            parts.append(f"{k}′ goes from {r(low)} to {r(top)}, {where}")
         alt += " Right panel, the derivatives: " + "; ".join(parts) + "."
     return alt

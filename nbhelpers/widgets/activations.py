@@ -87,8 +87,10 @@ def sigmoid_betas_figure(
 
 def sigmoid_beta_widget(beta: float = 1.0) -> LiveDemo:
     """A logarithmic β slider (0.1 to 100) over :func:`sigmoid_beta_figure`."""
-    control = w.FloatLogSlider(value=beta, base=10, min=-1, max=2, step=0.05, description="steepness β",
-                               readout_format=".2f", layout=w.Layout(width="400px"))
+    control = w.FloatLogSlider(value=beta, base=10, min=-1, max=2, step=0.05,
+                               description="steepness β", readout_format=".2f",
+                               style={"description_width": "initial"},  # the label whole
+                               layout=w.Layout(width="400px"))
     return live(sigmoid_beta_figure, {"beta": control})
 
 
@@ -157,7 +159,8 @@ def saturation_figure(name: str = "sigmoid", points: Sequence[float] = (0.0, 2.0
 
 def activation_widget(name: str = "sigmoid", x0: float = 0.0) -> LiveDemo:
     """Pick an activation and move x0: watch the tangent's slope (the local gradient)."""
-    choose = w.Dropdown(options=list(ACTIVATION_FUNCTIONS), value=name, description="activation φ")
+    choose = w.Dropdown(options=list(ACTIVATION_FUNCTIONS), value=name, description="activation φ",
+                        style={"description_width": "initial"})  # the label whole
     return live(activation_figure, {"name": choose, "x0": slider("point x₀", x0, -5, 5, 0.1, fmt=".1f")})
 
 

@@ -60,7 +60,7 @@ def _span(x: torch.Tensor) -> str:
 
 @slide_figure
 def fits_figure(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module]) -> Figure:
-    """One panel per width: the target (dashed) and the trained network's output."""
+    """One panel per width: the target (dashed) and the network's output (trained or built)."""
     _check(x, y, nets)
     n = len(nets)
     fig, axes = plt.subplots(1, n, figsize=(min(2.6 * n, 11.0), 3.2), sharey=True,
@@ -69,10 +69,11 @@ def fits_figure(x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module])
         _draw_fit(ax, x, y, net, width)
     axes[0][0].legend(loc="lower left", fontsize=10)
     return describe(fig, (
-        f"{n} panel{'s' * (n > 1)}, one per trained network of width "
+        f"{n} panel{'s' * (n > 1)}, one per network of width "
         f"{listing(sorted(nets))} (hidden units): the target function, dashed, and the "
         f"network's output, {_span(x)}, each titled with its mean squared error. The wider "
-        "the network, the more bends its output can make."))
+        "the network, the more bends its output can make: width 1 is one bend, the widest "
+        "follows the target closely."))
 
 
 def _draw_errors(ax: Axes, x: torch.Tensor, y: torch.Tensor, nets: Mapping[int, nn.Module],

@@ -174,8 +174,8 @@ def sliding_window_figure(
         f"products are summed: {_sum_text(r_out, c_out, window, k, total)}. That fills cell "
         f"({r_out}, {c_out}) of the {win.out.shape[0]}×{win.out.shape[1]} output, which is "
         "filled row by row"
-        + (f"; {unread} input cell{'s' * (unread > 1)} no window reads, hatched." if unread
-           else ".")))
+        + (f"; {unread} input cell{'s' * (unread > 1)}, read by no window, "
+           f"{'are' if unread > 1 else 'is'} hatched." if unread else ".")))
 
 
 def sliding_window_widget(
@@ -295,8 +295,8 @@ def output_size_figure(*, n: int = 7, f: int = 3, padding: int = 0, stride: int 
         + f", and below it each of the {rows} positions of a kernel of F = {f} cells "
         f"(stride {stride}, dilation {dilation}), starting at input cell{'s' * (rows > 1)} {starts}. Output size "
         f"{text}, as torch computes"
-        + (f"; input cell{'s' * (len(unread) > 1)} {listing(unread)} no window reads "
-           "(hatched)." if unread else ".")))
+        + (f"; input cell{'s' * (len(unread) > 1)} {listing(unread)}, read by no window, "
+           f"{'are' if len(unread) > 1 else 'is'} hatched." if unread else ".")))
 
 
 def output_size_widget() -> LiveDemo:

@@ -49,9 +49,7 @@ def _run_words(surface: str, lr: float, steps: int) -> str:
     taken = len(path) - 1
     stop = "" if taken == steps else f" and the run stops after {taken} of {steps} steps"
     how = "grows" if gap[-1] > gap[0] else "falls"
-    v = verdict(s, path, steps)
-    v = v if v in ("converges", "diverges") else "is slow" if v == "slow" else f"gets {v}"
-    return (f"learning rate {num(lr, 3)} {v}: the loss gap "
+    return (f"Learning rate {num(lr, 3)}: {verdict(s, path, steps)}; the loss gap "
             f"L(w) − L_min {how} from {_gap(gap[0])} to {_gap(gap[-1])} in {taken} "
             f"step{'s' * (taken != 1)}{stop}")
 
@@ -73,7 +71,7 @@ def descent_figure(*, surface: str = "parabola", lr: float = 0.1, steps: int = 2
     fig = plot_paths(surface, {f"lr = {lr:.3g}": path}, title=title)
     return describe(fig, (
         f"Gradient descent for {steps} steps on {_surface_words(surface)}. Left: the path of "
-        f"the parameters over the surface; right: the loss gap per step, log scale. With "
+        f"the parameters over the surface; right: the loss gap per step, log scale. "
         f"{_run_words(surface, lr, steps)}."))
 
 
@@ -99,10 +97,10 @@ def descent_grid_figure(
     if s.curvature:
         fig.suptitle(f"{s.formula}: curvature λ = {s.curvature:g}, so lr must stay below "
                      f"2/λ = {max_stable_lr(s.curvature):g}", fontsize=14)
-    runs = "; ".join(_run_words(surface, lr, steps) for lr in lrs)
+    runs = ". ".join(_run_words(surface, lr, steps) for lr in lrs)
     return describe(fig, (
         f"{n} panel{'s' * (n > 1)}, one per learning rate, each the path of {steps} steps of "
-        f"gradient descent on {_surface_words(surface)}. With {runs}."))
+        f"gradient descent on {_surface_words(surface)}. {runs}."))
 
 
 def descent_widget() -> LiveDemo:

@@ -1,7 +1,7 @@
 """Pooling demo for lecture 11: which input window each output cell summarises.
 
 :func:`pooling_figure` (the static fallback) draws a small input with every pooling window
-outlined in its own colour (for max pooling the winning cell is filled) next to the pooled
+outlined in colour (neighbouring windows differ) (for max pooling the winning cell is filled) next to the pooled
 output, each cell in its window's colour; :func:`pooling_widget` adds controls for the window
 size, the stride and max/avg.
 """
@@ -83,10 +83,10 @@ def pooling_figure(
     what = "maximum" if mode == "max" else "mean"
     return describe(fig, (
         f"Left: a {x.shape[0]}×{x.shape[1]} input of numbers with each {kernel_size}×"
-        f"{kernel_size} pooling window (stride {s}) outlined in its own colour"
+        f"{kernel_size} pooling window (stride {s}) outlined, neighbours in different colours"
         + (", its largest cell filled" if mode == "max" else "")
-        + (f"; {unread} input cell{'s' * (unread > 1)} no window reads, hatched" if unread
-           else "") + f". Right: the {h_out}×{w_out} output, each cell the {what} of its "
+        + (f"; {unread} input cell{'s' * (unread > 1)}, read by no window, "
+           f"{'are' if unread > 1 else 'is'} hatched" if unread else "") + f". Right: the {h_out}×{w_out} output, each cell the {what} of its "
         f"window, row by row: {rows}."))
 
 
@@ -95,7 +95,8 @@ def pooling_widget(*, x: torch.Tensor | None = None) -> LiveDemo:
     return live(
         lambda kernel_size, stride, mode: pooling_figure(x=x, kernel_size=kernel_size,
                                                          stride=stride, mode=mode),
-        {"kernel_size": w.IntSlider(value=2, min=1, max=4, description="window size"),
+        {"kernel_size": w.IntSlider(value=2, min=1, max=4, description="window size",
+                                    style={"description_width": "initial"}),
          "stride": w.IntSlider(value=2, min=1, max=4, description="stride"),
          "mode": w.ToggleButtons(options=["max", "avg"], value="max", description="mode")},
     )

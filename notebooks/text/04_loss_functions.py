@@ -120,9 +120,8 @@ fig = plot_functions({"MSE": lambda r: r**2, "L1": torch.abs, "Huber (δ=1)": hu
                      xlim=(-3, 3), ylim=(-0.2, 5), derivative=True)
 fig.axes[0].set_title("loss of one example"); fig.axes[1].set_title("its slope d loss / dr")
 fig.axes[0].set_xlabel("residual r = ŷ − y"); fig.axes[1].set_xlabel("residual r")
-describe(fig, "Left: the loss of one example against the residual r from −3 to 3: MSE is the "
-         "parabola r², L1 the V |r|, Huber a parabola for |r| < 1 and a straight line beyond. "
-         "Right: their slopes: MSE's 2r grows with r, L1's is −1 or 1, Huber's is r up to ±1.")
+describe(fig, "Left: loss against residual r: MSE a parabola, L1 a V, Huber a parabola for "
+         "|r| < 1, straight beyond. Right, slopes: MSE's 2r grows, L1's is ±1, Huber's r to ±1.")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}
@@ -344,9 +343,8 @@ fig = plot_functions({"BCELoss(σ(z), 0)": lambda z: bce(torch.sigmoid(z), 0 * z
 fig.axes[0].annotate("σ(z) rounds to 1:\nclamped at 100", xy=(16.7, 29), xytext=(18.5, 18),
                      arrowprops=dict(arrowstyle="->"), fontsize=13)
 fig.axes[0].set_xlabel("logit z (label 0)"); fig.axes[0].set_ylabel("loss")
-describe(fig, "The loss for label 0 against the logit z from 0 to 25. BCEWithLogitsLoss rises "
-         "smoothly, close to the line z. BCELoss on σ(z) follows it until σ(z) rounds to 1 "
-         "at z ≈ 16.6, then jumps to its clamp of 100, above the top of the plot.")
+describe(fig, "Loss for label 0 against the logit z: BCEWithLogitsLoss rises smoothly near the "
+         "line z; BCELoss on σ(z) follows until σ(z) rounds to 1 at z ≈ 16.6, then jumps to 100.")
 plt.show()
 
 # %% slideshow={"slide_type": "skip"}

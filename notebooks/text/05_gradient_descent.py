@@ -423,15 +423,12 @@ print("Hessian eigenvalues:", torch.linalg.eigvalsh(2 * A.T @ A / 256).numpy().r
 fig, ax = plt.subplots(figsize=(9, 2.3))
 for m, losses in runs.items():
     label = f"m = {m}, η = {tuned[m]:.3g}" + (" (full batch)" if m == 256 else "")
-    epochs = torch.linspace(0, 5, len(losses))
-    ax.semilogy(epochs, losses, lw=1.2 if m == 1 else 2.5, marker="o" if m == 256 else "",
-                label=label)                          # width and marker: not colour alone
+    style = {"lw": 1.2} if m == 1 else {"lw": 2.5, "marker": "o" if m == 256 else ""}
+    ax.semilogy(torch.linspace(0, 5, len(losses)), losses, label=label, **style)
 ax.axhline(best.item(), color="k", ls="--", lw=1.5, label="least squares")
 ax.set(xlabel="epoch", ylabel="loss on all 256 points"); ax.legend()
-show(fig, alt="The loss on all 256 points (log scale) over 5 epochs, one line per batch size m "
-              f"= {', '.join(map(str, runs))} at its tuned η: full batch falls in one step per "
-              "epoch, the smaller batches in many small noisy ones; all end on the dashed "
-              "least-squares loss.")
+show(fig, alt="Loss (log scale) over 5 epochs, one line per batch size at its tuned η: full "
+              "batch drops once per epoch, smaller ones in many noisy steps; all reach least squares.")
 
 # %% slideshow={"slide_type": "skip"}
 hessian = torch.autograd.functional.hessian(

@@ -37,6 +37,7 @@ import torch.nn.functional as F
 from torch import nn
 from nbhelpers import data, measured, models, regularisation
 from nbhelpers.training import evaluate, fit, plot_history, seed_everything
+from nbhelpers.display import show   # plt.show() with alt text
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Overfitting: more weights than examples
@@ -83,6 +84,10 @@ def train(p=0.0, weight_decay=0.0, epochs=30):
 # %% slideshow={"slide_type": "-"}
 model, history = train()
 fig = plot_history(history)
+show(fig, alt="Loss (left) and accuracy (right) per epoch over 30 epochs, training solid, "
+              "validation dashed: the training loss falls to almost 0 and its accuracy reaches "
+              "100%; the validation loss is lowest after a few epochs, then rises again, and "
+              "the validation accuracy levels off below 90%.")
 
 # %% slideshow={"slide_type": "skip"}
 # Thresholds set over 5 seeds, 1 and 2 threads and the portable path: see the lecture's report.
@@ -241,6 +246,10 @@ trained = {lam: train(weight_decay=lam) for lam in (1e-2, 1e-1)}
 trained[0.0] = (model, history)                         # the run above
 fig = regularisation.compare_runs(
     {f"λ = {lam:g}": trained[lam][1] for lam in (0.0, 1e-2, 1e-1)})
+show(fig, alt="Training loss (left) and validation loss (right) per epoch, log scale, for "
+              "λ = 0 (solid), 0.01 (dashed) and 0.1 (dotted): the larger λ, the higher the "
+              "training loss stays; on validation λ = 0 turns round and rises, λ = 0.01 does "
+              "not, and λ = 0.1 stays high: it underfits.")
 
 # %% slideshow={"slide_type": "skip"}
 h0, h2, h1 = trained[0.0][1], trained[1e-2][1], trained[1e-1][1]

@@ -169,6 +169,10 @@ maps = torch.stack([kernels.conv2d(photo, kernels.KERNELS[n]) for n in names])
 print("photo", tuple(photo.shape), "-> maps", tuple(maps.shape))
 titles = [n.replace("_", " ") for n in names]
 fig = plotting.plot_feature_maps(maps, titles=titles, ncols=6, shared_scale=False, size=1.8)
+show(fig, alt="A portrait after six 3×3 kernels: identity gives the photo, box blur a blurred "
+              "copy, sharpen a crisper one; edge, Sobel x and Sobel y are mid-grey where nothing "
+              "changes, with light and dark outlines at edges (Sobel x at vertical edges, "
+              "Sobel y at horizontal ones).")
 
 # %% slideshow={"slide_type": "skip"}
 assert photo.shape == (150, 128) and maps.shape == (6, 148, 126)
@@ -194,6 +198,9 @@ strength = (gx**2 + gy**2).sqrt()                    # edge strength, any direct
 fig = plotting.plot_feature_maps(torch.stack([digit[1:-1, 1:-1], gx, gy, strength]),
                                  titles=["digit", "Sobel x", "Sobel y", "strength"],
                                  ncols=4, shared_scale=False, size=2.3)
+show(fig, alt="A handwritten 7 and its edges: Sobel x marks the slanted stroke, light on one "
+              "side and dark on the other, and hardly the top bar; Sobel y marks the top bar; "
+              "the strength √(gx² + gy²) outlines the whole digit.")
 
 # %% slideshow={"slide_type": "skip"}
 assert digit.shape == (28, 28) and 0 <= digit.min() < digit.max() <= 1

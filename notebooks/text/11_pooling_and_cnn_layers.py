@@ -76,7 +76,7 @@ assert avg_by_hand.tolist() == [[3.5, 2.0], [1.5, 2.5]]
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Windows and stride, drawn
 #
-# Each window in its own colour; for max pooling the winning cell is filled.
+# Each window outlined in colour (neighbours differ); for max pooling the winning cell is filled.
 
 # %% slideshow={"slide_type": "-"}
 fig = pw.pooling_figure()                  # 6×6 example, 2×2 windows, stride 2
@@ -178,8 +178,8 @@ for ax, (title, img) in zip(axes, panels.items()):
     ax.imshow(img, cmap="gray", vmin=0, vmax=top); ax.set_title(title, fontsize=13)
     ax.axis("off")
 show(fig, alt="A 7's edge map, the map after moving the digit 1 pixel right, their difference "
-              "(bright all along the stroke) and the difference after 2×2 max pooling (on a "
-              "4 times coarser grid, fewer and mostly dimmer squares: smaller, not zero).")
+              "(bright all along the stroke) and the difference after 2×2 max pooling (a 14×14 "
+              "grid instead of 28×28, fewer and mostly dimmer squares: smaller, not zero).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fully connected vs convolution: parameters
@@ -377,6 +377,8 @@ assert before.shape == after.shape == (8, 28, 28) and int(y_test[0]) == 7
 with torch.no_grad():
     maps = torch.cat([untrained[0][:5](digit)[0], model[0][:5](digit)[0]])   # 32×14×14
 fig = plotting.plot_feature_maps(maps, ncols=8, shared_scale=False, size=0.75)
+show(fig, alt="The second block's 16 maps of 14×14 for the same digit: the random network's "
+              "in rows 1 and 2, the trained network's in rows 3 and 4.")
 
 # %% slideshow={"slide_type": "skip"}
 assert maps.shape == (32, 14, 14)

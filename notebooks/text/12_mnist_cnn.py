@@ -43,6 +43,7 @@ from torchvision import transforms
 from nbhelpers import data, handwriting, measured, models, plotting
 from nbhelpers.digits import accuracy_table, class_probabilities, perturb, perturbed_accuracy
 from nbhelpers.layers import print_shapes, trace_shapes
+from nbhelpers.display import show   # plt.show() with alt text
 from nbhelpers.training import evaluate, fit, predict, seed_everything
 from nbhelpers.widgets import digits as digit_demo, draw_digit as draw_demo
 
@@ -405,9 +406,11 @@ assert torch.allclose(torch.softmax(logits, dim=1).sum(1), torch.ones(2000, devi
 probs = predict(model, x_test, probs=True)            # (10000, 10) softmax outputs
 confidence, predicted = probs.max(dim=1)
 wrong = (predicted != y_test).nonzero().squeeze(1)
-show = wrong[:16]
-fig = plotting.show_images(test_set.data[show], true=y_test[show], pred=predicted[show],
-                           titles=[f"{c:.0%}" for c in confidence[show]], ncols=8)
+first = wrong[:16]
+fig = plotting.show_images(test_set.data[first], true=y_test[first], pred=predicted[first],
+                           titles=[f"{c:.0%}" for c in confidence[first]], ncols=8)
+show(fig, alt="The first 16 test digits the network gets wrong, in 2 rows of 8, each titled "
+              "with the network's confidence and true → predicted class, framed in red.")
 
 # %% slideshow={"slide_type": "skip"}
 assert len(wrong) == round((1 - accuracy) * 10_000) and len(wrong) >= 16
@@ -423,7 +426,7 @@ assert torch.allclose(probs.sum(1), torch.ones(10_000))
 # ### The confusion matrix
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
-fig = plotting.plot_confusion(y_test, predicted)
+fig = plotting.plot_confusion(y_test, predicted, alt_counts=True)
 plt.show()
 cm = plotting.confusion_matrix(y_test, predicted)
 pairs = plotting.most_confused(cm, k=3)
@@ -448,6 +451,9 @@ assert all(cm[t, p] == n and t != p for t, p, n in pairs)
 filters = model.conv1.weight.detach().cpu()[:, 0]           # (8, 5, 5)
 fig = plotting.plot_feature_maps(filters, ncols=8, symmetric=True, colorbar=True,
                                  cmap="RdBu_r", titles=[f"filter {i}" for i in range(8)])
+show(fig, alt="The first layer's 8 learned 5×5 filters (the weights themselves) in one row, on "
+              "one colour scale: blue negative, white 0, red positive. Several are oriented, "
+              "positive on one side and negative on the other, like edge kernels.")
 
 # %% slideshow={"slide_type": "skip"}
 assert filters.shape == (8, 5, 5)
@@ -469,6 +475,8 @@ with torch.no_grad():
     maps = model[:4](digit)[0].cpu()                          # conv, pool, bn, relu
 fig = plotting.plot_feature_maps(maps, ncols=8, colorbar=True,
                                  titles=[f"map {i}" for i in range(8)])
+show(fig, alt="The first test digit after block 1: 8 maps of 14×14 on one shared scale, black "
+              "at 0, each bright where its filter matches a part of the digit.")
 
 # %% slideshow={"slide_type": "skip"}
 assert maps.shape == (8, 14, 14) and maps.min() >= 0      # after ReLU

@@ -251,7 +251,8 @@ fig, ax = plt.subplots(figsize=(9, 3.4))
 picked = plot_sweep({n: details["arms"][n] for n in rows}, details["grid"], ax)
 ax.set_title("MNIST, 784-100-100-10, 2 epochs over 5,000 images, plain SGD")
 show(fig, alt="Validation accuracy (mean of 3 seeds, band: their range) against the learning "
-              "rate, 0.01 to 1,000: " + "; ".join(ax.get_legend_handles_labels()[1]) + ".")
+              "rate, 0.01 to 1,000: " + "; ".join(ax.get_legend_handles_labels()[1])
+              + ". Each change raises the best accuracy; full-batch GD stays near chance.")
 print(measured.source("13/details"))
 
 # %% slideshow={"slide_type": "skip"}
@@ -320,7 +321,7 @@ ax.axvline(best, color="gray", linestyle="--", label="lowest validation loss")
 ax.set(xlabel="epoch", ylabel="cross-entropy", ylim=(0, 1)); ax.legend()
 show(fig, alt=f"Cross-entropy per epoch over {len(over.epoch)} epochs: the training loss on "
               "1,000 images falls towards 0; the validation loss falls for a few epochs, is "
-              "lowest at the dashed line, then rises again.")
+              "lowest at the vertical grey dashed line, then rises again.")
 
 # %% slideshow={"slide_type": "skip"}
 assert best == 1 + min(range(30), key=over.val_loss.__getitem__)
@@ -384,7 +385,7 @@ assert clean_train - plain.val_acc[-1] > 0.08                 # it memorises
 cnn.eval()
 with torch.no_grad():
     val_pred = cnn(fashion_val.x).argmax(dim=1)
-fig = plotting.plot_confusion(fashion_val.y, val_pred, classes=classes)
+fig = plotting.plot_confusion(fashion_val.y, val_pred, classes=classes, alt_counts=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where the mistakes are
@@ -423,6 +424,8 @@ def augment(x, pad=2):                                         # x: (B, 1, 28, 2
 torch.manual_seed(0)
 variants = augment(fx[few[:1]].expand(8, -1, -1, -1))
 fig = plotting.show_images(variants, titles=["variant"] * 8, ncols=8)
+show(fig, alt="Eight augmented copies of one clothing image, each mirrored or not and shifted by "
+              "up to 2 pixels: all plainly the same garment, so the label still holds.")
 
 # %% slideshow={"slide_type": "skip"}
 torch.manual_seed(1)
@@ -485,7 +488,9 @@ by_size = sorted(sizes["val"].items(), key=lambda item: int(item[0]))   # 16 …
 picked = plot_sweep({f"batch {b}": acc for b, acc in by_size}, sizes["grid"], ax)
 ax.set(ylim=(0.5, 1), title="MNIST, 784-100-10, 1 epoch over 10,000 images, plain SGD")
 show(fig, alt="Validation accuracy (mean of 3 seeds, band: their range) against the learning "
-              "rate, one line per batch size: " + "; ".join(ax.get_legend_handles_labels()[1]))
+              "rate, one line per batch size: " + "; ".join(ax.get_legend_handles_labels()[1])
+              + ". After one epoch the small batches are ahead: batch 16 beats 1,024 by 9 "
+              "points or more on every seed.")
 best_lr = {int(name.split()[1]): lr for name, lr in picked.items()}
 print(measured.source("13/batch-size"))
 

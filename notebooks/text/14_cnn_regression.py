@@ -490,15 +490,15 @@ err = (pred - true).abs()
 u, v = pred_t[:, 3:], test_t[:, 3:]   # (cos 2a, sin 2a): their angle is twice the error
 err[:, 3] = torch.atan2(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0], (u * v).sum(1)).abs() / 2
 k = [1, 1, 1, 180 / math.pi]                                  # the angle in degrees
-fig, axes = plt.subplots(1, 4, figsize=(11, 2.6))
+fig, axes = plt.subplots(1, 4, figsize=(11, 2.5))
 for j, (ax, unit) in enumerate(zip(axes, ["x (px)", "y (px)", "length (px)", "angle (°)"])):
     ax.scatter(true[:, j] * k[j], pred[:, j] * k[j], s=4, alpha=0.4)
     ax.plot(ax.get_xlim(), ax.get_xlim(), "k--", lw=1)         # perfect predictions
     ax.set_title(f"{unit}: error {err[:, j].mean() * k[j]:.2f}", fontsize=13)
 axes[0].set(xlabel="true", ylabel="predicted")
-show(fig, alt="Predicted against true x, y, length and angle of the test ellipses, one dot "
-              "each, titled with the mean error: the dots hug the dashed line of perfect "
-              "predictions; angle dots in two corners are near 0° vs near 180°, 2° apart.")
+show(fig, alt="Predicted against true x, y, length (px), angle (°): dots hug the line of perfect "
+              "predictions, mean errors " + ", ".join(ax.get_title().split()[-1] for ax in axes)
+              + "; a few angle dots sit top left (true near 0°, predicted near 180°: alike).")
 
 # %% slideshow={"slide_type": "skip"}
 d = (pred[:, 3] - true[:, 3]) % math.pi                       # the wrap-aware difference

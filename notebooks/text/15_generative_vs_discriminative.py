@@ -32,6 +32,7 @@ device = nbhelpers.setup(seed=0)
 from nbhelpers import data, measured, plotting
 from nbhelpers.generative import GaussianClassifier
 from nbhelpers.generative import plot_learning_curves
+from nbhelpers.display import show   # plt.show() with alt text
 import torch
 from nbhelpers import models, training
 
@@ -63,6 +64,8 @@ assert torch.isclose(prior.sum(), torch.tensor(1.0)) and prior.min() > 0.08
 # %% slideshow={"slide_type": "-"}
 means = torch.stack([x[y == c].mean(0) for c in range(10)])   # (10, 1, 28, 28)
 fig = plotting.show_images(means, titles=[f"mean {c}" for c in range(10)], ncols=10)
+show(fig, alt="The average training image of each digit 0 to 9: blurry grey digits, each "
+              "still recognisable, brightest where most writers put their strokes.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A Gaussian per class
@@ -155,6 +158,8 @@ assert torch.allclose(post.sum(1), torch.ones(5)) and torch.allclose(post, manua
 samples = torch.cat([model.sample(c, 2, generator_seed=c) for c in range(10)])
 samples = samples.clamp(0, 1).reshape(-1, 1, 28, 28)
 fig = plotting.show_images(samples, titles=[str(c) for c in range(10) for _ in range(2)], ncols=10)
+show(fig, alt="20 digits drawn by the generative model, two for each class 0 to 9: speckled, "
+              "noisy images whose shapes are mostly recognisable as the digit asked for.")
 
 # %% slideshow={"slide_type": "skip"}
 agree = (model.predict(samples) == torch.arange(10).repeat_interleave(2)).float().mean()

@@ -30,6 +30,7 @@
 
     var PLAY_NAMES = {"fa-play": "play", "fa-pause": "pause", "fa-stop": "stop",
                       "fa-retweet": "repeat"};
+    var PLAY_ORDER = ["play", "pause", "stop", "repeat"];
     var uid = 0;
 
     function labelId(label) {
@@ -125,13 +126,17 @@
             }
         });
         Array.prototype.forEach.call(root.querySelectorAll(".widget-play button"), function (b) {
+            /* By its icon; by its place (ipywidgets 7 draws play, pause, stop, repeat in this
+               order) when the icon is not drawn yet, as on a page that has just loaded. */
             var icon = b.querySelector("i.fa");
             var name = icon && Object.keys(PLAY_NAMES).filter(function (cls) {
                 return icon.classList.contains(cls);
             })[0];
-            if (name && !b.textContent.trim()) {
-                b.setAttribute("aria-label", PLAY_NAMES[name]);
-                b.setAttribute("title", PLAY_NAMES[name]);
+            var text = name ? PLAY_NAMES[name] : PLAY_ORDER[Array.prototype.indexOf.call(
+                b.parentElement.children, b)];
+            if (text && !b.textContent.trim()) {
+                b.setAttribute("aria-label", text);
+                b.setAttribute("title", text);
             }
         });
         Array.prototype.forEach.call(root.querySelectorAll(".jupyter-widgets i.fa"), function (i) {
