@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools import a11y, chromium
+from tools import a11y, chromium, export_slides
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -111,6 +111,7 @@ def page():
     reason = chromium.missing()
     if reason:
         unavailable(reason)
+    export_slides.npm_install()  # axe-core comes with the decks' npm packages (a fresh clone)
     try:
         a11y.axe_script()
     except FileNotFoundError as error:

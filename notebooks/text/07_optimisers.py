@@ -190,10 +190,8 @@ runs = {"SGD": dict(lr=0.019), "momentum": dict(lr=0.01, momentum=0.9),
 paths = {name: descent.trajectory(ravine, torch.optim.SGD, steps=100, **s) for name, s in runs.items()}
 fig = descent.plot_paths(ravine, {f"{name}: {ravine(p[-1]):.0e}": p for name, p in paths.items()},
                          title="100 steps from (−4, 1)")
-show(fig, alt="100 steps from (−4, 1) on the ravine ½(w1² + 100 w2²), minimum at (0, 0). Left: "
-              "SGD zig-zags across the narrow valley and falls short; momentum swings in wide "
-              "loops around the minimum; Nesterov runs along the valley floor. Right: the loss "
-              "above the minimum per step; the legend gives each one's value at the end.")
+show(fig, alt="Paths on the ravine ½(w1² + 100 w2²): SGD zig-zags and falls short, momentum "
+              "swings in loops, Nesterov runs along the valley floor; right: loss per step.")
 
 # %% slideshow={"slide_type": "skip"}
 final = {name: ravine(p[-1]).item() for name, p in paths.items()}
@@ -331,10 +329,8 @@ paths = {name: descent.trajectory(ravine, cls, steps=100, lr=lr, **settings)
          for name, (rule, cls, settings, lr) in optimisers.items()}
 fig = descent.plot_paths(ravine, {f"{name}: {ravine(p[-1]):.0e}": p for name, p in paths.items()},
                          title="100 steps; legend: the loss at the end")
-show(fig, alt="Six optimisers, 100 steps from (−4, 1) on the same ravine. Left: SGD zig-zags "
-              "and falls short, momentum swings in loops, Nesterov runs along the valley floor, "
-              "AdaGrad, RMSprop and Adam head diagonally for the minimum. Right: the loss above "
-              "the minimum per step; RMSprop ends lowest, SGD highest.")
+show(fig, alt="Six optimisers on the ravine: AdaGrad, RMSprop, Adam head diagonally for the "
+              "minimum; right, loss per step: RMSprop ends lowest, SGD highest.")
 
 # %% slideshow={"slide_type": "skip"}
 final = {name: ravine(path[-1]).item() for name, path in paths.items()}

@@ -95,11 +95,8 @@ assert max(layer.weight.grad.norm() for layer in net[::2]) < 1e-20
 
 # %% slideshow={"slide_type": "-"}
 fig = plot_signal_stats(naive)
-show(fig, alt="Std of each layer's output (left) and of the gradient reaching it (right), 30 "
-              "layers, log scale, dashed line at 1. With N(0, 1²) weights the ReLU signal "
-              "explodes (about 1e31 forward, 1e30 backward) and tanh saturates at 1 forward "
-              "while its gradient grows to about 1e13 towards the input; with N(0, 0.01²) "
-              "weights both vanish, to about 1e-24 (tanh) and 1e-29 (ReLU).")
+show(fig, alt="Std of outputs (left), gradients (right) over 30 layers: N(0, 1²) weights make "
+              "ReLU explode (~1e31), tanh's gradient grow (~1e13); N(0, 0.01²) makes both vanish.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # * ReLU: a constant factor per layer, up or down, so a straight line on the log scale.

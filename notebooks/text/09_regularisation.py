@@ -246,10 +246,8 @@ trained = {lam: train(weight_decay=lam) for lam in (1e-2, 1e-1)}
 trained[0.0] = (model, history)                         # the run above
 fig = regularisation.compare_runs(
     {f"λ = {lam:g}": trained[lam][1] for lam in (0.0, 1e-2, 1e-1)})
-show(fig, alt="Training loss (left) and validation loss (right) per epoch, log scale, for "
-              "λ = 0 (solid), 0.01 (dashed) and 0.1 (dotted): the larger λ, the higher the "
-              "training loss stays; on validation λ = 0 turns round and rises, λ = 0.01 does "
-              "not, and λ = 0.1 stays high: it underfits.")
+show(fig, alt="Training and validation loss per epoch: larger λ keeps the training loss higher; "
+              "λ = 0 turns round on validation, λ = 0.01 does not, λ = 0.1 underfits.")
 
 # %% slideshow={"slide_type": "skip"}
 h0, h2, h1 = trained[0.0][1], trained[1e-2][1], trained[1e-1][1]

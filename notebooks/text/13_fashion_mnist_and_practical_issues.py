@@ -251,8 +251,7 @@ fig, ax = plt.subplots(figsize=(9, 3.4))
 picked = plot_sweep({n: details["arms"][n] for n in rows}, details["grid"], ax)
 ax.set_title("MNIST, 784-100-100-10, 2 epochs over 5,000 images, plain SGD")
 show(fig, alt="Validation accuracy (mean of 3 seeds, band: their range) against the learning "
-              "rate, 0.01 to 1,000: " + "; ".join(ax.get_legend_handles_labels()[1])
-              + ". Each change raises the best accuracy; full-batch GD stays near chance.")
+              "rate, 0.01 to 1,000: " + "; ".join(ax.get_legend_handles_labels()[1]) + ".")
 print(measured.source("13/details"))
 
 # %% slideshow={"slide_type": "skip"}
@@ -488,9 +487,7 @@ by_size = sorted(sizes["val"].items(), key=lambda item: int(item[0]))   # 16 …
 picked = plot_sweep({f"batch {b}": acc for b, acc in by_size}, sizes["grid"], ax)
 ax.set(ylim=(0.5, 1), title="MNIST, 784-100-10, 1 epoch over 10,000 images, plain SGD")
 show(fig, alt="Validation accuracy (mean of 3 seeds, band: their range) against the learning "
-              "rate, one line per batch size: " + "; ".join(ax.get_legend_handles_labels()[1])
-              + ". After one epoch the small batches are ahead: batch 16 beats 1,024 by 9 "
-              "points or more on every seed.")
+              "rate, one line per batch size: " + "; ".join(ax.get_legend_handles_labels()[1]))
 best_lr = {int(name.split()[1]): lr for name, lr in picked.items()}
 print(measured.source("13/batch-size"))
 
