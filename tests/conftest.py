@@ -3,9 +3,13 @@ NBHELPERS_DATA does not point at them (CI sets it to ../shared/data)."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,26 @@ def site_dir(handouts_dir: Path) -> Path:
     _tool("tools/build_site.py", "--handouts", str(handouts_dir), "--out", str(out),
           timeout=1800)
     return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (base signature)
+        pass
+
+
+@pytest.fixture(scope="module")  # the site and accessibility tests
+def serve() -> Iterator[Callable[[Path], str]]:
+    """serve(folder) -> its base URL on 127.0.0.1 (one server thread per folder)."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

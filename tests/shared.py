@@ -6,6 +6,7 @@ import dataclasses
 import os
 
 import pytest
+import torch
 from matplotlib.figure import Figure
 
 from nbhelpers.display import MAX_HEIGHT, MAX_WIDTH
@@ -91,3 +92,14 @@ def right(what: str, *args) -> Case:
 def wrong(what: str, *args, hint: str | tuple[str, ...]) -> Case:
     """A plausible mistake the checker must refuse, with a message containing ``hint``."""
     return Case(what, args, False, (hint,) if isinstance(hint, str) else tuple(hint))
+
+
+def small_graph() -> Figure:
+    """draw_graph of u = w·x (w = 2, x = 3) after (u²).backward(): the figure tests' graph."""
+    from nbhelpers.compgraph import draw_graph
+
+    w, x = torch.tensor(2.0, requires_grad=True), torch.tensor(3.0, requires_grad=True)
+    u = w * x
+    u.retain_grad()
+    (u**2).backward()
+    return draw_graph({"w": w, "x": x, "u": u}, [("w", "u"), ("x", "u")], ops={"u": "w·x"})

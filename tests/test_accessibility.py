@@ -25,11 +25,7 @@ other: they are fixed where the figure or the widget is made (nbhelpers), not hi
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,28 +75,6 @@ def external(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme not in ("file", "data", "blob", "about") and parts.hostname != "127.0.0.1"
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (base signature)
-        pass
-
-
-@pytest.fixture(scope="module")
-def serve() -> Iterator[Callable[[Path], str]]:
-    """serve(folder) -> its base URL on 127.0.0.1."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

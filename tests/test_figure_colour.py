@@ -21,6 +21,7 @@ from matplotlib.colors import same_color
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from shared import small_graph
 
 from nbhelpers import (
     descent,
@@ -31,7 +32,6 @@ from nbhelpers import (
     regularisation,
     schedules,
 )
-from nbhelpers.compgraph import draw_graph
 from nbhelpers.display import alt_problem, alt_text
 from nbhelpers.training import History, plot_history
 
@@ -58,14 +58,6 @@ def _history(scale: float) -> History:
         h.append(epoch=e, train_loss=scale / e, train_acc=1 - 0.1 / e, val_loss=scale / e + 0.1,
                  val_acc=0.9 - 0.1 / e, seconds=1.0, lr=0.1)
     return h
-
-
-def _graph() -> Figure:
-    w, x = torch.tensor(2.0, requires_grad=True), torch.tensor(3.0, requires_grad=True)
-    u = w * x
-    u.retain_grad()
-    (u**2).backward()
-    return draw_graph({"w": w, "x": x, "u": u}, [("w", "u"), ("x", "u")], ops={"u": "w·x"})
 
 
 def _batch_sizes() -> dict:
@@ -102,7 +94,7 @@ FIGURES: dict[str, Callable[[], Figure]] = {
     "plot_confusion": lambda: plotting.plot_confusion([0, 0, 1, 2, 2], [0, 1, 1, 2, 0]),
     "plot_kernel": lambda: plotting.plot_kernel(torch.tensor([[1.0, 0, -1], [2, 0, -2],
                                                               [1, 0, -1]])),
-    "draw_graph": _graph,
+    "draw_graph": small_graph,
     "plot_paths": lambda: descent.plot_paths(
         "ravine", {f"lr {lr}": descent.gradient_descent("ravine", lr=lr, steps=10)
                    for lr in (0.005, 0.01, 0.015, 0.019, 0.0195)}),

@@ -11,19 +11,11 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 from matplotlib.figure import Figure
+from shared import small_graph
 
 from nbhelpers import descent, display, plotting
-from nbhelpers.compgraph import draw_graph
 
 plt.switch_backend("Agg")
-
-
-def _graph() -> Figure:
-    w, x = torch.tensor(2.0, requires_grad=True), torch.tensor(3.0, requires_grad=True)
-    u = w * x
-    u.retain_grad()
-    (u**2).backward()
-    return draw_graph({"w": w, "x": x, "u": u}, [("w", "u"), ("x", "u")], ops={"u": "w·x"})
 
 
 FIGURES: dict[str, Callable[[], Figure]] = {
@@ -34,7 +26,7 @@ FIGURES: dict[str, Callable[[], Figure]] = {
     "plot_confusion": lambda: plotting.plot_confusion([0, 0, 1, 2, 2], [0, 1, 1, 2, 0]),
     "plot_kernel": lambda: plotting.plot_kernel(torch.tensor([[1.0, 0, -1], [2, 0, -2],
                                                               [1, 0, -1]])),
-    "draw_graph": _graph,
+    "draw_graph": small_graph,
     "plot_paths": lambda: descent.plot_paths(
         "ravine", {"gd": descent.gradient_descent("ravine", lr=0.015, steps=20)}),
 }
